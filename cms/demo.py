@@ -1,0 +1,195 @@
+"""Demo content for `make run`: the association, its home page and a few pages. Idempotent."""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from wagtail.models import Locale, Page, Site
+from wagtail.users.models import UserProfile
+
+from .models import AssociationProfile, ContentPage, HomePage
+
+DEMO_ADMIN_USERNAME = "admin"
+
+PROFILE = {
+    "name_ar": "جمعية صلة النموذجية للتنمية الأهلية",
+    "name_en": "Sila Model Association for Community Development",
+    "tagline_ar": "نخدم المستفيدين بإتقان وسرعة وشفافية",
+    "tagline_en": "Serving beneficiaries with care, speed and transparency",
+    "address_ar": "حي الروضة، شارع الأمير سلطان، جدة، المملكة العربية السعودية",
+    "address_en": "Al Rawdah district, Prince Sultan Street, Jeddah, Saudi Arabia",
+    "licence_number": "722",
+    "phone": "+966 12 000 0722",
+    "email": "info@sila.example",
+    "website": "https://sila.example",
+    "x_url": "https://x.com/sila_example",
+    "instagram_url": "https://www.instagram.com/sila_example",
+}
+
+HOME = {
+    "title_ar": "الرئيسية",
+    "title_en": "Home",
+    "intro_ar": (
+        "جمعية أهلية تخدم المستفيدين والمتطوعين والداعمين، وتنشر سياساتها المعتمدة من مجلس "
+        "الإدارة ليطّلع عليها الجميع."
+    ),
+    "intro_en": (
+        "A non-profit association serving beneficiaries, volunteers and supporters, publishing "
+        "the policies its board of directors has approved for everyone to read."
+    ),
+    "body_ar": (
+        "<p>نؤمن بأن تقييم جودة الخدمة حق من حقوق المستفيد، وبأن الشفافية في السياسات والإجراءات "
+        "أساس الثقة بين الجمعية ومن تخدمهم.</p>"
+    ),
+    "body_en": (
+        "<p>We believe that rating the quality of a service is a beneficiary's right, and that "
+        "transparent policies and procedures are the basis of trust between the association and "
+        "the people it serves.</p>"
+    ),
+}
+
+PAGES = [
+    {
+        "slug": "about",
+        "title_ar": "عن الجمعية",
+        "title_en": "About the association",
+        "intro_ar": "جمعية أهلية مرخّصة تعمل على تنمية المجتمع وخدمة المستفيدين في منطقتها.",
+        "intro_en": (
+            "A licensed non-profit association working for community development and serving "
+            "beneficiaries in its region."
+        ),
+        "body_ar": (
+            "<h2>رسالتنا</h2><p>تقديم خدمة متميزة للمستفيدين من كافة الشرائح بإتقان وسرعة وجودة "
+            "عالية، والوصول إليهم بأسهل الطرق.</p><h2>قنوات التواصل</h2><ul><li>المقابلة</li>"
+            "<li>الاتصالات الهاتفية</li><li>وسائل التواصل الاجتماعي</li><li>الخطابات</li>"
+            "<li>الموقع الإلكتروني للجمعية</li></ul>"
+        ),
+        "body_en": (
+            "<h2>Our mission</h2><p>To serve beneficiaries of every background with skill, speed "
+            "and high quality, and to reach them in the easiest ways.</p><h2>How to reach us</h2>"
+            "<ul><li>In person</li><li>By phone</li><li>Social media</li><li>Letters</li>"
+            "<li>The association's website</li></ul>"
+        ),
+    },
+    {
+        "slug": "privacy",
+        "title_ar": "الخصوصية وحماية البيانات الشخصية",
+        "title_en": "Privacy and personal data",
+        "intro_ar": "كيف نجمع بياناتك الشخصية ونستخدمها ونحميها.",
+        "intro_en": "How we collect, use and protect your personal data.",
+        "body_ar": (
+            "<p>لا نجمع من البيانات الشخصية إلا ما يلزم لغرض معلن وبموافقتك، ولا يطّلع عليها إلا "
+            "الموظفون الذين يعملون على طلبك، ونحتفظ بها مدة محددة ثم نحذفها أو نجعلها مجهولة "
+            "الهوية.</p>"
+        ),
+        "body_en": (
+            "<p>We collect only the personal data a stated purpose needs, with your consent. Only "
+            "the staff working on your request can see it, and we keep it for a set period before "
+            "deleting or anonymising it.</p>"
+        ),
+    },
+]
+
+
+@dataclass
+class DemoReport:
+    created: list[str]
+    admin_created: bool
+
+
+def _set_fields(obj, values: dict) -> None:
+    for field, value in values.items():
+        setattr(obj, field, value)
+
+
+def ensure_home_page() -> tuple[HomePage, bool]:
+    """The site's root is a HomePage; Wagtail's default welcome page is replaced."""
+    home = HomePage.objects.first()
+    created = home is None
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+    if created:
+        taken = root.get_children().filter(slug="home").exists()
+        home = HomePage(slug="home-new" if taken else "home", show_in_menus=False, **HOME)
+        root.add_child(instance=home)
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site(is_default_site=True)
+    if site.root_page_id != home.pk or not site.site_name:
+        # The demo is served at SITE_BASE_URL, so links in the API and emails point there.
+        base_url = urlsplit(settings.SITE_BASE_URL)
+        site.hostname = base_url.hostname or "localhost"
+        site.port = base_url.port or (443 if base_url.scheme == "https" else 80)
+        site.site_name = "Sila"
+        site.root_page = home
+        site.save()
+    # Wagtail's "Welcome to your new Wagtail site!" page: a plain Page no site points at.
+    for leftover in root.get_children().exact_type(Page).filter(sites_rooted_here__isnull=True):
+        leftover.delete()
+    if home.slug != "home":
+        home.slug = "home"
+        home.save()  # updates url_path, which child pages are built from
+        home.save_revision().publish()
+        home.refresh_from_db()
+    return home, created
+
+
+def ensure_content_pages(home: HomePage) -> list[str]:
+    created = []
+    for spec in PAGES:
+        if home.get_children().filter(slug=spec["slug"]).exists():
+            continue
+        page = ContentPage(show_in_menus=True, **spec)
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        created.append(spec["slug"])
+    return created
+
+
+def ensure_association_profile(site: Site) -> bool:
+    profile = AssociationProfile.for_site(site)
+    if profile.name_ar:
+        return False
+    _set_fields(profile, PROFILE)
+    profile.save()
+    return True
+
+
+def ensure_demo_admin(*, password: str) -> bool:
+    """A superuser `admin` whose admin interface is in Arabic. Returns True if it was created."""
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(
+        username=DEMO_ADMIN_USERNAME,
+        defaults={
+            "email": "admin@sila.example",
+            "first_name": "مدير",
+            "last_name": "الموقع",
+            "is_staff": True,
+            "is_superuser": True,
+        },
+    )
+    if created:
+        user.set_password(password)
+        user.save()
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = "ar"
+        profile.save()
+    return created
+
+
+@transaction.atomic
+def load_demo(*, admin_password: str) -> DemoReport:
+    created = []
+    home, home_created = ensure_home_page()
+    if home_created:
+        created.append("home")
+    created += ensure_content_pages(home)
+    site = Site.objects.get(is_default_site=True)
+    if ensure_association_profile(site):
+        created.append("association profile")
+    admin_created = ensure_demo_admin(password=admin_password)
+    return DemoReport(created=created, admin_created=admin_created)

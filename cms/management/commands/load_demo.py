@@ -1,0 +1,30 @@
+"""Load the demo association, pages and administrator; safe to run again."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from cms.demo import DEMO_ADMIN_USERNAME, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load demo content for the local site (idempotent)."
+
+    def handle(self, *args, **options):
+        report = load_demo(admin_password=settings.DEMO_ADMIN_PASSWORD)
+        if report.created:
+            self.stdout.write(
+                self.style.SUCCESS("Demo content created: " + ", ".join(report.created))
+            )
+        else:
+            self.stdout.write("Demo content already present; nothing changed.")
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Sila is ready at http://127.0.0.1:8000/"))
+        self.stdout.write("  Admin:    http://127.0.0.1:8000/admin/")
+        self.stdout.write(f"  Username: {DEMO_ADMIN_USERNAME}")
+        if report.admin_created:
+            self.stdout.write(f"  Password: {settings.DEMO_ADMIN_PASSWORD}")
+        else:
+            self.stdout.write(
+                f"  Password: {settings.DEMO_ADMIN_PASSWORD} "
+                "(unless you changed it; `manage.py changepassword admin` resets it)"
+            )

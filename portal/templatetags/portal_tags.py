@@ -1,0 +1,53 @@
+"""Template helpers for the public site: languages, navigation."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+
+from wagtail.models import Site
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context) -> list[dict]:
+    """The current page in every site language: code, native name, URL, and whether it is current.
+
+    Feeds both the language switcher and the `hreflang` alternates, so they always agree.
+    """
+    request = context.get("request")
+    path = request.get_full_path() if request else "/"
+    current = get_language()
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        alternates.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": translate_url(path, code),
+                "bidi": info["bidi"],
+                "is_current": code == current,
+            }
+        )
+    return alternates
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """The home page's live, public children marked "show in menus"."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return []
+    return site.root_page.get_children().live().public().in_menu().specific()
+
+
+@register.simple_tag(takes_context=True)
+def home_url(context) -> str:
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return f"/{get_language()}/"
+    return site.root_page.get_url(request=request) or f"/{get_language()}/"

@@ -1,0 +1,38 @@
+"""Shared fixtures: a site with a home page and the association's profile."""
+
+import pytest
+
+from django.utils import translation
+
+from tests.factories import ContentPageFactory, make_profile, make_site
+
+
+@pytest.fixture(autouse=True)
+def _arabic_by_default():
+    """Each test starts from the site's default language, whatever the previous one activated."""
+    translation.activate("ar")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def home(db):
+    return make_site()
+
+
+@pytest.fixture
+def profile(home):
+    return make_profile()
+
+
+@pytest.fixture
+def about_page(home):
+    return ContentPageFactory(
+        parent=home,
+        slug="about",
+        title="عن الجمعية",
+        title_ar="عن الجمعية",
+        title_en="About us",
+        intro_ar="نبذة عن الجمعية",
+        intro_en="About the association",
+    )
