@@ -26,11 +26,13 @@ run: install
 worker: install
 	$(PY) manage.py db_worker
 
+# pytest exits 5 when it collected nothing; here that is a failure, never a silent pass.
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+		if [ $$status -eq 5 ]; then echo "make test: no test was collected"; fi; exit $$status
 
-test-postgres: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest
+test-postgres:
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(MAKE) test
 
 lint: install
 	$(PY) -m ruff check .
