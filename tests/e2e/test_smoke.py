@@ -72,3 +72,30 @@ def test_arabic_admin_for_the_demo_administrator(page, demo_site, screenshot, se
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
     screenshot("admin-dashboard-ar")
+
+
+def test_arabic_fields_are_right_to_left_in_an_english_admin(page, demo_site, screenshot, settings):
+    from django.contrib.auth import get_user_model
+
+    from wagtail.users.models import UserProfile
+
+    from cms.models import ContentPage
+
+    admin = get_user_model().objects.get(username="admin")
+    profile = UserProfile.get_for_user(admin)
+    profile.preferred_language = "en"
+    profile.save()
+    about = ContentPage.objects.get(slug="about")
+
+    page.goto(f"{demo_site}/admin/login/")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", settings.DEMO_ADMIN_PASSWORD)
+    page.locator("button[type=submit]").click()
+    page.wait_for_url(f"{demo_site}/admin/")
+    page.goto(f"{demo_site}/admin/pages/{about.pk}/edit/")
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    direction = "el => getComputedStyle(el).direction"
+    assert page.locator("input[name=title_ar]").evaluate(direction) == "rtl"
+    assert page.locator("input[name=title_en]").evaluate(direction) == "ltr"
+    assert page.locator("textarea[name=intro_ar]").evaluate(direction) == "rtl"
+    screenshot("admin-page-editor-en")
