@@ -6,3 +6,10 @@ class CmsConfig(AppConfig):
     name = "cms"
     label = "cms"
     verbose_name = _("Content")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from cms.governance import ensure_governance_after_migrate
+
+        post_migrate.connect(ensure_governance_after_migrate, sender=self)

@@ -3,7 +3,17 @@
 from modeltranslation.decorators import register
 from modeltranslation.translator import TranslationOptions
 
-from .models import AssociationProfile, ContentPage, HomePage
+from .models import (
+    AssociationProfile,
+    BoardApproval,
+    BoardApprovalMember,
+    BoardMember,
+    ContentPage,
+    HomePage,
+    PolicyIndexPage,
+    PolicyPage,
+    PolicyWithdrawal,
+)
 
 
 @register(HomePage)
@@ -19,3 +29,33 @@ class ContentPageTranslation(TranslationOptions):
 @register(AssociationProfile)
 class AssociationProfileTranslation(TranslationOptions):
     fields = ("name", "tagline", "address")
+
+
+@register(PolicyIndexPage)
+class PolicyIndexPageTranslation(TranslationOptions):
+    fields = ("intro",)
+
+
+@register(PolicyPage)
+class PolicyPageTranslation(TranslationOptions):
+    fields = ("summary", "body")
+
+
+@register(BoardMember)
+class BoardMemberTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(BoardApproval)
+class BoardApprovalTranslation(TranslationOptions):
+    fields = ("decision_text", "change_note")
+
+
+@register(BoardApprovalMember)
+class BoardApprovalMemberTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(PolicyWithdrawal)
+class PolicyWithdrawalTranslation(TranslationOptions):
+    fields = ("reason",)

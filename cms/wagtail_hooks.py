@@ -1,9 +1,18 @@
-"""Admin integration for the content app."""
+"""Admin integration for the content app: bilingual fields, the board register, approvals."""
 
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from cms.models import BoardApproval, BoardTerm, PolicyWithdrawal
 
 
 @hooks.register("insert_global_admin_css")
@@ -16,3 +25,89 @@ def bilingual_fields_css():
 @hooks.register("insert_global_admin_js")
 def bilingual_fields_js():
     return format_html('<script src="{}" defer></script>', static("cms/admin/bilingual-fields.js"))
+
+
+class RecordsOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Records can be listed and inspected; nobody, superusers included, adds, edits or deletes
+    them here. Approvals are created only by the board-approval task (cms.services)."""
+
+    def user_has_permission(self, user, action):
+        if action in {"add", "change", "delete", "copy"}:
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+
+register_permission_policy(BoardApproval, RecordsOnlyPermissionPolicy(BoardApproval))
+register_permission_policy(PolicyWithdrawal, RecordsOnlyPermissionPolicy(PolicyWithdrawal))
+
+
+class BoardTermViewSet(SnippetViewSet):
+    model = BoardTerm
+    icon = "group"
+    menu_label = _("Board terms and members")
+    list_display = ["__str__", "starts_on", "ends_on"]
+    inspect_view_enabled = True
+
+
+class BoardApprovalViewSet(ModelViewSet):
+    model = BoardApproval
+    icon = "tick-inverse"
+    menu_label = _("Board approvals")
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = [
+        "policy",
+        Column("version", label=_("version")),
+        "meeting_number",
+        DateColumn("meeting_date", label=_("meeting date")),
+        "corrects",
+        "recorded_by",
+        DateColumn("recorded_at", label=_("recorded at")),
+    ]
+    list_filter = ["policy", "recorded_via"]
+    inspect_view_fields = [
+        "policy",
+        "version",
+        "revision",
+        "meeting_number",
+        "term",
+        "meeting_date",
+        "decision_text_ar",
+        "decision_text_en",
+        "change_note_ar",
+        "change_note_en",
+        "supersedes_previous",
+        "minutes",
+        "minutes_public",
+        "corrects",
+        "recorded_by",
+        "recorded_via",
+        "recorded_at",
+    ]
+
+
+class PolicyWithdrawalViewSet(BoardApprovalViewSet):
+    model = PolicyWithdrawal
+    icon = "cross"
+    menu_label = _("Policy withdrawals")
+    list_display = ["policy", DateColumn("withdrawn_on", label=_("withdrawn on")), "withdrawn_by"]
+    list_filter = []
+    inspect_view_fields = ["policy", "reason_ar", "reason_en", "withdrawn_on", "withdrawn_by"]
+
+
+class GovernanceViewSetGroup(ViewSetGroup):
+    menu_label = _("Governance")
+    menu_icon = "doc-full-inverse"
+    menu_order = 250
+    items = [BoardTermViewSet, BoardApprovalViewSet, PolicyWithdrawalViewSet]
+
+
+@hooks.register("register_admin_viewset")
+def register_governance():
+    return GovernanceViewSetGroup()

@@ -284,3 +284,6 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# Workflows publish the approved revision (for policies: the one the board approved).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.workflows.finish_workflow"

@@ -7,6 +7,8 @@ from django.utils.translation import get_language, get_language_info
 
 from wagtail.models import Site
 
+from portal.dates import HijriDate, gregorian_numeric
+
 register = template.Library()
 
 
@@ -51,3 +53,15 @@ def home_url(context) -> str:
     if site is None:
         return f"/{get_language()}/"
     return site.root_page.get_url(request=request) or f"/{get_language()}/"
+
+
+@register.filter
+def gregorian(value) -> str:
+    """21/5/2024"""
+    return gregorian_numeric(value) if value else ""
+
+
+@register.filter
+def hijri(value) -> str:
+    """13/11/1445 (Umm al-Qura) for a Gregorian date."""
+    return HijriDate.from_gregorian(value).numeric() if value else ""

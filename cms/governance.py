@@ -1,0 +1,108 @@
+"""Groups and the board-approval workflow that every install has (created after each migrate)."""
+
+from django.contrib.auth.models import Group, Permission
+
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowTask,
+)
+
+COMMUNICATIONS_STAFF = "فريق الاتصال المؤسسي"
+BOARD_SECRETARIES = "أمناء سر المجلس"
+BOARD_APPROVAL_WORKFLOW = "اعتماد مجلس الإدارة"
+BOARD_APPROVAL_TASK = "اعتماد مجلس الإدارة"
+
+
+def _permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _grant(group: Group, *permissions: tuple[str, str]) -> None:
+    group.permissions.add(*[_permission(app, codename) for app, codename in permissions])
+
+
+def ensure_governance() -> None:
+    """Idempotent: the editors' and board secretaries' groups, their rights, and the workflow."""
+    from cms.models.board import BoardApprovalTask
+
+    editors, _ = Group.objects.get_or_create(name=COMMUNICATIONS_STAFF)
+    secretaries, _ = Group.objects.get_or_create(name=BOARD_SECRETARIES)
+    _grant(editors, ("wagtailadmin", "access_admin"))
+    _grant(
+        secretaries,
+        ("wagtailadmin", "access_admin"),
+        ("cms", "add_boardterm"),
+        ("cms", "change_boardterm"),
+        ("cms", "view_boardterm"),
+        ("cms", "view_boardapproval"),
+    )
+
+    # Only the id: this runs inside migrate, before modeltranslation adds Page's title_ar/_en.
+    root_page_id = Page.objects.filter(depth=1).values_list("pk", flat=True).first()
+    if root_page_id is not None:
+        # Editors draft and submit anywhere; they never hold "publish" (policies refuse it anyway).
+        for codename in ("add_page", "change_page"):
+            GroupPagePermission.objects.get_or_create(
+                group=editors, page_id=root_page_id, permission=_permission("wagtailcore", codename)
+            )
+        GroupPagePermission.objects.get_or_create(
+            group=secretaries,
+            page_id=root_page_id,
+            permission=_permission("wagtailcore", "change_page"),
+        )
+
+    root_collection = Collection.get_first_root_node()
+    if root_collection is not None:
+        for group, codenames in (
+            (
+                editors,
+                [("wagtailimages", c) for c in ("add_image", "change_image", "choose_image")]
+                + [
+                    ("wagtaildocs", c)
+                    for c in ("add_document", "change_document", "choose_document")
+                ],
+            ),
+            (secretaries, [("wagtaildocs", c) for c in ("add_document", "choose_document")]),
+        ):
+            for app, codename in codenames:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=_permission(app, codename)
+                )
+
+    task = BoardApprovalTask.objects.filter(active=True).first()
+    if task is None:
+        task = BoardApprovalTask.objects.create(name=BOARD_APPROVAL_TASK)
+        task.groups.add(secretaries)
+    if board_approval_workflow() is None:
+        workflow = Workflow.objects.create(name=BOARD_APPROVAL_WORKFLOW, active=True)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+
+
+def board_approval_workflow() -> Workflow | None:
+    """The active workflow that ends in a board-approval task; every policy goes through it."""
+    from cms.models.board import BoardApprovalTask
+
+    return (
+        Workflow.objects.filter(
+            active=True,
+            workflow_tasks__task__in=BoardApprovalTask.objects.filter(active=True),
+        )
+        .distinct()
+        .first()
+    )
+
+
+def ensure_governance_after_migrate(sender, using="default", **kwargs) -> None:
+    """post_migrate runs per app; the groups need every app's permissions, so make them first."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    if sender.label != "cms":
+        return
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    ensure_governance()

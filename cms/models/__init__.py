@@ -1,0 +1,12 @@
+"""Models of the content app, one module per subject."""
+
+from .board import (  # noqa: F401
+    BoardApproval,
+    BoardApprovalMember,
+    BoardApprovalTask,
+    BoardMember,
+    BoardTerm,
+    PolicyWithdrawal,
+)
+from .policies import PolicyCategory, PolicyIndexPage, PolicyPage  # noqa: F401
+from .site import RICH_TEXT_FEATURES, AssociationProfile, ContentPage, HomePage  # noqa: F401

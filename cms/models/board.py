@@ -1,0 +1,310 @@
+"""The board: its terms and members, its approvals of policy versions, and withdrawals.
+
+An approval is a record, never an edit: once saved it cannot be changed or deleted through
+the ORM (model and queryset guards) nor by SQL (database triggers, see migration 0003).
+A correction is a new approval that points at the one it corrects.
+"""
+
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.models import AbstractGroupApprovalTask, Orderable, TaskState
+
+from portal.dates import HijriDate
+
+ORDINALS_AR = {
+    1: "الأولى",
+    2: "الثانية",
+    3: "الثالثة",
+    4: "الرابعة",
+    5: "الخامسة",
+    6: "السادسة",
+    7: "السابعة",
+    8: "الثامنة",
+    9: "التاسعة",
+    10: "العاشرة",
+}
+
+
+class BoardRole(models.TextChoices):
+    CHAIR = "chair", _("Chair of the board")
+    VICE_CHAIR = "vice_chair", _("Vice-chair")
+    FINANCIAL_SUPERVISOR = "financial_supervisor", _("Financial supervisor")
+    SECRETARY = "secretary", _("Secretary")
+    MEMBER = "member", _("Member")
+
+
+class BoardTerm(ClusterableModel):
+    """One term of office of the board (الدورة), with its members."""
+
+    number = models.PositiveSmallIntegerField(_("term number"), unique=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    panels = [
+        FieldPanel("number"),
+        FieldPanel("starts_on"),
+        FieldPanel("ends_on"),
+        InlinePanel("members", label=_("members"), min_num=1),
+    ]
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("board term")
+        verbose_name_plural = _("board terms")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if (get_language() or "ar").startswith("ar"):
+            return f"الدورة {ORDINALS_AR.get(self.number, self.number)}"
+        return str(_("Term %(number)s") % {"number": self.number})
+
+    def covers(self, day) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+class BoardMember(Orderable):
+    """A member of the board during one term, with the role held in that term."""
+
+    term = ParentalKey(BoardTerm, on_delete=models.PROTECT, related_name="members")
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=30, choices=BoardRole.choices)
+
+    panels = [FieldPanel("name"), FieldPanel("role")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("board member")
+        verbose_name_plural = _("board members")
+
+    def __str__(self):
+        return f"{self.name} — {self.get_role_display()}"
+
+
+class ImmutableQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("Board approvals are records: they cannot be changed.")
+
+    def delete(self):
+        raise PermissionDenied("Board approvals are records: they cannot be deleted.")
+
+    # bulk_update goes through update(); bulk_create stays allowed (it only adds).
+
+
+class ImmutableRecord(models.Model):
+    """A row that can be created once and never changed or deleted."""
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionDenied(f"{self._meta.verbose_name} cannot be changed once recorded.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied(f"{self._meta.verbose_name} cannot be deleted.")
+
+
+class ApprovalChannel(models.TextChoices):
+    WORKFLOW = "workflow", _("Board approval task in the admin")
+    CORRECTION = "correction", _("Correction in the admin")
+    IMPORT = "import", _("Imported from the approved document")
+
+
+class BoardApproval(ImmutableRecord):
+    """The board's approval of one exact revision of a policy: a version goes public only this way."""
+
+    policy = models.ForeignKey(
+        "cms.PolicyPage",
+        on_delete=models.PROTECT,
+        related_name="approvals",
+        verbose_name=_("policy"),
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("revision"),
+    )
+    version = models.PositiveIntegerField(_("version"))
+    meeting_number = models.CharField(_("meeting number"), max_length=20)
+    term = models.ForeignKey(
+        BoardTerm,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approvals",
+        verbose_name=_("board term"),
+    )
+    meeting_date = models.DateField(_("meeting date"))
+    decision_text = models.TextField(_("decision"), blank=True)
+    change_note = models.CharField(_("change note"), max_length=500, blank=True)
+    supersedes_previous = models.BooleanField(_("supersedes all earlier versions"), default=True)
+    minutes = models.ForeignKey(
+        "wagtaildocs.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed minutes"),
+    )
+    minutes_public = models.BooleanField(_("minutes are public"), default=False)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_via = models.CharField(
+        _("recorded via"), max_length=20, choices=ApprovalChannel.choices
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["policy", "version", "recorded_at"]
+        verbose_name = _("board approval")
+        verbose_name_plural = _("board approvals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "version"],
+                condition=models.Q(corrects__isnull=True),
+                name="one_original_approval_per_policy_version",
+            ),
+            models.UniqueConstraint(
+                fields=["revision"],
+                condition=models.Q(corrects__isnull=True),
+                name="one_original_approval_per_revision",
+            ),
+        ]
+
+    def __str__(self):
+        return str(
+            _("Version %(version)s of %(policy)s")
+            % {"version": self.version, "policy": self.policy.title}
+        )
+
+    @property
+    def hijri_date(self) -> HijriDate:
+        return HijriDate.from_gregorian(self.meeting_date)
+
+    @property
+    def is_correction(self) -> bool:
+        return self.corrects_id is not None
+
+
+class BoardApprovalMember(ImmutableRecord):
+    """A member present at the approving meeting, copied from the register at that moment."""
+
+    approval = models.ForeignKey(BoardApproval, on_delete=models.PROTECT, related_name="members")
+    member = models.ForeignKey(
+        BoardMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=30, choices=BoardRole.choices)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["approval", "sort_order"]
+        verbose_name = _("member present")
+        verbose_name_plural = _("members present")
+
+    def __str__(self):
+        return f"{self.name} — {self.get_role_display()}"
+
+
+class PolicyWithdrawal(ImmutableRecord):
+    """A policy taken out of force, with a public reason. The page stays readable, marked withdrawn."""
+
+    policy = models.ForeignKey(
+        "cms.PolicyPage", on_delete=models.PROTECT, related_name="withdrawals"
+    )
+    reason = models.TextField(_("reason"))
+    withdrawn_on = models.DateField(_("withdrawn on"))
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        verbose_name = _("policy withdrawal")
+        verbose_name_plural = _("policy withdrawals")
+
+    def __str__(self):
+        return str(_("Withdrawal of %(policy)s") % {"policy": self.policy.title})
+
+
+class BoardApprovalTask(AbstractGroupApprovalTask):
+    """Workflow step: a board secretary records the board's approval, which publishes the revision.
+
+    While a revision waits here nobody edits it, so the board approves exactly what was submitted.
+    """
+
+    admin_form_fields = AbstractGroupApprovalTask.admin_form_fields
+
+    class Meta:
+        verbose_name = _("board approval task")
+        verbose_name_plural = _("board approval tasks")
+
+    def locked_for_user(self, obj, user):
+        return True
+
+    def user_can_access_editor(self, obj, user):
+        return self._user_in_groups(user) or user.is_superuser
+
+    def get_actions(self, obj, user):
+        if user.is_superuser or self._user_in_groups(user):
+            return [
+                ("approve", _("Record the board's approval"), True),
+                ("reject", _("Request changes"), True),
+            ]
+        return []
+
+    def get_form_for_action(self, action):
+        if action == "approve":
+            from cms.forms import BoardApprovalForm
+
+            return BoardApprovalForm
+        return super().get_form_for_action(action)
+
+    def on_action(self, task_state: TaskState, user, action_name, **kwargs):
+        if action_name == "approve":
+            from cms.forms import BoardApprovalForm
+            from cms.services import policy_approval_record
+
+            policy_approval_record(
+                revision=task_state.revision,
+                user=user,
+                via=ApprovalChannel.WORKFLOW,
+                **BoardApprovalForm.service_kwargs(kwargs),
+            )
+            return None
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "A board secretary records the board's approval; the approved revision is published."
+        )

@@ -1,0 +1,308 @@
+"""Writes of the content app. Every door (admin task, importer, commands, API) comes through here.
+
+The only way a policy version goes live is `policy_approval_record`: it records the board's
+approval of one exact revision and publishes that revision, in one transaction.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wagtail.log_actions import log
+from wagtail.models import Revision, TaskState
+
+from cms.governance import BOARD_SECRETARIES
+
+if TYPE_CHECKING:
+    from cms.importer import ParsedPolicy
+from cms.models.board import (
+    ApprovalChannel,
+    BoardApproval,
+    BoardApprovalMember,
+    BoardApprovalTask,
+    BoardMember,
+    BoardTerm,
+    PolicyWithdrawal,
+)
+from cms.models.policies import PolicyIndexPage, PolicyPage
+
+
+def user_can_record_approvals(user) -> bool:
+    return bool(
+        user
+        and user.is_active
+        and (user.is_superuser or user.groups.filter(name=BOARD_SECRETARIES).exists())
+    )
+
+
+def _check_recorder(user, via: str) -> None:
+    if user is None and via == ApprovalChannel.IMPORT:
+        return  # the importer records what the signed document says, as the system
+    if not user_can_record_approvals(user):
+        raise PermissionDenied(_("Only board secretaries can record the board's approval."))
+
+
+def _validate_meeting(
+    *, term: BoardTerm | None, meeting_date: dt.date, members: Sequence[BoardMember], via: str
+):
+    if meeting_date > timezone.localdate():
+        raise ValidationError({"meeting_date": _("The meeting date cannot be in the future.")})
+    if term is not None and not term.covers(meeting_date):
+        raise ValidationError({"meeting_date": _("This date is outside the chosen board term.")})
+    if term is not None and any(member.term_id != term.pk for member in members):
+        raise ValidationError({"members": _("Choose only members of the chosen board term.")})
+    if via != ApprovalChannel.IMPORT and not members:
+        raise ValidationError({"members": _("Record the members present at the meeting.")})
+
+
+def _create_approval(*, members: Sequence[BoardMember], **fields) -> BoardApproval:
+    approval = BoardApproval.objects.create(**fields)
+    BoardApprovalMember.objects.bulk_create(
+        [
+            BoardApprovalMember(
+                approval=approval,
+                member=member,
+                name_ar=member.name_ar or member.name,
+                name_en=member.name_en or "",
+                name=member.name_ar or member.name,
+                role=member.role,
+                sort_order=index,
+            )
+            for index, member in enumerate(members)
+        ]
+    )
+    return approval
+
+
+@transaction.atomic
+def policy_approval_record(
+    *,
+    revision: Revision,
+    user,
+    meeting_number: str,
+    term: BoardTerm | None,
+    meeting_date: dt.date,
+    members: Sequence[BoardMember],
+    decision_text_ar: str = "",
+    decision_text_en: str = "",
+    change_note_ar: str = "",
+    change_note_en: str = "",
+    minutes=None,
+    minutes_public: bool = False,
+    supersedes_previous: bool = True,
+    via: str = ApprovalChannel.WORKFLOW,
+) -> BoardApproval:
+    """Record the board's approval of `revision` and publish exactly that revision."""
+    _check_recorder(user, via)
+    policy = revision.content_object
+    if not isinstance(policy, PolicyPage):
+        raise ValidationError(_("Only policy revisions are approved by the board."))
+    # Serialise version numbering per policy.
+    policy = PolicyPage.objects.select_for_update().get(pk=policy.pk)
+    if BoardApproval.objects.filter(revision=revision, corrects__isnull=True).exists():
+        raise ValidationError(_("This revision has already been approved."))
+    _validate_meeting(term=term, meeting_date=meeting_date, members=members, via=via)
+
+    latest = BoardApproval.objects.filter(policy=policy).aggregate(n=Max("version"))["n"] or 0
+    approval = _create_approval(
+        members=members,
+        policy=policy,
+        revision=revision,
+        version=latest + 1,
+        meeting_number=meeting_number.strip(),
+        term=term,
+        meeting_date=meeting_date,
+        decision_text_ar=decision_text_ar,
+        decision_text_en=decision_text_en,
+        decision_text=decision_text_ar,
+        change_note_ar=change_note_ar,
+        change_note_en=change_note_en,
+        change_note=change_note_ar,
+        minutes=minutes,
+        minutes_public=minutes_public,
+        supersedes_previous=supersedes_previous,
+        recorded_by=user,
+        recorded_via=via,
+    )
+
+    task_state = _board_task_waiting_on(policy, revision)
+    if task_state is not None:
+        # Finishing the workflow publishes the task's revision (cms.workflows.finish_workflow).
+        task_state.approve(user=user, comment=change_note_ar)
+    else:
+        revision.publish(user=user, skip_permission_checks=True)
+    log(
+        instance=policy,
+        action="cms.board_approval",
+        user=user,
+        data={
+            "version": approval.version,
+            "revision": revision.pk,
+            "meeting": approval.meeting_number,
+        },
+    )
+    return approval
+
+
+def _board_task_waiting_on(policy: PolicyPage, revision: Revision) -> TaskState | None:
+    workflow_state = policy.current_workflow_state
+    if workflow_state is None:
+        return None
+    task_state = workflow_state.current_task_state
+    if (
+        task_state is not None
+        and task_state.status == TaskState.STATUS_IN_PROGRESS
+        and isinstance(task_state.task.specific, BoardApprovalTask)
+        and task_state.revision_id == revision.pk
+    ):
+        return task_state
+    return None
+
+
+@transaction.atomic
+def policy_approval_correct(
+    *,
+    approval: BoardApproval,
+    user,
+    meeting_number: str,
+    term: BoardTerm | None,
+    meeting_date: dt.date,
+    members: Sequence[BoardMember],
+    decision_text_ar: str = "",
+    decision_text_en: str = "",
+    change_note_ar: str = "",
+    change_note_en: str = "",
+    minutes=None,
+    minutes_public: bool = False,
+) -> BoardApproval:
+    """Correct a recorded approval: a new record pointing at the original; both stay visible."""
+    _check_recorder(user, ApprovalChannel.CORRECTION)
+    original = approval if approval.corrects_id is None else approval.corrects
+    _validate_meeting(
+        term=term, meeting_date=meeting_date, members=members, via=ApprovalChannel.CORRECTION
+    )
+    correction = _create_approval(
+        members=members,
+        policy_id=original.policy_id,
+        revision_id=original.revision_id,
+        version=original.version,
+        meeting_number=meeting_number.strip(),
+        term=term,
+        meeting_date=meeting_date,
+        decision_text_ar=decision_text_ar,
+        decision_text_en=decision_text_en,
+        decision_text=decision_text_ar,
+        change_note_ar=change_note_ar,
+        change_note_en=change_note_en,
+        change_note=change_note_ar,
+        minutes=minutes,
+        minutes_public=minutes_public,
+        supersedes_previous=original.supersedes_previous,
+        corrects=original,
+        recorded_by=user,
+        recorded_via=ApprovalChannel.CORRECTION,
+    )
+    log(
+        instance=original.policy,
+        action="cms.board_approval_correction",
+        user=user,
+        data={"version": original.version, "corrects": original.pk},
+    )
+    return correction
+
+
+@transaction.atomic
+def policy_withdraw(
+    *,
+    policy: PolicyPage,
+    user,
+    reason_ar: str,
+    reason_en: str = "",
+    withdrawn_on: dt.date | None = None,
+) -> PolicyWithdrawal:
+    """Take a policy out of force with a public reason; its page stays up, marked withdrawn."""
+    _check_recorder(user, ApprovalChannel.WORKFLOW)
+    if not reason_ar.strip():
+        raise ValidationError({"reason_ar": _("Give the reason for withdrawing the policy.")})
+    if PolicyWithdrawal.objects.filter(policy=policy).exists():
+        raise ValidationError(_("This policy has already been withdrawn."))
+    withdrawal = PolicyWithdrawal.objects.create(
+        policy=policy,
+        reason=reason_ar,
+        reason_ar=reason_ar,
+        reason_en=reason_en,
+        withdrawn_on=withdrawn_on or timezone.localdate(),
+        withdrawn_by=user,
+    )
+    log(instance=policy, action="cms.policy_withdraw", user=user, data={"reason": reason_ar})
+    return withdrawal
+
+
+@transaction.atomic
+def policy_import(
+    *,
+    parsed: "ParsedPolicy",
+    parent: PolicyIndexPage,
+    into: PolicyPage | None = None,
+    title_en: str = "",
+    category: str | None = None,
+    user=None,
+) -> tuple[PolicyPage, BoardApproval | None]:
+    """Create a policy draft (or a new draft revision of `into`) from an imported document.
+
+    When the document carries the board's approval, it is recorded for that revision, which
+    publishes it: the import goes live only through an approval, like every other door.
+    """
+    from cms.importer import sections_to_stream
+
+    stream = sections_to_stream(parsed.sections)
+    if into is None:
+        policy = PolicyPage(
+            title=parsed.title or _("Untitled policy"),
+            title_ar=parsed.title or _("Untitled policy"),
+            title_en=title_en,
+            category=category or parsed.category,
+            response_period_days=parsed.response_period_days,
+            body_ar=stream,
+            live=False,
+        )
+        parent.add_child(instance=policy)
+    else:
+        policy = into.get_latest_revision_as_object()
+        policy.body_ar = stream
+        if parsed.response_period_days:
+            policy.response_period_days = parsed.response_period_days
+    revision = policy.save_revision(user=user, log_action=True)
+
+    approval = None
+    if parsed.approval is not None:
+        data = parsed.approval
+        term = None
+        if data.term_number:
+            term, _created = BoardTerm.objects.get_or_create(
+                number=data.term_number, defaults={"starts_on": data.meeting_date}
+            )
+            if term.starts_on > data.meeting_date:
+                raise ValidationError(
+                    _("Board term %(number)s starts after the meeting date in the document.")
+                    % {"number": data.term_number}
+                )
+        approval = policy_approval_record(
+            revision=revision,
+            user=user,
+            meeting_number=data.meeting_number or "—",
+            term=term,
+            meeting_date=data.meeting_date,
+            members=[],
+            decision_text_ar=data.decision_text,
+            change_note_ar=_("Imported from the approved document."),
+            supersedes_previous=data.supersedes_previous,
+            via=ApprovalChannel.IMPORT,
+        )
+    return PolicyPage.objects.get(pk=policy.pk), approval
