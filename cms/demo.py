@@ -192,4 +192,8 @@ def load_demo(*, admin_password: str) -> DemoReport:
     if ensure_association_profile(site):
         created.append("association profile")
     admin_created = ensure_demo_admin(password=admin_password)
+    from cms.demo_policies import load_governance_demo
+
+    admin = get_user_model().objects.get(username=DEMO_ADMIN_USERNAME)
+    created += load_governance_demo(home, admin, admin_password)
     return DemoReport(created=created, admin_created=admin_created)

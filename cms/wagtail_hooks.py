@@ -57,6 +57,8 @@ class BoardTermViewSet(SnippetViewSet):
 
 class BoardApprovalViewSet(ModelViewSet):
     model = BoardApproval
+    name = "board_approvals"
+    url_prefix = "governance/approvals"
     icon = "tick-inverse"
     menu_label = _("Board approvals")
     inspect_view_enabled = True
@@ -94,6 +96,8 @@ class BoardApprovalViewSet(ModelViewSet):
 
 class PolicyWithdrawalViewSet(BoardApprovalViewSet):
     model = PolicyWithdrawal
+    name = "policy_withdrawals"
+    url_prefix = "governance/withdrawals"
     icon = "cross"
     menu_label = _("Policy withdrawals")
     list_display = ["policy", DateColumn("withdrawn_on", label=_("withdrawn on")), "withdrawn_by"]
@@ -111,3 +115,18 @@ class GovernanceViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_governance():
     return GovernanceViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_governance_log_actions(actions):
+    actions.register_action(
+        "cms.board_approval", _("Board approval recorded"), _("The board's approval was recorded")
+    )
+    actions.register_action(
+        "cms.board_approval_correction",
+        _("Board approval corrected"),
+        _("A correction of the board's approval was recorded"),
+    )
+    actions.register_action(
+        "cms.policy_withdraw", _("Policy withdrawn"), _("The policy was withdrawn")
+    )

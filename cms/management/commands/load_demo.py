@@ -28,3 +28,7 @@ class Command(BaseCommand):
                 f"  Password: {settings.DEMO_ADMIN_PASSWORD} "
                 "(unless you changed it; `manage.py changepassword admin` resets it)"
             )
+        self.stdout.write(
+            "  Also: `editor` (communications staff) and `secretary` (board secretary), "
+            "with the same demo password."
+        )
