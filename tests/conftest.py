@@ -1,6 +1,7 @@
 """Shared fixtures: a site with a home page and the association's profile."""
 
 import pytest
+from django.core.cache import cache
 
 from django.utils import translation
 
@@ -13,6 +14,14 @@ def _arabic_by_default():
     translation.activate("ar")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache outlives a test's database rows; start each test without stale entries."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.utils.translation import get_language, get_language_info
 from wagtail.models import Site
 
 from portal.dates import HijriDate, gregorian_numeric
+from portal.menu import cached_menu
 
 register = template.Library()
 
@@ -37,13 +38,17 @@ def language_alternates(context) -> list[dict]:
 
 
 @register.simple_tag(takes_context=True)
-def main_menu(context):
-    """The home page's live, public children marked "show in menus"."""
+def main_menu(context) -> list[dict]:
+    """The home page's live, public children marked "show in menus": pk, title and URL.
+
+    Cached per site and language; portal.menu clears it whenever pages are published,
+    unpublished, moved or deleted, so the menu costs no query on most requests.
+    """
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     if site is None:
         return []
-    return site.root_page.get_children().live().public().in_menu().specific()
+    return cached_menu(site, request)
 
 
 @register.simple_tag(takes_context=True)

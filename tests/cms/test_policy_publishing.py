@@ -276,9 +276,12 @@ def test_an_approval_cannot_be_edited_or_deleted_through_the_orm(approved_policy
 
 
 def test_an_approval_cannot_be_edited_with_sql(approved_policy):
-    with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE cms_boardapproval SET meeting_number = '99'")
+    with (
+        pytest.raises((IntegrityError, DatabaseError)),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE cms_boardapproval SET meeting_number = '99'")
     assert BoardApproval.objects.get().meeting_number == "1/9"
 
 
