@@ -19,7 +19,10 @@ def cached_menu(site, request) -> list[dict]:
     menu = cache.get(key)
     if menu is None:
         pages = site.root_page.get_children().live().public().in_menu().specific()
-        menu = [{"pk": page.pk, "title": page.title, "url": page.get_url(request=request)} for page in pages]
+        menu = [
+            {"pk": page.pk, "title": page.title, "url": page.get_url(request=request)}
+            for page in pages
+        ]
         cache.set(key, menu, timeout=60 * 60)
     return menu
 

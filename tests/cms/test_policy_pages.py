@@ -23,12 +23,24 @@ def new_version(policy, secretary, term, *, change, meeting, body=None, day=dt.d
         draft.body_ar = body
     draft.summary_ar = change
     revision = draft.save_revision()
-    return approve(policy, secretary, term, revision=revision, meeting_number=meeting, meeting_date=day, change_note_ar=change)
+    return approve(
+        policy,
+        secretary,
+        term,
+        revision=revision,
+        meeting_number=meeting,
+        meeting_date=day,
+        change_note_ar=change,
+    )
 
 
 @pytest.mark.parametrize(
     ("gregorian", "hijri"),
-    [(dt.date(2024, 5, 21), "13/11/1445"), (dt.date(2022, 1, 6), "3/6/1443"), (dt.date(2024, 3, 11), "1/9/1445")],
+    [
+        (dt.date(2024, 5, 21), "13/11/1445"),
+        (dt.date(2022, 1, 6), "3/6/1443"),
+        (dt.date(2024, 3, 11), "1/9/1445"),
+    ],
 )
 def test_hijri_dates_follow_umm_al_qura(gregorian, hijri):
     assert HijriDate.from_gregorian(gregorian).numeric() == hijri
@@ -40,7 +52,10 @@ def test_policy_page_shows_the_approval_line_in_both_calendars(client, approved_
     english = client.get("/en/policies/beneficiaries/").content.decode()
     assert "الإصدار 1" in arabic and "21/5/2024" in arabic and "13/11/1445 هـ" in arabic
     assert "الدورة الثانية" in arabic
-    assert "Version 1 — approved by the board in meeting 1/9 (Term 2) on 21/5/2024 corresponding to 13/11/1445 AH" in english
+    assert (
+        "Version 1 — approved by the board in meeting 1/9 (Term 2) on 21/5/2024 corresponding to 13/11/1445 AH"
+        in english
+    )
 
 
 def test_policy_page_lists_members_and_roles(client, approved_policy):
@@ -61,14 +76,18 @@ def test_a_draft_policy_is_not_public(client, draft_policy):
     assert client.get(URL).status_code == 404
 
 
-def test_new_version_supersedes_the_previous_one_with_a_link(client, approved_policy, secretary, term):
+def test_new_version_supersedes_the_previous_one_with_a_link(
+    client, approved_policy, secretary, term
+):
     new_version(approved_policy, secretary, term, change="تعديل المدة", meeting="3")
     page = client.get(URL).content.decode()
     assert "الإصدار 2" in page
     assert 'href="/ar/policies/beneficiaries/versions/1/"' in page
 
 
-def test_old_version_has_a_stable_url_rendered_from_its_revision(client, approved_policy, secretary, term):
+def test_old_version_has_a_stable_url_rendered_from_its_revision(
+    client, approved_policy, secretary, term
+):
     changed = [dict(BODY[0]), BODY[1], BODY[2]]
     changed[0] = {"type": "preamble", "value": {"heading": "", "paragraphs": ["نص التمهيد المعدل"]}}
     new_version(approved_policy, secretary, term, change="تعديل التمهيد", meeting="3", body=changed)
@@ -85,7 +104,9 @@ def test_old_version_has_a_stable_url_rendered_from_its_revision(client, approve
     assert client.get(URL + "versions/9/").status_code == 404
 
 
-def test_history_lists_every_approved_version_with_its_change_note(client, approved_policy, secretary, term):
+def test_history_lists_every_approved_version_with_its_change_note(
+    client, approved_policy, secretary, term
+):
     new_version(approved_policy, secretary, term, change="تعديل المدة", meeting="3")
     html = client.get(URL + "history/").content.decode()
     assert html.count('class="history__item"') == 2
@@ -93,7 +114,9 @@ def test_history_lists_every_approved_version_with_its_change_note(client, appro
     assert "?from=1&amp;to=2" in html
 
 
-def test_difference_view_marks_additions_and_deletions_accessibly(client, approved_policy, secretary, term):
+def test_difference_view_marks_additions_and_deletions_accessibly(
+    client, approved_policy, secretary, term
+):
     changed = [
         BODY[0],
         {"type": "channels", "value": {"heading": "", "items": ["المقابلة", "الموقع الإلكتروني"]}},
@@ -102,8 +125,12 @@ def test_difference_view_marks_additions_and_deletions_accessibly(client, approv
     ]
     new_version(approved_policy, secretary, term, change="قنوات جديدة", meeting="3", body=changed)
     html = client.get(URL + "compare/?from=1&to=2").content.decode()
-    assert re.search(r'<del class="diff-del"><span class="visually-hidden">محذوف: </span>الاتصالات', html)
-    assert re.search(r'<ins class="diff-ins"><span class="visually-hidden">مضاف: </span>الموقع', html)
+    assert re.search(
+        r'<del class="diff-del"><span class="visually-hidden">محذوف: </span>الاتصالات', html
+    )
+    assert re.search(
+        r'<ins class="diff-ins"><span class="visually-hidden">مضاف: </span>الموقع', html
+    )
     assert "قسم مضاف" in html  # the tools section is new
     assert "لا تغيير" in html  # the preamble did not change
     english = client.get("/en/policies/beneficiaries/compare/?from=2&to=1").content.decode()
@@ -118,7 +145,12 @@ def test_difference_view_with_bad_versions_is_a_normal_page(client, approved_pol
 
 
 def test_withdrawn_policy_stays_readable_marked_withdrawn(client, approved_policy, secretary):
-    policy_withdraw(policy=approved_policy, user=secretary, reason_ar="استبدلت بسياسة أشمل", reason_en="Replaced by a broader policy")
+    policy_withdraw(
+        policy=approved_policy,
+        user=secretary,
+        reason_ar="استبدلت بسياسة أشمل",
+        reason_en="Replaced by a broader policy",
+    )
     response = client.get(URL)
     assert response.status_code == 200
     assert "استبدلت بسياسة أشمل" in response.content.decode()
@@ -133,8 +165,16 @@ def test_english_reader_of_an_arabic_only_policy_sees_the_label(client, approved
     assert '<div class="policy-body" lang="ar" dir="rtl">' in html
 
 
-def test_catalogue_lists_policies_with_version_dates_and_filters_by_category(client, catalogue, approved_policy, secretary, term):
-    other = make_policy(catalogue, slug="conflict", title_ar="سياسة تعارض المصالح", title_en="Conflict of interest policy", category="conflict-of-interest")
+def test_catalogue_lists_policies_with_version_dates_and_filters_by_category(
+    client, catalogue, approved_policy, secretary, term
+):
+    other = make_policy(
+        catalogue,
+        slug="conflict",
+        title_ar="سياسة تعارض المصالح",
+        title_en="Conflict of interest policy",
+        category="conflict-of-interest",
+    )
     approve(other, secretary, term, meeting_date=dt.date(2022, 1, 6))
     html = client.get("/ar/policies/").content.decode()
     assert "سياسة تعارض المصالح" in html and "سياسة تنظيم العلاقة مع المستفيدين" in html

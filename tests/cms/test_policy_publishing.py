@@ -210,9 +210,8 @@ def test_approval_form_errors_change_nothing(client, draft_policy, editor, secre
         headers={"x-requested-with": "XMLHttpRequest"},
     )
     assert response.status_code == 200
-    assert (
-        "day/month/year" in response.content.decode() or "يوم/شهر/سنة" in response.content.decode()
-    )
+    modal = response.json()["html"]
+    assert "أدخل التاريخ بصيغة يوم/شهر/سنة" in modal  # the error, in Arabic
     assert not BoardApproval.objects.exists()
     assert not live(draft_policy)
 
