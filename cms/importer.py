@@ -388,6 +388,7 @@ def parse_policy_text(text: str) -> ParsedPolicy:
     title, association_parts = "", []
     sections: list[Section] = []
     approval_lines: list[str] = []
+    approval_headings: list[str] = []
     current: tuple[str, str, list[str]] | None = None  # kind, heading, raw lines
     in_toc = False
 
@@ -425,12 +426,8 @@ def parse_policy_text(text: str) -> ParsedPolicy:
                 line.lstrip().startswith("#") or re.search(r"[:：]\s*-?\s*$", cleaned)
             )
             if not real_heading:
-                reason = boilerplate_reason(
-                    line,
-                    counts[folded] > 1
-                    and kind is None
-                    and not LIST_ITEM.match(line).group("marker").strip(),
-                )
+                repeated = counts[folded] > 1 and kind is None and not is_list_item(line)
+                reason = boilerplate_reason(line, repeated)
                 if reason:
                     report.boilerplate.append({"line": cleaned, "reason": reason})
                 else:
@@ -440,7 +437,10 @@ def parse_policy_text(text: str) -> ParsedPolicy:
         if kind is not None:
             close_current()
             current = (kind, heading_text, [])
-            report.section_lines += 1
+            if kind == "approval":
+                approval_headings.append(cleaned)
+            else:
+                report.section_lines += 1
             continue
         if (
             not title
@@ -496,11 +496,12 @@ def parse_policy_text(text: str) -> ParsedPolicy:
     if approval_content:
         approval, leftover = parse_approval(approval_content, report)
         leftover_ids = {id(line) for line in leftover}
-        report.approval_lines = [
+        report.approval_lines = approval_headings + [
             clean_markup(line) for line in approval_content if id(line) not in leftover_ids
         ]
         report.unclassified += [clean_markup(line) for line in leftover]
     else:
+        report.approval_lines = approval_headings
         report.warnings.append(_("The document has no board approval statement with a date."))
 
     association = " ".join(association_parts)

@@ -1,8 +1,8 @@
 """Shared fixtures: a site with a home page and the association's profile."""
 
 import pytest
-from django.core.cache import cache
 
+from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import ContentPageFactory, make_profile, make_site
