@@ -51,7 +51,7 @@ check-messages: install
 	$(PY) scripts/check_messages.py
 
 bench: install
-	$(PY) -m pytest tests/bench -p no:randomly -o addopts="" -q
+	$(PY) -m pytest tests/bench -o addopts="-p no:cacheprovider" -q -s
 
 clean:
 	rm -rf .venv var/*.sqlite3 var/screenshots

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from wagtail.users.models import UserProfile
+
 from cms.governance import BOARD_SECRETARIES, COMMUNICATIONS_STAFF, board_approval_workflow
 from cms.importer import parse_policy_bytes, sections_to_stream
 from cms.models import BoardMember, BoardTerm, PolicyIndexPage, PolicyPage
@@ -20,7 +22,7 @@ from cms.services import policy_approval_record, policy_import
 SAMPLES = Path(settings.BASE_DIR).parent / "shared" / "samples" / "policies"
 POLICY_SLUG = "beneficiary-relations"
 DEMO_STAFF = [
-    # username, group, first name, preferred admin language
+    # username, group, first name (their admin interface is in Arabic)
     ("editor", COMMUNICATIONS_STAFF, "محررة المحتوى"),
     ("secretary", BOARD_SECRETARIES, "أمين سر المجلس"),
 ]
@@ -178,6 +180,9 @@ def ensure_staff(password: str) -> dict:
             user.set_password(password)
             user.save()
             user.groups.add(Group.objects.get(name=group_name))
+            profile = UserProfile.get_for_user(user)
+            profile.preferred_language = "ar"
+            profile.save()
         users[username] = user
     return users
 

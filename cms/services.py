@@ -18,6 +18,7 @@ from wagtail.log_actions import log
 from wagtail.models import Revision, TaskState
 
 from cms.governance import BOARD_SECRETARIES
+from portal.dates import to_ascii_digits
 
 if TYPE_CHECKING:
     from cms.importer import ParsedPolicy
@@ -115,7 +116,7 @@ def policy_approval_record(
         policy=policy,
         revision=revision,
         version=latest + 1,
-        meeting_number=meeting_number.strip(),
+        meeting_number=to_ascii_digits(meeting_number).strip(),
         term=term,
         meeting_date=meeting_date,
         decision_text_ar=decision_text_ar,
@@ -192,7 +193,7 @@ def policy_approval_correct(
         policy_id=original.policy_id,
         revision_id=original.revision_id,
         version=original.version,
-        meeting_number=meeting_number.strip(),
+        meeting_number=to_ascii_digits(meeting_number).strip(),
         term=term,
         meeting_date=meeting_date,
         decision_text_ar=decision_text_ar,

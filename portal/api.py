@@ -13,6 +13,9 @@ from cms.api import (
     AssociationView,
     DocumentsAPIViewSet,
     ImagesAPIViewSet,
+    PolicyDetailView,
+    PolicyListView,
+    PolicyVersionView,
     TranslatedPagesAPIViewSet,
 )
 
@@ -30,6 +33,7 @@ class ApiRootView(APIView):
         return Response(
             {
                 "association": reverse("api:association", request=request),
+                "policies": reverse("api:policies", request=request),
                 "schema": reverse("api-schema", request=request),
                 "docs": reverse("api-docs", request=request),
                 "pages": request.build_absolute_uri("/api/v2/pages/"),
@@ -40,6 +44,13 @@ class ApiRootView(APIView):
 v1_patterns = [
     path("", ApiRootView.as_view(), name="root"),
     path("association/", AssociationView.as_view(), name="association"),
+    path("policies/", PolicyListView.as_view(), name="policies"),
+    path("policies/<slug:slug>/", PolicyDetailView.as_view(), name="policy"),
+    path(
+        "policies/<slug:slug>/versions/<int:number>/",
+        PolicyVersionView.as_view(),
+        name="policy-version",
+    ),
 ]
 
 urlpatterns = [

@@ -1,0 +1,80 @@
+"""Browser test: the board secretary records the approval; the public page shows the new version."""
+
+import pytest
+
+from django.core.management import call_command
+
+from cms.models import BoardApproval, PolicyPage
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def demo_site(live_server):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return live_server.url
+
+
+def test_secretary_approves_a_submitted_revision_and_the_public_sees_it(
+    page, demo_site, screenshot, settings
+):
+    policy = PolicyPage.objects.get(slug="beneficiary-relations")
+    assert policy.workflow_in_progress  # the demo's third text waits for the board
+    submitted = policy.current_workflow_task_state.revision_id
+
+    page.goto(f"{demo_site}/admin/login/")
+    page.fill("input[name=username]", "secretary")
+    page.fill("input[name=password]", settings.DEMO_ADMIN_PASSWORD)
+    page.locator("button[type=submit]").click()
+    page.wait_for_url(f"{demo_site}/admin/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    screenshot("admin-awaiting-board-approval-ar")
+
+    page.locator("[data-workflow-action-url*='/approve/']").first.dispatch_event("click")
+    modal = page.locator(".modal-content form")
+    modal.wait_for()
+    modal.locator("input[name=meeting_number]").fill("٣/٩")
+    modal.locator("select[name=term]").select_option(label="الدورة الثانية")
+    modal.locator("input[name=meeting_date]").fill("١٠/٦/٢٠٢٥")
+    for checkbox in modal.locator("input[name=members]").all():
+        checkbox.check()
+    modal.locator("textarea[name=decision_text_ar]").fill(
+        "اعتمد مجلس الإدارة تحديث مدة الرد إلى شهر."
+    )
+    modal.locator("input[name=change_note_ar]").fill("مدة الرد شهر بدلًا من أسبوعين.")
+    modal.locator("input[name=change_note_en]").fill(
+        "The response period is now a month instead of two weeks."
+    )
+    screenshot("admin-board-approval-form-ar")
+    modal.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+
+    approval = BoardApproval.objects.get(version=3)
+    assert approval.revision_id == submitted
+    assert approval.meeting_number == "3/9"
+    policy = PolicyPage.objects.get(pk=policy.pk)
+    assert policy.live_revision_id == submitted
+
+    page.goto(f"{demo_site}/ar/policies/beneficiary-relations/")
+    line = page.locator(".policy-header .approval-line").inner_text()
+    assert "الإصدار 3" in line and "10/6/2025" in line and "14/12/1446" in line
+    assert page.get_by_role("link", name="الإصدار 2").count() >= 1  # supersedes version 2
+    screenshot("policy-version-3-ar")
+
+    page.goto(f"{demo_site}/en/policies/beneficiary-relations/")
+    line = page.locator(".policy-header .approval-line").inner_text()
+    assert "Version 3 — approved by the board in meeting 3/9" in line
+    screenshot("policy-version-3-en")
+
+    page.get_by_role("link", name="Version history").click()
+    items = page.locator(".history__item")
+    assert items.count() == 3
+    assert "The response period is now a month instead of two weeks." in items.first.inner_text()
+    screenshot("policy-history-en")
+
+    page.goto(f"{demo_site}/ar/policies/beneficiary-relations/compare/?from=1&to=2")
+    assert page.locator("ins.diff-ins").count() > 0
+    screenshot("policy-compare-ar")
