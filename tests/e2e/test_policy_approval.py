@@ -49,7 +49,8 @@ def test_secretary_approves_a_submitted_revision_and_the_public_sees_it(
         "The response period is now a month instead of two weeks."
     )
     screenshot("admin-board-approval-form-ar")
-    modal.locator("button[type=submit]").click()
+    with page.expect_navigation():  # the modal posts, then sends the browser back to the dashboard
+        modal.locator("button[type=submit]").click()
     page.wait_for_load_state("networkidle")
 
     approval = BoardApproval.objects.get(version=3)
