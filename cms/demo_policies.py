@@ -8,7 +8,6 @@ and the members present, and a third text waiting in the board-approval workflow
 import datetime as dt
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -19,7 +18,7 @@ from cms.importer import parse_policy_bytes, sections_to_stream
 from cms.models import BoardMember, BoardTerm, PolicyIndexPage, PolicyPage
 from cms.services import policy_approval_record, policy_import
 
-SAMPLES = Path(settings.BASE_DIR).parent / "shared" / "samples" / "policies"
+SAMPLES = Path(__file__).resolve().parent / "demo_data" / "policies"
 POLICY_SLUG = "beneficiary-relations"
 DEMO_STAFF = [
     # username, group, first name (their admin interface is in Arabic)
@@ -205,7 +204,7 @@ def ensure_policy_catalogue(home) -> PolicyIndexPage:
 
 
 def ensure_policies(catalogue: PolicyIndexPage, admin, users: dict) -> list[str]:
-    if PolicyPage.objects.filter(slug=POLICY_SLUG).exists() or not SAMPLES.is_dir():
+    if PolicyPage.objects.filter(slug=POLICY_SLUG).exists():
         return []
     term = ensure_board()
     first = parse_policy_bytes((SAMPLES / "bina-housing-jazan.txt").read_bytes())

@@ -12,10 +12,7 @@ from django.core.management import CommandError, call_command
 from cms.importer import PolicyImportError, fold, parse_policy_bytes, parse_policy_text
 from cms.models import BoardApproval, PolicyPage
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "policies"
-pytestmark = pytest.mark.skipif(
-    not SAMPLES.is_dir(), reason="the shared policy samples are not beside the project"
-)
+SAMPLES = Path(__file__).resolve().parents[2] / "cms" / "demo_data" / "policies"
 
 
 def parse(name: str):
