@@ -60,7 +60,9 @@ class BoardApprovalForm(forms.Form):
         label=_("Scan of the signed minutes"),
         queryset=get_document_model().objects.order_by("-created_at"),
         required=False,
-        help_text=_("Upload it to Documents first, then choose it here."),
+        help_text=_(
+            "Upload it to Documents first, in the board minutes collection, then choose it here."
+        ),
     )
     minutes_public = forms.BooleanField(
         label=_("Publish the minutes with the policy"), required=False

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group, Permission
 
 from wagtail.models import (
     Collection,
+    CollectionViewRestriction,
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
@@ -15,6 +16,7 @@ COMMUNICATIONS_STAFF = "فريق الاتصال المؤسسي"
 BOARD_SECRETARIES = "أمناء سر المجلس"
 BOARD_APPROVAL_WORKFLOW = "اعتماد مجلس الإدارة"
 BOARD_APPROVAL_TASK = "اعتماد مجلس الإدارة"
+MINUTES_COLLECTION = "محاضر مجلس الإدارة"
 
 
 def _permission(app_label: str, codename: str) -> Permission:
@@ -73,6 +75,9 @@ def ensure_governance() -> None:
                     group=group, collection=root_collection, permission=_permission(app, codename)
                 )
 
+    if root_collection is not None:
+        ensure_minutes_collection(root_collection, secretaries)
+
     task = BoardApprovalTask.objects.filter(active=True).first()
     if task is None:
         task = BoardApprovalTask.objects.create(name=BOARD_APPROVAL_TASK)
@@ -80,6 +85,27 @@ def ensure_governance() -> None:
     if board_approval_workflow() is None:
         workflow = Workflow.objects.create(name=BOARD_APPROVAL_WORKFLOW, active=True)
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+
+
+def ensure_minutes_collection(root_collection: Collection, secretaries: Group) -> Collection:
+    """Scans of signed minutes: readable only by board secretaries; the public gets the ones
+    the board made public through the policy page's minutes route."""
+    collection = Collection.objects.filter(name=MINUTES_COLLECTION).first()
+    if collection is None:
+        collection = root_collection.add_child(name=MINUTES_COLLECTION)
+    restriction = CollectionViewRestriction.objects.filter(collection=collection).first()
+    if restriction is None:
+        restriction = CollectionViewRestriction.objects.create(
+            collection=collection, restriction_type=CollectionViewRestriction.GROUPS
+        )
+    restriction.groups.add(secretaries)
+    for codename in ("add_document", "change_document", "choose_document"):
+        GroupCollectionPermission.objects.get_or_create(
+            group=secretaries,
+            collection=collection,
+            permission=_permission("wagtaildocs", codename),
+        )
+    return collection
 
 
 def board_approval_workflow() -> Workflow | None:

@@ -1,18 +1,24 @@
 """Admin integration for the content app: bilingual fields, the board register, approvals."""
 
 from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic.models import InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms.models import BoardApproval, BoardTerm, PolicyWithdrawal
+from cms.admin_views import ApprovalCorrectionView, PolicyWithdrawView
+from cms.models import BoardApproval, BoardTerm, PolicyPage, PolicyWithdrawal
+from cms.services import user_can_record_approvals
 
 
 @hooks.register("insert_global_admin_css")
@@ -55,6 +61,21 @@ class BoardTermViewSet(SnippetViewSet):
     inspect_view_enabled = True
 
 
+class ApprovalInspectView(InspectView):
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if user_can_record_approvals(self.request.user):
+            buttons.append(
+                HeaderButton(
+                    _("Record a correction"),
+                    url=reverse("cms_approval_correct", args=[self.object.pk]),
+                    icon_name="edit",
+                )
+            )
+        return buttons
+
+
 class BoardApprovalViewSet(ModelViewSet):
     model = BoardApproval
     name = "board_approvals"
@@ -62,6 +83,7 @@ class BoardApprovalViewSet(ModelViewSet):
     icon = "tick-inverse"
     menu_label = _("Board approvals")
     inspect_view_enabled = True
+    inspect_view_class = ApprovalInspectView
     copy_view_enabled = False
     list_display = [
         "policy",
@@ -96,6 +118,7 @@ class BoardApprovalViewSet(ModelViewSet):
 
 class PolicyWithdrawalViewSet(BoardApprovalViewSet):
     model = PolicyWithdrawal
+    inspect_view_class = InspectView
     name = "policy_withdrawals"
     url_prefix = "governance/withdrawals"
     icon = "cross"
@@ -130,3 +153,35 @@ def register_governance_log_actions(actions):
     actions.register_action(
         "cms.policy_withdraw", _("Policy withdrawn"), _("The policy was withdrawn")
     )
+
+
+@hooks.register("register_admin_urls")
+def governance_admin_urls():
+    return [
+        path(
+            "governance/approvals/<int:pk>/correct/",
+            ApprovalCorrectionView.as_view(),
+            name="cms_approval_correct",
+        ),
+        path(
+            "governance/policies/<int:page_id>/withdraw/",
+            PolicyWithdrawView.as_view(),
+            name="cms_policy_withdraw",
+        ),
+    ]
+
+
+@hooks.register("register_page_header_buttons")
+def policy_withdraw_button(page, user, view_name, next_url=None):
+    if (
+        isinstance(page.specific_deferred, PolicyPage)
+        and page.live
+        and user_can_record_approvals(user)
+        and not PolicyWithdrawal.objects.filter(policy_id=page.pk).exists()
+    ):
+        yield Button(
+            _("Withdraw the policy"),
+            url=reverse("cms_policy_withdraw", args=[page.pk]),
+            icon_name="cross",
+            priority=80,
+        )

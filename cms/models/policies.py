@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
@@ -230,6 +230,25 @@ class PolicyPage(RoutablePageMixin, Page):
         context = self.get_context(request)
         context.update(self.version_context(request, version, old_page))
         return TemplateResponse(request, "cms/policy_version.html", context)
+
+    @path("versions/<int:number>/minutes/")
+    def minutes(self, request, number):
+        """The signed minutes of a version's approval, when the board made them public.
+
+        Minutes are uploaded to a collection only board secretaries can open, so this route is
+        the public's only way to them, and only to those marked public.
+        """
+        version = next((v for v in self.versions if v.number == number), None)
+        approval = version.approval if version else None
+        if approval is None or approval.minutes is None or not approval.minutes_public:
+            raise Http404
+        document = approval.minutes
+        return FileResponse(
+            document.file.open("rb"),
+            filename=document.filename,
+            as_attachment=False,
+            content_type=document.content_type or "application/octet-stream",
+        )
 
     @path("compare/")
     def compare(self, request):
