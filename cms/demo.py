@@ -196,4 +196,7 @@ def load_demo(*, admin_password: str) -> DemoReport:
 
     admin = get_user_model().objects.get(username=DEMO_ADMIN_USERNAME)
     created += load_governance_demo(home, admin, admin_password)
+    from cms.demo_faqs import load_faq_demo
+
+    created += load_faq_demo(home)
     return DemoReport(created=created, admin_created=admin_created)

@@ -307,3 +307,14 @@ def policy_import(
             via=ApprovalChannel.IMPORT,
         )
     return PolicyPage.objects.get(pk=policy.pk), approval
+
+
+def faq_feedback_record(*, faq, language: str, helpful: bool) -> None:
+    """Count one yes/no for an answer in a language. Only totals are stored, never who voted."""
+    from django.db.models import F
+
+    from cms.models import FAQFeedback
+
+    row, _created = FAQFeedback.objects.get_or_create(faq=faq, language=language[:5])
+    field = "helpful" if helpful else "not_helpful"
+    FAQFeedback.objects.filter(pk=row.pk).update(**{field: F(field) + 1})

@@ -4,11 +4,14 @@ from modeltranslation.decorators import register
 from modeltranslation.translator import TranslationOptions
 
 from .models import (
+    FAQ,
     AssociationProfile,
     BoardApproval,
     BoardApprovalMember,
     BoardMember,
     ContentPage,
+    FAQCategory,
+    FAQPage,
     HomePage,
     PolicyIndexPage,
     PolicyPage,
@@ -59,3 +62,18 @@ class BoardApprovalMemberTranslation(TranslationOptions):
 @register(PolicyWithdrawal)
 class PolicyWithdrawalTranslation(TranslationOptions):
     fields = ("reason",)
+
+
+@register(FAQCategory)
+class FAQCategoryTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(FAQ)
+class FAQTranslation(TranslationOptions):
+    fields = ("question", "answer")
+
+
+@register(FAQPage)
+class FAQPageTranslation(TranslationOptions):
+    fields = ("intro",)

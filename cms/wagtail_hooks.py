@@ -1,5 +1,7 @@
 """Admin integration for the content app: bilingual fields, the board register, approvals."""
 
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -7,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic.models import InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -14,10 +17,12 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.admin_views import ApprovalCorrectionView, PolicyWithdrawView
-from cms.models import BoardApproval, BoardTerm, PolicyPage, PolicyWithdrawal
+from cms.models import FAQ, BoardApproval, BoardTerm, FAQCategory, PolicyPage, PolicyWithdrawal
+from cms.reports import MissingTranslationsView
 from cms.services import user_can_record_approvals
 
 
@@ -128,6 +133,43 @@ class PolicyWithdrawalViewSet(BoardApprovalViewSet):
     inspect_view_fields = ["policy", "reason_ar", "reason_en", "withdrawn_on", "withdrawn_by"]
 
 
+class FAQViewSet(SnippetViewSet):
+    model = FAQ
+    icon = "help"
+    menu_label = _("Questions")
+    list_display = [
+        "question",
+        "category",
+        Column("helpful_count", label=_("helpful"), accessor="helpful_count"),
+        Column("not_helpful_count", label=_("not helpful"), accessor="not_helpful_count"),
+    ]
+    list_filter = ["category"]
+    search_fields = ["question_ar", "question_en"]
+
+    def get_queryset(self, request):
+        return FAQ.objects.select_related("category").annotate(
+            helpful_count=Coalesce(Sum("feedback__helpful"), 0),
+            not_helpful_count=Coalesce(Sum("feedback__not_helpful"), 0),
+        )
+
+
+class FAQCategoryViewSet(SnippetViewSet):
+    model = FAQCategory
+    icon = "folder-open-inverse"
+    menu_label = _("Question categories")
+    list_display = ["name", "slug", "sort_order"]
+
+
+class FAQViewSetGroup(SnippetViewSetGroup):
+    menu_label = _("FAQs")
+    menu_icon = "help"
+    menu_order = 240
+    items = [FAQViewSet, FAQCategoryViewSet]
+
+
+register_snippet(FAQViewSetGroup)
+
+
 class GovernanceViewSetGroup(ViewSetGroup):
     menu_label = _("Governance")
     menu_icon = "doc-full-inverse"
@@ -169,6 +211,24 @@ def governance_admin_urls():
             name="cms_policy_withdraw",
         ),
     ]
+
+
+@hooks.register("register_admin_urls")
+def translation_report_urls():
+    return [
+        path(
+            "reports/missing-translations/",
+            MissingTranslationsView.as_view(),
+            name="cms_missing_translations",
+        )
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def translation_report_menu_item():
+    return MenuItem(
+        _("Missing translations"), reverse("cms_missing_translations"), icon_name="site", order=700
+    )
 
 
 @hooks.register("register_page_header_buttons")

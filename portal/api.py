@@ -12,12 +12,14 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from cms.api import (
     AssociationView,
     DocumentsAPIViewSet,
+    FAQListView,
     ImagesAPIViewSet,
     PolicyDetailView,
     PolicyListView,
     PolicyVersionView,
     TranslatedPagesAPIViewSet,
 )
+from search.api import SiteSearchView
 
 wagtail_api = WagtailAPIRouter("wagtailapi")
 wagtail_api.register_endpoint("pages", TranslatedPagesAPIViewSet)
@@ -34,6 +36,8 @@ class ApiRootView(APIView):
             {
                 "association": reverse("api:association", request=request),
                 "policies": reverse("api:policies", request=request),
+                "faqs": reverse("api:faqs", request=request),
+                "search": reverse("api:search", request=request),
                 "schema": reverse("api-schema", request=request),
                 "docs": reverse("api-docs", request=request),
                 "pages": request.build_absolute_uri("/api/v2/pages/"),
@@ -45,6 +49,8 @@ v1_patterns = [
     path("", ApiRootView.as_view(), name="root"),
     path("association/", AssociationView.as_view(), name="association"),
     path("policies/", PolicyListView.as_view(), name="policies"),
+    path("faqs/", FAQListView.as_view(), name="faqs"),
+    path("search/", SiteSearchView.as_view(), name="search"),
     path("policies/<slug:slug>/", PolicyDetailView.as_view(), name="policy"),
     path(
         "policies/<slug:slug>/versions/<int:number>/",

@@ -17,6 +17,7 @@ from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
 from cms.blocks import PolicySectionsBlock, section_entries
+from search.arabic import index_text
 
 
 class PolicyCategory(models.TextChoices):
@@ -116,8 +117,7 @@ class PolicyPage(RoutablePageMixin, Page):
     settings_panels = []
     search_fields = [
         *Page.search_fields,
-        index.SearchField("summary"),
-        index.SearchField("body"),
+        index.SearchField("search_document"),
         index.FilterField("category"),
     ]
 
@@ -180,6 +180,20 @@ class PolicyPage(RoutablePageMixin, Page):
 
     def sections(self):
         return section_entries(self.body)
+
+    def search_document(self) -> str:
+        """Stems of both languages' title, summary and sections, normalised for every backend."""
+        texts = [
+            self.title_ar or "",
+            self.title_en or "",
+            self.summary_ar or "",
+            self.summary_en or "",
+        ]
+        for body in (self.body_ar, self.body_en):
+            for entry in section_entries(body):
+                texts.append(entry["heading"])
+                texts.extend(entry["lines"])
+        return index_text(*texts)
 
     def shown_in_fallback_language(self) -> bool:
         """English reader, no English body: the Arabic text is shown, labelled as such."""

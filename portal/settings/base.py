@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "modeltranslation",
     "portal",
     "cms",
+    "search",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -215,13 +216,40 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_COMMENTS_ENABLED = True
 
+# Site search: the database backend (SQLite FTS5, or PostgreSQL full text with the `arabic`
+# configuration) by default; Elasticsearch 8 with an Arabic analyser when ELASTICSEARCH_URL is set.
+# Every backend indexes and queries text already normalised by search.arabic.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "arabic"
 if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS["default"] = {
         "BACKEND": "wagtail.search.backends.elasticsearch8",
         "URLS": [ELASTICSEARCH_URL],
-        "INDEX": "sila",
+        "INDEX": "sila_site",
         "TIMEOUT": 5,
+        "INDEX_SETTINGS": {
+            "settings": {
+                "analysis": {
+                    "filter": {
+                        "arabic_stop": {"type": "stop", "stopwords": "_arabic_"},
+                        "arabic_stemmer": {"type": "stemmer", "language": "arabic"},
+                    },
+                    "analyzer": {
+                        "default": {
+                            "tokenizer": "standard",
+                            "filter": [
+                                "lowercase",
+                                "decimal_digit",
+                                "arabic_normalization",
+                                "arabic_stop",
+                                "arabic_stemmer",
+                            ],
+                        }
+                    },
+                }
+            }
+        },
     }
 
 # --- API -------------------------------------------------------------------------------------

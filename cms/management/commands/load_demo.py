@@ -1,6 +1,7 @@
 """Load the demo association, pages and administrator; safe to run again."""
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from cms.demo import DEMO_ADMIN_USERNAME, load_demo
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report = load_demo(admin_password=settings.DEMO_ADMIN_PASSWORD)
         if report.created:
+            call_command("update_index", verbosity=0)  # search works before the worker catches up
             self.stdout.write(
                 self.style.SUCCESS("Demo content created: " + ", ".join(report.created))
             )
