@@ -161,9 +161,9 @@ FAQS = [
         "personal-data",
         "rights",
         "كيف تتعامل الجمعية مع بياناتي الشخصية؟",
-        "لا تُجمع البيانات إلا لغرض معلن وبموافقتك، ولا يطّلع عليها إلا الموظفون الذين يعملون على طلبك، وتُحفظ مدة محددة ثم تُحذف أو تُجعل مجهولة الهوية.",
+        "تحافظ الجمعية على الخصوصية: لا تُجمع البيانات إلا لغرض معلن وبموافقتك، ولا يطّلع عليها إلا الموظفون الذين يعملون على طلبك، وتُحفظ مدة محددة ثم تُحذف أو تُجعل مجهولة الهوية.",
         "How does the association handle my personal data?",
-        "Data is collected only for a stated purpose and with your consent. Only the staff working on your request can see it, and it is kept for a set period, then deleted or anonymised.",
+        "The association protects your privacy: data is collected only for a stated purpose and with your consent. Only the staff working on your request can see it, and it is kept for a set period, then deleted or anonymised.",
     ),
     (
         "complaint",

@@ -54,7 +54,29 @@ def normalise(text: str) -> str:
 
 
 def stem(word: str) -> str:
-    """A light stem of one normalised word."""
+    """A light stem of one normalised word (its first variant)."""
+    return variants(word)[0]
+
+
+def variants(word: str) -> list[str]:
+    """Light stems of one normalised word: usually one; two when a single-letter prefix
+    (و ب ل ف) may be part of the root, as in وثائق, so both readings are indexed and searched."""
+    first = _stem(word)
+    if not word.isascii() and word[:1] in "وبلف" and not word.startswith(("ال", "لل")):
+        second = _stem_suffix(word)
+        if second != first:
+            return [first, second]
+    return [first]
+
+
+def _stem_suffix(word: str) -> str:
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _stem(word: str) -> str:
     if word.isascii():
         if word.isdigit() or len(word) <= 3:
             return word
@@ -82,6 +104,11 @@ def search_terms(text: str) -> list[str]:
     return [stem(word) for word in tokens(text) if word not in STOPWORDS]
 
 
+def term_groups(text: str) -> list[list[str]]:
+    """For each word worth searching for, all its stem variants."""
+    return [variants(word) for word in tokens(text) if word not in STOPWORDS]
+
+
 def index_text(*texts: str) -> str:
-    """What a document is indexed as: its stems, space separated."""
-    return " ".join(term for text in texts for term in search_terms(text or ""))
+    """What a document is indexed as: every stem variant of its words, space separated."""
+    return " ".join(term for text in texts for group in term_groups(text or "") for term in group)

@@ -16,7 +16,7 @@ from wagtail.search.backends import get_search_backend
 
 from cms.blocks import section_entries
 from cms.models import FAQ, FAQPage, PolicyPage
-from search.arabic import WORD, normalise, search_terms, stem
+from search.arabic import WORD, normalise, term_groups, variants
 
 MAX_QUERY_LENGTH = 200
 SNIPPET_WORDS = 28
@@ -40,7 +40,7 @@ def clean_query(raw: str | None) -> str:
 
 
 def _matched(text: str, terms: set[str]) -> set[str]:
-    return {stem(word) for word in WORD.findall(normalise(text))} & terms
+    return {term for word in WORD.findall(normalise(text)) for term in variants(word)} & terms
 
 
 def highlight(text: str, terms: set[str]) -> SafeString:
@@ -70,9 +70,10 @@ def _best_section(page, terms: set[str]) -> tuple[str, str, str, int]:
 
 def search_site(raw_query: str, *, limit: int = 100) -> list[Result]:
     query = clean_query(raw_query)
-    terms = search_terms(query)
-    if not terms:
+    groups = term_groups(query)
+    if not groups:
         return []
+    terms = [term for group in groups for term in group]
     term_set = set(terms)
     backend = get_search_backend()
     query_string = " ".join(dict.fromkeys(terms))
