@@ -27,6 +27,7 @@ class Result:
     kind: str  # "policy" or "faq"
     key: str  # "policy:<slug>" or "faq:<slug>", stable for judged queries and the API
     title: str
+    title_html: SafeString
     url: str
     section: str
     snippet: SafeString
@@ -43,17 +44,18 @@ def _matched(text: str, terms: set[str]) -> set[str]:
     return {term for word in WORD.findall(normalise(text)) for term in variants(word)} & terms
 
 
-def highlight(text: str, terms: set[str]) -> SafeString:
-    """Escape `text` and wrap the words whose stem is a query term in <mark>, around the first hit."""
+def highlight(text: str, terms: set[str], *, whole: bool = False) -> SafeString:
+    """Escape `text` and wrap the words whose stem is a query term in <mark>; unless `whole`,
+    keep a window of words around the first hit."""
     words = text.split()
     hits = [i for i, word in enumerate(words) if _matched(word, terms)]
-    start = max(0, (hits[0] if hits else 0) - SNIPPET_WORDS // 3)
-    window = words[start : start + SNIPPET_WORDS]
+    start = 0 if whole else max(0, (hits[0] if hits else 0) - SNIPPET_WORDS // 3)
+    window = words if whole else words[start : start + SNIPPET_WORDS]
     parts = [
         f"<mark>{escape(word)}</mark>" if _matched(word, terms) else escape(word) for word in window
     ]
     prefix = "… " if start > 0 else ""
-    suffix = " …" if start + SNIPPET_WORDS < len(words) else ""
+    suffix = " …" if not whole and start + SNIPPET_WORDS < len(words) else ""
     return mark_safe(prefix + " ".join(parts) + suffix)  # noqa: S308 - every word is escaped above
 
 
@@ -89,6 +91,7 @@ def search_site(raw_query: str, *, limit: int = 100) -> list[Result]:
                 kind="policy",
                 key=f"policy:{policy.slug}",
                 title=policy.title,
+                title_html=highlight(policy.title, term_set, whole=True),
                 url=policy.url + (f"#{anchor}" if anchor else ""),
                 section=heading,
                 snippet=highlight(text, term_set),
@@ -109,6 +112,7 @@ def search_site(raw_query: str, *, limit: int = 100) -> list[Result]:
                     kind="faq",
                     key=f"faq:{faq.slug}",
                     title=faq.question,
+                    title_html=highlight(faq.question, term_set, whole=True),
                     url=f"{faq_page.url}#{faq.anchor}",
                     section=faq.category.name,
                     snippet=highlight(answer, term_set),
