@@ -44,6 +44,14 @@ def _matched(text: str, terms: set[str]) -> set[str]:
     return {term for word in WORD.findall(normalise(text)) for term in variants(word)} & terms
 
 
+def _title_score(text: str, terms: set[str]) -> float:
+    """Matched query terms, plus how much of the title they make up: a short title that is
+    mostly the query ranks above a longer one that merely mentions it."""
+    matched = len(_matched(text, terms))
+    length = max(1, len(term_groups(text)))
+    return 3 * matched + matched / length
+
+
 def highlight(text: str, terms: set[str], *, whole: bool = False) -> SafeString:
     """Escape `text` and wrap the words whose stem is a query term in <mark>; unless `whole`,
     keep a window of words around the first hit."""
@@ -85,7 +93,7 @@ def search_site(raw_query: str, *, limit: int = 100) -> list[Result]:
     policies = backend.search(query_string, PolicyPage.objects.live().public(), operator="or")
     for rank, policy in enumerate(policies[:limit]):
         heading, anchor, text, matches = _best_section(policy, term_set)
-        title_matches = len(_matched(policy.title, term_set))
+        title_score = _title_score(policy.title, term_set)
         results.append(
             Result(
                 kind="policy",
@@ -95,7 +103,7 @@ def search_site(raw_query: str, *, limit: int = 100) -> list[Result]:
                 url=policy.url + (f"#{anchor}" if anchor else ""),
                 section=heading,
                 snippet=highlight(text, term_set),
-                score=3 * title_matches + matches - rank * 0.01,
+                score=title_score + matches - rank * 0.001,
                 fallback_language=policy.shown_in_fallback_language(),
             )
         )
@@ -105,7 +113,7 @@ def search_site(raw_query: str, *, limit: int = 100) -> list[Result]:
         faqs = backend.search(query_string, FAQ.objects.select_related("category"), operator="or")
         for rank, faq in enumerate(faqs[:limit]):
             answer = strip_tags(faq.answer)
-            question_matches = len(_matched(faq.question, term_set))
+            question_score = _title_score(faq.question, term_set)
             answer_matches = len(_matched(answer, term_set))
             results.append(
                 Result(
@@ -117,7 +125,7 @@ def search_site(raw_query: str, *, limit: int = 100) -> list[Result]:
                     section=faq.category.name,
                     snippet=highlight(answer, term_set),
                     # A question that asks what was searched for beats a long policy mention.
-                    score=3 * question_matches + answer_matches + 0.5 - rank * 0.01,
+                    score=question_score + answer_matches + 0.5 - rank * 0.001,
                     fallback_language=not faq.is_translated(language),
                 )
             )
