@@ -72,3 +72,19 @@ def test_admin_follows_the_users_language(client, home):
     client.force_login(user)
     html = client.get("/admin/").content.decode()
     assert 'lang="en"' in html and 'dir="ltr"' in html
+
+
+def test_english_reader_of_an_arabic_only_page_sees_the_label(client, home):
+    from tests.factories import ContentPageFactory
+
+    ContentPageFactory(
+        parent=home,
+        slug="arabic-only",
+        title_en="Arabic only",
+        body_ar="<p>نص عربي فقط</p>",
+        body_en="",
+    )
+    html = client.get("/en/arabic-only/").content.decode()
+    assert "Available in Arabic only" in html
+    assert '<div lang="ar" dir="rtl"><p>نص عربي فقط</p></div>' in html
+    assert "Available in Arabic only" not in client.get("/ar/arabic-only/").content.decode()
