@@ -10,6 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from forms import views as intake_views
 from portal import views
 from search import views as search_views
 
@@ -32,6 +33,14 @@ if settings.SERVE_PUBLIC_MEDIA:
 # LocaleMiddleware, which redirects by the browser's language and falls back to Arabic.
 urlpatterns += i18n_patterns(
     path("search/", search_views.site_search, name="site_search"),
+    path("help-request/", intake_views.help_request, name="intake_help_request"),
+    path(
+        "help-request/received/<str:reference>/<str:key>/",
+        intake_views.help_received,
+        name="intake_help_received",
+    ),
+    path("volunteer/", intake_views.volunteer_application, name="intake_volunteer"),
+    path("track/<str:kind>/<str:reference>/<str:key>/", intake_views.track, name="intake_track"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -47,6 +47,10 @@ LOG_LEVEL = env("LOG_LEVEL", "INFO")
 SECURE_SSL_REDIRECT_ENV = env_bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS_ENV = int(env("SECURE_HSTS_SECONDS", "31536000"))
 DEMO_ADMIN_PASSWORD = env("DEMO_ADMIN_PASSWORD", "sila-demo-admin")
+SMS_BACKEND = env("SMS_BACKEND", "forms.sms.FileBackend")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
+SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", "")
+SMS_SENDER = env("SMS_SENDER", "Sila")
 
 # --- Applications ------------------------------------------------------------------------
 
@@ -59,6 +63,7 @@ INSTALLED_APPS = [
     "portal",
     "cms",
     "search",
+    "forms",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

@@ -1,0 +1,136 @@
+"""Public pages of the intake app: the forms, the receipt, and tracking by secret link."""
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from forms.consents import PRIVACY_NOTICE
+from forms.forms import HelpRequestForm, VolunteerApplicationForm
+from forms.models import HelpRequest, RequestStatus, SupportType, VolunteerApplication
+from forms.services import help_request_submit, volunteer_application_submit
+from portal.ratelimit import allow, client_ip
+
+SUBMISSIONS_PER_IP_PER_HOUR = 20
+SUBMISSIONS_PER_ID_PER_DAY = 3
+TRACKING_PER_IP_PER_10_MINUTES = 30
+
+
+def _language() -> str:
+    return (get_language() or "ar")[:2]
+
+
+def _rate_limited(request, national_id: str | None, scope: str) -> bool:
+    if not allow(
+        scope=f"{scope}-ip", key=client_ip(request), limit=SUBMISSIONS_PER_IP_PER_HOUR, window=3600
+    ):
+        return True
+    return bool(national_id) and not allow(
+        scope=f"{scope}-id", key=national_id, limit=SUBMISSIONS_PER_ID_PER_DAY, window=24 * 3600
+    )
+
+
+def help_request(request):
+    form = HelpRequestForm(
+        request.POST or None, request.FILES or None, initial=HelpRequestForm.initial_guard()
+    )
+    if request.method == "POST":
+        if form.is_bot():
+            return render(request, "intake/not_received.html", status=200)
+        if form.is_valid():
+            national_id = form.cleaned_data["national_id"]
+            if _rate_limited(request, national_id, "help"):
+                form.add_error(
+                    None, _("Too many requests were sent. Please try again later or call us.")
+                )
+            else:
+                help_request_obj, _created = help_request_submit(
+                    data=form.request_data(),
+                    consents=form.consents(),
+                    attachments=form.cleaned_data["attachments"],
+                    language=_language(),
+                    idempotency_key=f"form:{form.cleaned_data['submission_token']}",
+                )
+                return redirect(
+                    "intake_help_received",
+                    reference=help_request_obj.reference,
+                    key=help_request_obj.tracking_key,
+                )
+    context = {
+        "form": form,
+        "privacy_notice": PRIVACY_NOTICE,
+        "support_types": SupportType.objects.filter(active=True),
+        "files_dropped": request.method == "POST" and bool(request.FILES) and not form.is_valid(),
+    }
+    return render(request, "intake/help_request.html", context, status=400 if form.errors else 200)
+
+
+def volunteer_application(request):
+    form = VolunteerApplicationForm(
+        request.POST or None, initial=VolunteerApplicationForm.initial_guard()
+    )
+    if request.method == "POST":
+        if form.is_bot():
+            return render(request, "intake/not_received.html", status=200)
+        if form.is_valid():
+            if _rate_limited(request, form.cleaned_data["national_id"], "volunteer"):
+                form.add_error(
+                    None, _("Too many requests were sent. Please try again later or call us.")
+                )
+            else:
+                application, _created = volunteer_application_submit(
+                    data=form.application_data(),
+                    consents=form.consents(),
+                    language=_language(),
+                    idempotency_key=f"form:{form.cleaned_data['submission_token']}",
+                )
+                return redirect(
+                    "intake_track",
+                    kind="volunteer",
+                    reference=application.reference,
+                    key=application.tracking_key,
+                )
+    context = {"form": form, "privacy_notice": PRIVACY_NOTICE}
+    return render(
+        request, "intake/volunteer_application.html", context, status=400 if form.errors else 200
+    )
+
+
+def _find(kind: str, reference: str, key: str):
+    model = {"help": HelpRequest, "volunteer": VolunteerApplication}.get(kind)
+    if model is None:
+        return None
+    submission = model.objects.filter(reference=reference).first()
+    # The same answer whether the reference does not exist or the key is wrong.
+    if submission is None or not submission.tracking_key_matches(key):
+        return None
+    return submission
+
+
+def help_received(request, reference, key):
+    submission = _find("help", reference, key)
+    if submission is None:
+        return render(request, "intake/link_invalid.html", status=404)
+    return render(
+        request,
+        "intake/help_received.html",
+        {
+            "submission": submission,
+            "track_url": reverse("intake_track", args=["help", reference, key]),
+        },
+    )
+
+
+def track(request, kind, reference, key):
+    if not allow(
+        scope="track-ip", key=client_ip(request), limit=TRACKING_PER_IP_PER_10_MINUTES, window=600
+    ):
+        return render(request, "intake/link_invalid.html", {"rate_limited": True}, status=429)
+    submission = _find(kind, reference, key)
+    if submission is None:
+        return render(request, "intake/link_invalid.html", status=404)
+    context = {"submission": submission, "kind": kind}
+    if kind == "help":
+        context["events"] = [e for e in submission.events.all() if e.public]
+        context["statuses"] = dict(RequestStatus.choices)
+    return render(request, "intake/track.html", context)

@@ -1,0 +1,26 @@
+"""Fixed-window rate limits in the cache (Redis in production, local memory otherwise)."""
+
+import hashlib
+
+from django.core.cache import cache
+
+
+def client_ip(request) -> str:
+    # Behind the proxy, REMOTE_ADDR is set from X-Forwarded-For by the proxy configuration.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def allow(*, scope: str, key: str, limit: int, window: int) -> bool:
+    """Count one hit for `key` in `scope`; False once `limit` hits fall in the current window.
+    The key is hashed, so no national ID or address is ever stored in the cache in clear."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    name = f"sila:rl:{scope}:{digest}"
+    added = cache.add(name, 1, timeout=window)
+    if added:
+        return True
+    try:
+        count = cache.incr(name)
+    except ValueError:
+        cache.set(name, 1, timeout=window)
+        return True
+    return count <= limit
