@@ -86,6 +86,27 @@ class BotCheckMixin(forms.Form):
 class ConsentFieldsMixin:
     consent_texts: dict = {}
 
+    @classmethod
+    def openapi_schema(cls) -> dict:
+        """The form's fields as an OpenAPI object, for the API's request body."""
+        form = cls()
+        properties = {}
+        for name, field in form.fields.items():
+            if isinstance(field, forms.FileField):
+                properties[name] = {
+                    "type": "array",
+                    "items": {"type": "string", "format": "binary"},
+                }
+            elif isinstance(field, forms.BooleanField):
+                properties[name] = {"type": "boolean"}
+            elif isinstance(field, forms.IntegerField):
+                properties[name] = {"type": "integer"}
+            else:
+                properties[name] = {"type": "string"}
+            properties[name]["description"] = str(field.label)
+        required = [name for name, field in form.fields.items() if field.required]
+        return {"type": "object", "properties": properties, "required": required}
+
     def add_consent_fields(self):
         for purpose, (label, required) in self.consent_texts.items():
             self.fields[f"consent_{purpose}"] = forms.BooleanField(label=label, required=required)
@@ -127,7 +148,9 @@ class ApplicantFieldsMixin(forms.Form):
         return validate_birth_date(parse_date_input(self.cleaned_data["date_of_birth"]))
 
 
-class HelpRequestForm(ConsentFieldsMixin, BotCheckMixin, ApplicantFieldsMixin):
+class HelpRequestFields(ConsentFieldsMixin, ApplicantFieldsMixin):
+    """The fields of a help request, shared by the public form and the API."""
+
     consent_texts = HELP_REQUEST_CONSENTS
 
     support_type = forms.ModelChoiceField(
@@ -221,7 +244,9 @@ class HelpRequestForm(ConsentFieldsMixin, BotCheckMixin, ApplicantFieldsMixin):
         return {field: self.cleaned_data[field] for field in fields}
 
 
-class VolunteerApplicationForm(ConsentFieldsMixin, BotCheckMixin, ApplicantFieldsMixin):
+class VolunteerApplicationFields(ConsentFieldsMixin, ApplicantFieldsMixin):
+    """The fields of a volunteer application, shared by the public form and the API."""
+
     consent_texts = VOLUNTEER_CONSENTS
 
     email = forms.EmailField(
@@ -269,3 +294,11 @@ class VolunteerApplicationForm(ConsentFieldsMixin, BotCheckMixin, ApplicantField
             "interests", "languages", "availability", "hours_per_week", "experience", "platform_account",
         ]  # fmt: skip
         return {field: self.cleaned_data[field] for field in fields}
+
+
+class HelpRequestForm(BotCheckMixin, HelpRequestFields):
+    """The public web form: the fields plus a honeypot, a minimum fill time and a one-time token."""
+
+
+class VolunteerApplicationForm(BotCheckMixin, VolunteerApplicationFields):
+    """The public web form for volunteers."""

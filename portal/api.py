@@ -19,6 +19,7 @@ from cms.api import (
     PolicyVersionView,
     TranslatedPagesAPIViewSet,
 )
+from forms.api import HelpRequestCreateView, TrackingView, VolunteerApplicationCreateView
 from search.api import SiteSearchView
 
 wagtail_api = WagtailAPIRouter("wagtailapi")
@@ -51,6 +52,13 @@ v1_patterns = [
     path("policies/", PolicyListView.as_view(), name="policies"),
     path("faqs/", FAQListView.as_view(), name="faqs"),
     path("search/", SiteSearchView.as_view(), name="search"),
+    path("help-requests/", HelpRequestCreateView.as_view(), name="help-requests"),
+    path(
+        "volunteer-applications/",
+        VolunteerApplicationCreateView.as_view(),
+        name="volunteer-applications",
+    ),
+    path("track/<str:kind>/<str:reference>/", TrackingView.as_view(), name="tracking"),
     path("policies/<slug:slug>/", PolicyDetailView.as_view(), name="policy"),
     path(
         "policies/<slug:slug>/versions/<int:number>/",
