@@ -3,12 +3,16 @@
 import time
 
 import pytest
+
 from django.core.management import call_command
 
 from forms.models import HelpRequest
 from tests.forms.helpers import saudi_id
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -44,10 +48,16 @@ def test_errors_then_a_filed_request_then_tracking(page, demo_site, screenshot, 
     page.goto(f"{demo_site}/{language}/help-request/")
     fill(page, "1234567890")  # a wrong check digit
     time.sleep(3.2)  # the minimum fill time
-    page.get_by_role("button", name="أرسل الطلب" if language == "ar" else "Send the request").click()
+    page.get_by_role(
+        "button", name="أرسل الطلب" if language == "ar" else "Send the request"
+    ).click()
     summary = page.locator(".error-summary")
     assert summary.is_visible()
-    expected = "رقم الهوية أو الإقامة غير صحيح" if language == "ar" else "national ID or iqama number is not valid"
+    expected = (
+        "رقم الهوية أو الإقامة غير صحيح"
+        if language == "ar"
+        else "national ID or iqama number is not valid"
+    )
     assert expected in summary.inner_text()
     assert page.locator("#id_full_name").input_value() == "فاطمة بنت علي الحربي"  # values are kept
     screenshot(f"help-request-errors-{language}")
@@ -59,7 +69,9 @@ def test_errors_then_a_filed_request_then_tracking(page, demo_site, screenshot, 
     page.set_input_files("#id_attachments", str(document))
     for name in ("consent_declaration", "consent_processing", "consent_contact"):
         page.check(f"#id_{name}")
-    page.get_by_role("button", name="أرسل الطلب" if language == "ar" else "Send the request").click()
+    page.get_by_role(
+        "button", name="أرسل الطلب" if language == "ar" else "Send the request"
+    ).click()
     page.wait_for_url(f"**/{language}/help-request/received/**")
     request = HelpRequest.objects.get(national_id=national_id)
     assert request.reference in page.locator(".receipt__reference").inner_text()
