@@ -199,4 +199,8 @@ def load_demo(*, admin_password: str) -> DemoReport:
     from cms.demo_faqs import load_faq_demo
 
     created += load_faq_demo(home)
+    from forms.defaults import ensure_support_types
+
+    if ensure_support_types():
+        created.append("types of support")
     return DemoReport(created=created, admin_created=admin_created)

@@ -1,0 +1,44 @@
+"""The types of support every install starts with (used by a data migration and the demo)."""
+
+SUPPORT_TYPES = [
+    ("financial", "دعم مالي", "Financial support",
+     "صورة الهوية الوطنية أو الإقامة\nما يثبت الدخل الشهري\nصورة من الحساب البنكي (الآيبان)",
+     "A copy of the national ID or iqama\nProof of monthly income\nA copy of the bank account (IBAN)"),
+    ("housing", "دعم سكني", "Housing support",
+     "صورة الهوية الوطنية أو الإقامة\nعقد الإيجار أو صك الملكية\nفواتير الكهرباء أو الماء الأخيرة",
+     "A copy of the national ID or iqama\nThe lease or title deed\nRecent electricity or water bills"),
+    ("education", "دعم تعليمي", "Education support",
+     "صورة الهوية الوطنية أو الإقامة\nإفادة من المدرسة أو الجامعة",
+     "A copy of the national ID or iqama\nA letter from the school or university"),
+    ("health", "دعم صحي", "Health support",
+     "صورة الهوية الوطنية أو الإقامة\nالتقارير الطبية الحديثة",
+     "A copy of the national ID or iqama\nRecent medical reports"),
+    ("food", "سلة غذائية", "Food basket",
+     "صورة الهوية الوطنية أو الإقامة",
+     "A copy of the national ID or iqama"),
+    ("other", "أخرى", "Other",
+     "صورة الهوية الوطنية أو الإقامة",
+     "A copy of the national ID or iqama"),
+]  # fmt: skip
+
+
+def ensure_support_types() -> int:
+    """Create the default types that are missing; staff edits are left alone. Returns the count."""
+    from forms.models import SupportType
+
+    created = 0
+    for order, (slug, name_ar, name_en, docs_ar, docs_en) in enumerate(SUPPORT_TYPES):
+        _type, new = SupportType.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name_ar,
+                "name_ar": name_ar,
+                "name_en": name_en,
+                "required_documents": docs_ar,
+                "required_documents_ar": docs_ar,
+                "required_documents_en": docs_en,
+                "sort_order": order,
+            },
+        )
+        created += new
+    return created
