@@ -62,6 +62,34 @@ def _validate_meeting(
         raise ValidationError({"members": _("Record the members present at the meeting.")})
 
 
+def _minutes_record(
+    *,
+    meeting_number,
+    term,
+    meeting_date,
+    decision_text_ar,
+    decision_text_en,
+    change_note_ar,
+    change_note_en,
+    minutes,
+    minutes_public,
+) -> dict:
+    """What an approval record copies from the minutes, the same for an approval and a correction."""
+    return {
+        "meeting_number": to_ascii_digits(meeting_number).strip(),
+        "term": term,
+        "meeting_date": meeting_date,
+        "decision_text": decision_text_ar,
+        "decision_text_ar": decision_text_ar,
+        "decision_text_en": decision_text_en,
+        "change_note": change_note_ar,
+        "change_note_ar": change_note_ar,
+        "change_note_en": change_note_en,
+        "minutes": minutes,
+        "minutes_public": minutes_public,
+    }
+
+
 def _create_approval(*, members: Sequence[BoardMember], **fields) -> BoardApproval:
     approval = BoardApproval.objects.create(**fields)
     BoardApprovalMember.objects.bulk_create(
@@ -116,17 +144,17 @@ def policy_approval_record(
         policy=policy,
         revision=revision,
         version=latest + 1,
-        meeting_number=to_ascii_digits(meeting_number).strip(),
-        term=term,
-        meeting_date=meeting_date,
-        decision_text_ar=decision_text_ar,
-        decision_text_en=decision_text_en,
-        decision_text=decision_text_ar,
-        change_note_ar=change_note_ar,
-        change_note_en=change_note_en,
-        change_note=change_note_ar,
-        minutes=minutes,
-        minutes_public=minutes_public,
+        **_minutes_record(
+            meeting_number=meeting_number,
+            term=term,
+            meeting_date=meeting_date,
+            decision_text_ar=decision_text_ar,
+            decision_text_en=decision_text_en,
+            change_note_ar=change_note_ar,
+            change_note_en=change_note_en,
+            minutes=minutes,
+            minutes_public=minutes_public,
+        ),
         supersedes_previous=supersedes_previous,
         recorded_by=user,
         recorded_via=via,
@@ -193,17 +221,17 @@ def policy_approval_correct(
         policy_id=original.policy_id,
         revision_id=original.revision_id,
         version=original.version,
-        meeting_number=to_ascii_digits(meeting_number).strip(),
-        term=term,
-        meeting_date=meeting_date,
-        decision_text_ar=decision_text_ar,
-        decision_text_en=decision_text_en,
-        decision_text=decision_text_ar,
-        change_note_ar=change_note_ar,
-        change_note_en=change_note_en,
-        change_note=change_note_ar,
-        minutes=minutes,
-        minutes_public=minutes_public,
+        **_minutes_record(
+            meeting_number=meeting_number,
+            term=term,
+            meeting_date=meeting_date,
+            decision_text_ar=decision_text_ar,
+            decision_text_en=decision_text_en,
+            change_note_ar=change_note_ar,
+            change_note_en=change_note_en,
+            minutes=minutes,
+            minutes_public=minutes_public,
+        ),
         supersedes_previous=original.supersedes_previous,
         corrects=original,
         recorded_by=user,
