@@ -302,3 +302,31 @@ class HelpRequestForm(BotCheckMixin, HelpRequestFields):
 
 class VolunteerApplicationForm(BotCheckMixin, VolunteerApplicationFields):
     """The public web form for volunteers."""
+
+
+class InformationAnswerForm(forms.Form):
+    """The applicant's answer to a request for more information, on the tracking page."""
+
+    answer = forms.CharField(
+        label=_("Your answer"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    attachments = MultipleFileField(
+        label=_("Documents"),
+        required=False,
+        help_text=_("PDF, JPEG, PNG or HEIC; up to %(count)d files of %(size)d MB each.")
+        % {"count": MAX_FILES, "size": MAX_BYTES // (1024 * 1024)},
+    )
+
+    def clean_attachments(self):
+        files = self.cleaned_data["attachments"]
+        check_files(files)
+        return files
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("answer", "").strip() and not cleaned.get("attachments"):
+            raise ValidationError(_("Write an answer or attach a document."), code="empty_answer")
+        return cleaned

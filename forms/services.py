@@ -36,6 +36,7 @@ from forms.models import (
 
 logger = logging.getLogger(__name__)
 RETRY_DELAYS = [60, 300, 1800, 7200, 21600]  # seconds after each failed attempt
+MAX_TOTAL_FILES = 15  # per request, across the first submission and later answers
 
 
 def reference_next(*, prefix: str) -> str:
@@ -281,3 +282,73 @@ def notifications_retry_due(*, now=None) -> tuple[int, int]:
         else:
             pending += 1
     return sent, pending
+
+
+# --- asking for and receiving more information ------------------------------------------------
+
+
+@transaction.atomic
+def help_request_ask_information(*, help_request: HelpRequest, user, question: str) -> StatusEvent:
+    """Staff ask the applicant for more information; the question shows on the tracking page,
+    where the applicant answers, and is sent to them."""
+    if help_request.status not in {RequestStatus.RECEIVED, RequestStatus.UNDER_REVIEW}:
+        raise ValidationError(
+            {"status": "information can be asked for only while the request is reviewed"}
+        )
+    if not question.strip():
+        raise ValidationError({"question": "a question is needed"})
+    event = StatusEvent.objects.create(
+        help_request=help_request,
+        from_status=help_request.status,
+        to_status=RequestStatus.INFORMATION_NEEDED,
+        public=True,
+        message=question.strip(),
+        by=user,
+    )
+    help_request.status = RequestStatus.INFORMATION_NEEDED
+    help_request.save(update_fields=["status"])
+    with translation.override(help_request.language):
+        body = render_to_string(
+            "intake/messages/information_needed_sms.txt",
+            {"request": help_request, "tracking_url": tracking_url(help_request)},
+        ).strip()
+    notification = Notification.objects.create(
+        channel="sms", recipient=help_request.mobile, body=body, help_request=help_request
+    )
+    transaction.on_commit(lambda: deliver_later(notification.pk))
+    return event
+
+
+@transaction.atomic
+def help_request_answer_information(
+    *, help_request: HelpRequest, answer: str, attachments: Sequence = ()
+) -> StatusEvent:
+    """The applicant's answer from the tracking page: their text and documents; the request
+    goes back to review."""
+    help_request = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+    if help_request.status != RequestStatus.INFORMATION_NEEDED:
+        raise ValidationError({"answer": "this request is not waiting for information"})
+    check_files(attachments)
+    if help_request.attachments.count() + len(attachments) > MAX_TOTAL_FILES:
+        raise ValidationError({"attachments": "too many files on this request"})
+    if not answer.strip() and not attachments:
+        raise ValidationError({"answer": "an answer or a document is needed"})
+    for upload in attachments:
+        file, content_type, original = clean_file(upload)
+        Attachment.objects.create(
+            help_request=help_request,
+            file=file,
+            content_type=content_type,
+            original_name=original,
+            size=file.size,
+        )
+    event = StatusEvent.objects.create(
+        help_request=help_request,
+        from_status=RequestStatus.INFORMATION_NEEDED,
+        to_status=RequestStatus.UNDER_REVIEW,
+        public=True,
+        message=answer.strip()[:3000],
+    )
+    help_request.status = RequestStatus.UNDER_REVIEW
+    help_request.save(update_fields=["status"])
+    return event

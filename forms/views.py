@@ -1,14 +1,19 @@
 """Public pages of the intake app: the forms, the receipt, and tracking by secret link."""
 
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from forms.consents import PRIVACY_NOTICE
-from forms.forms import HelpRequestForm, VolunteerApplicationForm
+from forms.forms import HelpRequestForm, InformationAnswerForm, VolunteerApplicationForm
 from forms.models import HelpRequest, RequestStatus, SupportType, VolunteerApplication
-from forms.services import help_request_submit, volunteer_application_submit
+from forms.services import (
+    help_request_answer_information,
+    help_request_submit,
+    volunteer_application_submit,
+)
 from portal.ratelimit import allow, client_ip
 
 SUBMISSIONS_PER_IP_PER_HOUR = 20
@@ -133,4 +138,42 @@ def track(request, kind, reference, key):
     if kind == "help":
         context["events"] = [e for e in submission.events.all() if e.public]
         context["statuses"] = dict(RequestStatus.choices)
-    return render(request, "intake/track.html", context)
+        context["attachments"] = submission.attachments.all()
+        if submission.status == RequestStatus.INFORMATION_NEEDED:
+            form = InformationAnswerForm(request.POST or None, request.FILES or None)
+            if request.method == "POST" and form.is_valid():
+                help_request_answer_information(
+                    help_request=submission,
+                    answer=form.cleaned_data["answer"],
+                    attachments=form.cleaned_data["attachments"],
+                )
+                return redirect(request.path)
+            context["answer_form"] = form
+            context["question"] = next(
+                (
+                    e.message
+                    for e in reversed(context["events"])
+                    if e.to_status == RequestStatus.INFORMATION_NEEDED
+                ),
+                "",
+            )
+    return render(
+        request,
+        "intake/track.html",
+        context,
+        status=400 if context.get("answer_form") and context["answer_form"].errors else 200,
+    )
+
+
+def attachment_download(request, reference, key, attachment_id):
+    """The applicant's own documents, through their tracking link only."""
+    submission = _find("help", reference, key)
+    attachment = submission.attachments.filter(pk=attachment_id).first() if submission else None
+    if attachment is None:
+        return render(request, "intake/link_invalid.html", status=404)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )

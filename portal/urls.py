@@ -41,6 +41,11 @@ urlpatterns += i18n_patterns(
     ),
     path("volunteer/", intake_views.volunteer_application, name="intake_volunteer"),
     path("track/<str:kind>/<str:reference>/<str:key>/", intake_views.track, name="intake_track"),
+    path(
+        "track/help/<str:reference>/<str:key>/files/<int:attachment_id>/",
+        intake_views.attachment_download,
+        name="intake_attachment",
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -1,0 +1,85 @@
+"""Staff ask for more information; the applicant answers and uploads from the tracking page."""
+
+import pytest
+
+from django.test import TestCase
+
+from forms import sms
+from forms.models import HelpRequest
+from forms.services import help_request_ask_information
+from tests.factories import UserFactory
+from tests.forms.helpers import help_form_data, pdf, saudi_id
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filed(client, home):
+    sms.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post("/ar/help-request/", {**help_form_data(), "attachments": [pdf("هوية.pdf")]})
+    return HelpRequest.objects.get()
+
+
+def track_url(request):
+    return f"/ar/track/help/{request.reference}/{request.tracking_key}/"
+
+
+def test_the_applicant_answers_and_uploads_and_the_request_returns_to_review(client, filed):
+    officer = UserFactory(username="officer", is_staff=True)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        help_request_ask_information(
+            help_request=filed, user=officer, question="أرفق عقد الإيجار من فضلك"
+        )
+    assert filed.reference in sms.outbox[-1]["message"]
+    page = client.get(track_url(filed)).content.decode()
+    assert "أرفق عقد الإيجار من فضلك" in page and "بانتظار استكمال البيانات" in page
+    response = client.post(
+        track_url(filed), {"answer": "أرفقت العقد", "attachments": [pdf("عقد.pdf")]}
+    )
+    assert response.status_code == 302
+    filed.refresh_from_db()
+    assert filed.status == "under_review"
+    assert filed.attachments.count() == 2
+    assert filed.events.filter(to_status="under_review", message="أرفقت العقد").exists()
+    assert "أرفقت العقد" in client.get(track_url(filed)).content.decode()
+
+
+def test_an_empty_or_dangerous_answer_changes_nothing(client, filed):
+    help_request_ask_information(help_request=filed, user=None, question="ما دخلك؟")
+    assert client.post(track_url(filed), {"answer": ""}).status_code == 400
+    bad = client.post(
+        track_url(filed),
+        {"answer": "x", "attachments": [pdf("a.svg").__class__("a.svg", b"<svg/>")]},
+    )
+    assert bad.status_code == 400
+    filed.refresh_from_db()
+    assert filed.status == "information_needed" and filed.attachments.count() == 1
+
+
+def test_no_answer_form_unless_information_is_needed(client, filed):
+    assert "نحتاج إلى معلومات إضافية" not in client.get(track_url(filed)).content.decode()
+    client.post(track_url(filed), {"answer": "غير مطلوب"})
+    filed.refresh_from_db()
+    assert filed.status == "received" and not filed.events.filter(message="غير مطلوب").exists()
+
+
+def test_applicants_download_only_their_own_documents(client, filed):
+    attachment = filed.attachments.get()
+    own = client.get(f"{track_url(filed)}files/{attachment.pk}/")
+    assert own.status_code == 200
+    assert b"".join(own.streaming_content).startswith(b"%PDF")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(
+            "/ar/help-request/",
+            help_form_data(national_id=saudi_id(body="99988877"), submission_token="other"),
+        )
+    other = HelpRequest.objects.exclude(pk=filed.pk).get()
+    stolen = client.get(
+        f"/ar/track/help/{other.reference}/{other.tracking_key}/files/{attachment.pk}/"
+    )
+    assert stolen.status_code == 404
+    assert (
+        client.get(f"/ar/track/help/{filed.reference}/wrong/files/{attachment.pk}/").status_code
+        == 404
+    )
