@@ -342,3 +342,37 @@ class StatusEvent(models.Model):
 
 def response_due_date(*, days: int, start: dt.date | None = None) -> dt.date:
     return (start or timezone.localdate()) + dt.timedelta(days=days)
+
+
+class MessageTemplate(models.Model):
+    """A message to applicants, editable by staff in both languages. Placeholders in braces:
+    {reference}, {name}, {type}, {due_date}, {due_date_hijri}, {tracking_url}."""
+
+    class Key(models.TextChoices):
+        RECEIPT_SMS = "receipt_sms", _("Receipt of a help request (SMS)")
+        RECEIPT_EMAIL_SUBJECT = (
+            "receipt_email_subject",
+            _("Receipt of a help request (email subject)"),
+        )
+        RECEIPT_EMAIL = "receipt_email", _("Receipt of a help request (email)")
+        INFORMATION_NEEDED_SMS = "information_needed_sms", _("More information needed (SMS)")
+        VOLUNTEER_RECEIPT_SMS = (
+            "volunteer_receipt_sms",
+            _("Receipt of a volunteer application (SMS)"),
+        )
+
+    key = models.CharField(_("message"), max_length=40, choices=Key.choices, unique=True)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Placeholders: {reference}, {name}, {type}, {due_date}, {due_date_hijri}, {tracking_url}."
+        ),
+    )
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("message to applicants")
+        verbose_name_plural = _("messages to applicants")
+
+    def __str__(self):
+        return self.get_key_display()

@@ -14,17 +14,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from forms import sms
 from forms.attachments import check_files, clean_file
 from forms.consents import HELP_REQUEST_CONSENTS, VERSION, VOLUNTEER_CONSENTS
+from forms.messages import render_message
 from forms.models import (
     Attachment,
     Channel,
     Consent,
     HelpRequest,
+    MessageTemplate,
     Notification,
     ReferenceCounter,
     RequestStatus,
@@ -183,36 +184,39 @@ def tracking_url(submission) -> str:
     return f"{settings.SITE_BASE_URL}/{submission.language}/track/{kind}/{submission.reference}/{submission.tracking_key}/"
 
 
+def _message(key: str, submission) -> str:
+    return render_message(
+        key,
+        submission=submission,
+        tracking_url=tracking_url(submission),
+        language=submission.language,
+    )
+
+
 def _queue_receipt(request: HelpRequest) -> list[Notification]:
-    with translation.override(request.language):
-        context = {"request": request, "tracking_url": tracking_url(request)}
-        messages = [
+    messages = [
+        Notification(
+            channel="sms",
+            recipient=request.mobile,
+            body=_message(MessageTemplate.Key.RECEIPT_SMS, request),
+            help_request=request,
+        )
+    ]
+    if request.email:
+        messages.append(
             Notification(
-                channel="sms",
-                recipient=request.mobile,
-                body=render_to_string("intake/messages/receipt_sms.txt", context).strip(),
+                channel="email",
+                recipient=request.email,
+                subject=_message(MessageTemplate.Key.RECEIPT_EMAIL_SUBJECT, request),
+                body=_message(MessageTemplate.Key.RECEIPT_EMAIL, request),
                 help_request=request,
             )
-        ]
-        if request.email:
-            messages.append(
-                Notification(
-                    channel="email",
-                    recipient=request.email,
-                    subject=render_to_string(
-                        "intake/messages/receipt_subject.txt", context
-                    ).strip(),
-                    body=render_to_string("intake/messages/receipt_email.txt", context).strip(),
-                    help_request=request,
-                )
-            )
+        )
     return Notification.objects.bulk_create(messages)
 
 
 def _queue_volunteer_receipt(application: VolunteerApplication) -> list[Notification]:
-    with translation.override(application.language):
-        context = {"application": application, "tracking_url": tracking_url(application)}
-        body = render_to_string("intake/messages/volunteer_receipt_sms.txt", context).strip()
+    body = _message(MessageTemplate.Key.VOLUNTEER_RECEIPT_SMS, application)
     return Notification.objects.bulk_create(
         [
             Notification(
@@ -307,13 +311,11 @@ def help_request_ask_information(*, help_request: HelpRequest, user, question: s
     )
     help_request.status = RequestStatus.INFORMATION_NEEDED
     help_request.save(update_fields=["status"])
-    with translation.override(help_request.language):
-        body = render_to_string(
-            "intake/messages/information_needed_sms.txt",
-            {"request": help_request, "tracking_url": tracking_url(help_request)},
-        ).strip()
     notification = Notification.objects.create(
-        channel="sms", recipient=help_request.mobile, body=body, help_request=help_request
+        channel="sms",
+        recipient=help_request.mobile,
+        body=_message(MessageTemplate.Key.INFORMATION_NEEDED_SMS, help_request),
+        help_request=help_request,
     )
     transaction.on_commit(lambda: deliver_later(notification.pk))
     return event

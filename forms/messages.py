@@ -1,0 +1,46 @@
+"""Rendering messages to applicants: the staff-edited text if there is one, else the default."""
+
+import string
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from forms.models import MessageTemplate
+from portal.dates import HijriDate, gregorian_numeric
+
+DEFAULT_TEMPLATES = {
+    MessageTemplate.Key.RECEIPT_SMS: "intake/messages/receipt_sms.txt",
+    MessageTemplate.Key.RECEIPT_EMAIL_SUBJECT: "intake/messages/receipt_subject.txt",
+    MessageTemplate.Key.RECEIPT_EMAIL: "intake/messages/receipt_email.txt",
+    MessageTemplate.Key.INFORMATION_NEEDED_SMS: "intake/messages/information_needed_sms.txt",
+    MessageTemplate.Key.VOLUNTEER_RECEIPT_SMS: "intake/messages/volunteer_receipt_sms.txt",
+}
+
+
+class _SafeFormatter(string.Formatter):
+    """Unknown placeholders stay as typed instead of failing the message."""
+
+    def get_value(self, key, args, kwargs):
+        return kwargs.get(key, "{" + str(key) + "}")
+
+    def format_field(self, value, format_spec):
+        return super().format_field(value, "")
+
+
+def render_message(key: str, *, submission, tracking_url: str, language: str) -> str:
+    due = getattr(submission, "response_due", None)
+    support_type = getattr(submission, "support_type", None)
+    with translation.override(language):
+        template = MessageTemplate.objects.filter(key=key).first()
+        if template is not None and (getattr(template, f"body_{language}", "") or "").strip():
+            values = {
+                "reference": submission.reference,
+                "name": submission.full_name,
+                "type": support_type.name if support_type else "",
+                "due_date": gregorian_numeric(due) if due else "",
+                "due_date_hijri": HijriDate.from_gregorian(due).numeric() if due else "",
+                "tracking_url": tracking_url,
+            }
+            return _SafeFormatter().format(getattr(template, f"body_{language}"), **values).strip()
+        context = {"request": submission, "application": submission, "tracking_url": tracking_url}
+        return render_to_string(DEFAULT_TEMPLATES[key], context).strip()
