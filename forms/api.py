@@ -1,5 +1,7 @@
 """Public API for filing help requests and volunteer applications, and tracking them."""
 
+import hashlib
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -75,9 +77,13 @@ class SubmissionView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "submissions"
 
-    def idempotency_key(self, request) -> str | None:
+    def idempotency_key(self, request, national_id: str) -> str | None:
+        """The client's key, bound to the applicant: replaying a key with another person's data
+        files a new request instead of returning the first applicant's receipt and secret link."""
         key = (request.headers.get("Idempotency-Key") or "").strip()[:80]
-        return f"api:{key}" if key else None
+        if not key:
+            return None
+        return "api:" + hashlib.sha256(f"{national_id}:{key}".encode()).hexdigest()
 
     def limited(self, request, national_id) -> bool:
         return not allow(scope=f"{self.scope}-id", key=national_id, limit=3, window=24 * 3600)
@@ -101,12 +107,12 @@ class HelpRequestCreateView(SubmissionView):
         tags=["requests"],
     )
     def post(self, request):
-        key = self.idempotency_key(request)
-        if key and (existing := HelpRequest.objects.filter(idempotency_key=key).first()):
-            return Response(ReceiptSerializer(_receipt(existing)).data, status=status.HTTP_200_OK)
         form = HelpRequestFields(_flatten(request.data), request.FILES)
         if not form.is_valid():
             return _invalid(form)
+        key = self.idempotency_key(request, form.cleaned_data["national_id"])
+        if key and (existing := HelpRequest.objects.filter(idempotency_key=key).first()):
+            return Response(ReceiptSerializer(_receipt(existing)).data, status=status.HTTP_200_OK)
         if self.limited(request, form.cleaned_data["national_id"]):
             return Response(error_body("throttled"), status=status.HTTP_429_TOO_MANY_REQUESTS)
         submission, created = help_request_submit(
@@ -136,12 +142,12 @@ class VolunteerApplicationCreateView(SubmissionView):
         tags=["requests"],
     )
     def post(self, request):
-        key = self.idempotency_key(request)
-        if key and (existing := VolunteerApplication.objects.filter(idempotency_key=key).first()):
-            return Response(ReceiptSerializer(_receipt(existing)).data, status=status.HTTP_200_OK)
         form = VolunteerApplicationFields(_flatten(request.data))
         if not form.is_valid():
             return _invalid(form)
+        key = self.idempotency_key(request, form.cleaned_data["national_id"])
+        if key and (existing := VolunteerApplication.objects.filter(idempotency_key=key).first()):
+            return Response(ReceiptSerializer(_receipt(existing)).data, status=status.HTTP_200_OK)
         if self.limited(request, form.cleaned_data["national_id"]):
             return Response(error_body("throttled"), status=status.HTTP_429_TOO_MANY_REQUESTS)
         submission, created = volunteer_application_submit(

@@ -88,3 +88,13 @@ def test_submission_endpoints_are_in_the_schema_with_their_errors(client, home):
     assert {"201", "400", "429"} <= set(operation["responses"])
     assert "/api/v1/volunteer-applications/" in schema["paths"]
     assert "/api/v1/track/{kind}/{reference}/" in schema["paths"]
+
+
+def test_replaying_someone_elses_key_with_other_data_never_returns_their_receipt(client, home):
+    first = post(client, api_data(), **{"Idempotency-Key": "guessable"})
+    other = post(
+        client, api_data(national_id=saudi_id(body="66677788")), **{"Idempotency-Key": "guessable"}
+    )
+    assert other.status_code == 201
+    assert other.json()["tracking_url"] != first.json()["tracking_url"]
+    assert HelpRequest.objects.count() == 2
