@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model
 
 from cms.models.board import BoardMember, BoardTerm
-from portal.dates import HijriDate, to_ascii_digits
+from portal.dates import parse_day_month_year
 
 
 class BoardApprovalForm(forms.Form):
@@ -69,7 +69,7 @@ class BoardApprovalForm(forms.Form):
     )
 
     def clean_meeting_date(self) -> str:
-        return parse_day_month_year(self.cleaned_data["meeting_date"]).isoformat()
+        return parse_meeting_date(self.cleaned_data["meeting_date"]).isoformat()
 
     def clean(self):
         cleaned = super().clean()
@@ -113,25 +113,9 @@ class BoardApprovalForm(forms.Form):
         }
 
 
-def parse_day_month_year(raw: str) -> dt.date:
-    """'21/5/2024', '٢١ / ٥ / ٢٠٢٤' or '2024-05-21' as a date; a Hijri year (14xx) is converted."""
-    text = to_ascii_digits(raw or "").strip().replace(" ", "")
-    text = text.removesuffix("م").removesuffix("هـ").removesuffix("ه")
-    parts = [p for p in text.replace("-", "/").replace(".", "/").split("/") if p]
-    error = forms.ValidationError(
-        _("Enter a date as day/month/year, e.g. 21/5/2024."), code="invalid"
-    )
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise error
-    numbers = [int(p) for p in parts]
-    day, month, year = (numbers[2], numbers[1], numbers[0]) if numbers[0] > 31 else numbers
-    try:
-        if 1300 <= year <= 1500:
-            value = HijriDate(year, month, day).to_gregorian()
-        else:
-            value = dt.date(year, month, day)
-    except (ValueError, OverflowError) as exc:
-        raise error from exc
+def parse_meeting_date(raw: str) -> dt.date:
+    """A meeting date in either calendar (portal.dates), which cannot be in the future."""
+    value = parse_day_month_year(raw)
     if value > timezone.localdate():
         raise forms.ValidationError(_("The meeting date cannot be in the future."), code="future")
     return value

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field
 from django.utils.translation import gettext as _
 
 from portal.dates import HijriDate, to_ascii_digits
+from search.arabic import normalise
 
-TASHKEEL = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 LIST_ITEM = re.compile(
     r"^(?P<indent>\s*)(?P<marker>(?:[-*•▪«»]\s*)?(?:[0-9٠-٩۰-۹]+\s*[-.)]\s*)?)(?P<text>.*)$"
 )
@@ -129,11 +129,8 @@ class ParsedPolicy:
 
 
 def fold(text: str) -> str:
-    """Loose Arabic form for matching: no tashkeel/tatweel, one alef, ه for ة, ي for ى."""
-    text = TASHKEEL.sub("", text)
-    text = re.sub("[أإآٱ]", "ا", text)
-    text = text.replace("ة", "ه").replace("ى", "ي")
-    return re.sub(r"\s+", " ", text).strip()
+    """Loose Arabic form for matching (the search normaliser), with single spaces."""
+    return " ".join(normalise(text).split())
 
 
 def clean_markup(line: str) -> str:

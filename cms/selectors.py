@@ -59,7 +59,8 @@ class CatalogueEntry:
     withdrawn: bool
 
 
-def _current(policy: PolicyPage, versions: list[PolicyVersion]) -> PolicyVersion | None:
+def current_version(policy: PolicyPage, versions: list[PolicyVersion]) -> PolicyVersion | None:
+    """The version whose revision is live."""
     for version in reversed(versions):
         if version.original.revision_id == policy.live_revision_id:
             return version
@@ -84,7 +85,7 @@ def policy_catalogue(*, parent=None, category: str | None = None) -> list[Catalo
         entries.append(
             CatalogueEntry(
                 policy=policy,
-                current=_current(policy, versions),
+                current=current_version(policy, versions),
                 withdrawn=bool(list(policy.withdrawals.all())),
             )
         )

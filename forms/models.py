@@ -92,18 +92,22 @@ class SupportType(models.Model):
             line.strip() for line in (self.required_documents or "").splitlines() if line.strip()
         ]
 
-    def period_days(self) -> int:
-        """This type's period, or the live beneficiary-relations policy's, or 14 days."""
-        if self.response_period_days:
-            return self.response_period_days
-        from cms.models import PolicyPage
+    def period_days(self, policy_period: int | None = None) -> int:
+        """This type's period, or else the published policy's (pass it when already known)."""
+        return self.response_period_days or policy_period or policy_response_period()
 
-        policy = (
-            PolicyPage.objects.live()
-            .filter(category="beneficiary-relations", response_period_days__isnull=False)
-            .first()
-        )
-        return policy.response_period_days if policy else 14
+
+def policy_response_period() -> int:
+    """The period the live beneficiary-relations policy promises, or 14 days."""
+    from cms.models import PolicyPage
+
+    policy = (
+        PolicyPage.objects.live()
+        .filter(category="beneficiary-relations", response_period_days__isnull=False)
+        .only("response_period_days")
+        .first()
+    )
+    return policy.response_period_days if policy else 14
 
 
 class ReferenceCounter(models.Model):

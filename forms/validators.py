@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.dates import HijriDate, to_ascii_digits
+from portal.dates import parse_day_month_year, to_ascii_digits
 
 
 def normalise_national_id(value: str) -> str:
@@ -55,24 +55,8 @@ def normalise_mobile(value: str) -> str:
 
 
 def parse_date_input(value: str) -> dt.date:
-    """A date typed as day/month/year, Gregorian or Hijri (a year from 1300 to 1500 is Hijri),
-    with Latin or Arabic-Indic digits; ISO 2024-05-21 also works."""
-    text = to_ascii_digits(value or "").strip().replace(" ", "")
-    text = text.removesuffix("م").removesuffix("هـ").removesuffix("ه")
-    parts = [p for p in text.replace("-", "/").replace(".", "/").split("/") if p]
-    error = ValidationError(
-        _("Enter a date as day/month/year, e.g. 21/5/2024."), code="date_format"
-    )
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise error
-    numbers = [int(p) for p in parts]
-    day, month, year = (numbers[2], numbers[1], numbers[0]) if numbers[0] > 31 else numbers
-    try:
-        if 1300 <= year <= 1500:
-            return HijriDate(year, month, day).to_gregorian()
-        return dt.date(year, month, day)
-    except (ValueError, OverflowError) as exc:
-        raise error from exc
+    """See portal.dates.parse_day_month_year: Gregorian or Hijri, any digits."""
+    return parse_day_month_year(value)
 
 
 def validate_birth_date(value: dt.date) -> dt.date:

@@ -8,7 +8,13 @@ from django.utils.translation import gettext as _
 
 from forms.consents import PRIVACY_NOTICE
 from forms.forms import HelpRequestForm, InformationAnswerForm, VolunteerApplicationForm
-from forms.models import HelpRequest, RequestStatus, SupportType, VolunteerApplication
+from forms.models import (
+    HelpRequest,
+    RequestStatus,
+    SupportType,
+    VolunteerApplication,
+    policy_response_period,
+)
 from forms.services import (
     help_request_answer_information,
     help_request_submit,
@@ -33,6 +39,15 @@ def _rate_limited(request, national_id: str | None, scope: str) -> bool:
     return bool(national_id) and not allow(
         scope=f"{scope}-id", key=national_id, limit=SUBMISSIONS_PER_ID_PER_DAY, window=24 * 3600
     )
+
+
+def _types_with_periods() -> list[tuple[SupportType, int]]:
+    """Active types with their answer period; the policy's period is looked up once."""
+    default = policy_response_period()
+    return [
+        (support_type, support_type.period_days(default))
+        for support_type in SupportType.objects.filter(active=True)
+    ]
 
 
 def help_request(request):
@@ -64,7 +79,7 @@ def help_request(request):
     context = {
         "form": form,
         "privacy_notice": PRIVACY_NOTICE,
-        "support_types": SupportType.objects.filter(active=True),
+        "support_types": _types_with_periods(),
         "files_dropped": request.method == "POST" and bool(request.FILES) and not form.is_valid(),
     }
     return render(request, "intake/help_request.html", context, status=400 if form.errors else 200)

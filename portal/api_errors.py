@@ -3,8 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
-from rest_framework.response import Response
+from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
 # DRF's default codes, mapped to the messages our catalogue translates.
@@ -59,7 +58,3 @@ def json_error_response(code: str, http_status: int) -> JsonResponse:
     return JsonResponse(
         error_body(code), status=http_status, json_dumps_params={"ensure_ascii": False}
     )
-
-
-def bad_request_response(message: str) -> Response:
-    return Response(error_body("bad_request", message), status=status.HTTP_400_BAD_REQUEST)

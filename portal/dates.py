@@ -5,9 +5,8 @@ from dataclasses import dataclass
 
 from hijridate import Gregorian, Hijri
 
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language
 
-HIJRI_MARKER = "هـ"
 ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
@@ -42,10 +41,25 @@ def gregorian_numeric(value: dt.date) -> str:
     return f"{value.day}/{value.month}/{value.year}"
 
 
-def dual_date(value: dt.date) -> str:
-    """'21/5/2024 م الموافق 13/11/1445 هـ' in Arabic; '21/5/2024 (13/11/1445 AH)' in English."""
-    hijri = HijriDate.from_gregorian(value)
-    return pgettext("gregorian and hijri date", "%(gregorian)s corresponding to %(hijri)s AH") % {
-        "gregorian": gregorian_numeric(value),
-        "hijri": hijri.numeric(),
-    }
+def parse_day_month_year(value: str) -> dt.date:
+    """A date typed as day/month/year, Gregorian or Hijri (a year from 1300 to 1500 is Hijri),
+    with Latin or Arabic-Indic digits; ISO 2024-05-21 also works. Raises ValidationError."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext_lazy as _
+
+    text = to_ascii_digits(value or "").strip().replace(" ", "")
+    text = text.removesuffix("م").removesuffix("هـ").removesuffix("ه")
+    parts = [p for p in text.replace("-", "/").replace(".", "/").split("/") if p]
+    error = ValidationError(
+        _("Enter a date as day/month/year, e.g. 21/5/2024."), code="date_format"
+    )
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise error
+    numbers = [int(p) for p in parts]
+    day, month, year = (numbers[2], numbers[1], numbers[0]) if numbers[0] > 31 else numbers
+    try:
+        if 1300 <= year <= 1500:
+            return HijriDate(year, month, day).to_gregorian()
+        return dt.date(year, month, day)
+    except (ValueError, OverflowError) as exc:
+        raise error from exc

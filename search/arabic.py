@@ -10,9 +10,10 @@ and queries are made of.
 import re
 import unicodedata
 
+from portal.dates import to_ascii_digits
+
 TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
 TATWEEL = "\u0640"
-DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 LETTERS = str.maketrans(
     {
         "أ": "ا",
@@ -49,7 +50,7 @@ def normalise(text: str) -> str:
         return ""
     text = unicodedata.normalize("NFKC", text)
     text = TASHKEEL.sub("", text).replace(TATWEEL, "")
-    text = text.translate(DIGITS).translate(LETTERS)
+    text = to_ascii_digits(text).translate(LETTERS)
     return text.lower()
 
 

@@ -166,11 +166,9 @@ class PolicyPage(RoutablePageMixin, Page):
 
     @property
     def current_version(self):
-        live_revision_id = self.live_revision_id
-        for version in reversed(self.versions):
-            if version.original.revision_id == live_revision_id:
-                return version
-        return None
+        from cms.selectors import current_version
+
+        return current_version(self, self.versions)
 
     @cached_property
     def withdrawal(self):
