@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
 from forms.forms import HelpRequestFields
+from forms.inbox import forbidden
 from forms.models import Attachment, Channel
 from forms.services import help_request_submit
 
@@ -43,7 +43,7 @@ class RecordOfflineRequestView(WagtailAdminTemplateMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("intake.add_helprequest"):
-            raise PermissionDenied
+            return forbidden(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -71,7 +71,7 @@ class AttachmentDownloadView(View):
 
     def get(self, request, pk):
         if not request.user.has_perm("intake.view_helprequest"):
-            raise PermissionDenied
+            return forbidden(request)
         attachment = get_object_or_404(Attachment.objects.select_related("help_request"), pk=pk)
         log(
             instance=attachment.help_request,

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from cms.api import LOCALE_PARAMETER, ErrorSerializer
 from forms.forms import HelpRequestFields, VolunteerApplicationFields
-from forms.models import HelpRequest, RequestStatus, VolunteerApplication
+from forms.models import HelpRequest, RequestStatus, VolunteerApplication, VolunteerStatus
 from forms.services import help_request_submit, tracking_url, volunteer_application_submit
 from portal.api_errors import error_body
 from portal.dates import HijriDate
@@ -186,19 +186,17 @@ class TrackingView(APIView):
             return Response(
                 error_body("not_found", _("No request matches this reference and key.")), status=404
             )
-        labels = dict(RequestStatus.choices)
-        timeline = []
-        if kind == "help":
-            timeline = [
-                {
-                    "status": e.to_status,
-                    "label": str(labels.get(e.to_status, e.to_status)),
-                    "at": e.at,
-                    "message": e.message,
-                }
-                for e in submission.events.all()
-                if e.public
-            ]
+        labels = dict((RequestStatus if kind == "help" else VolunteerStatus).choices)
+        timeline = [
+            {
+                "status": e.to_status,
+                "label": str(labels.get(e.to_status, e.to_status)),
+                "at": e.at,
+                "message": e.message,
+            }
+            for e in submission.events.all()
+            if e.public
+        ]
         data = {
             "reference": submission.reference,
             "status": submission.status,

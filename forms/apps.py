@@ -3,8 +3,19 @@ from django.utils.translation import gettext_lazy as _
 
 
 class IntakeConfig(AppConfig):
-    """Public help-request and volunteer forms. Labelled `intake`: `forms` is also Django's."""
+    """Public help-request and volunteer forms, and the staff inbox that works them.
+    Labelled `intake`: `forms` is also Django's."""
 
     name = "forms"
     label = "intake"
     verbose_name = _("Requests and applications")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from forms.groups import ensure_inbox_groups_after_migrate
+        from forms.permissions import register_policies
+
+        register_policies()
+
+        post_migrate.connect(ensure_inbox_groups_after_migrate, sender=self)

@@ -330,3 +330,45 @@ class InformationAnswerForm(forms.Form):
         if not cleaned.get("answer", "").strip() and not cleaned.get("attachments"):
             raise ValidationError(_("Write an answer or attach a document."), code="empty_answer")
         return cleaned
+
+
+class SatisfactionForm(forms.Form):
+    """The applicant's rating of the service: 1–5, three short questions, a comment."""
+
+    score = forms.TypedChoiceField(
+        label=_("Overall, how satisfied are you with the service?"),
+        choices=[
+            (5, _("5 — Very satisfied")),
+            (4, _("4 — Satisfied")),
+            (3, _("3 — Neither satisfied nor dissatisfied")),
+            (2, _("2 — Dissatisfied")),
+            (1, _("1 — Very dissatisfied")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how satisfied you are.")},
+    )
+    courteous = forms.ChoiceField(
+        label=_("Were you received with courtesy?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Answer this question.")},
+    )
+    on_time = forms.ChoiceField(
+        label=_("Were you answered within the promised period?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Answer this question.")},
+    )
+    clear = forms.ChoiceField(
+        label=_("Were the steps and the decision explained clearly?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Answer this question.")},
+    )
+    comment = forms.CharField(
+        label=_("Anything else you want to tell us (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

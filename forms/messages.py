@@ -14,6 +14,11 @@ DEFAULT_TEMPLATES = {
     MessageTemplate.Key.RECEIPT_EMAIL: "intake/messages/receipt_email.txt",
     MessageTemplate.Key.INFORMATION_NEEDED_SMS: "intake/messages/information_needed_sms.txt",
     MessageTemplate.Key.VOLUNTEER_RECEIPT_SMS: "intake/messages/volunteer_receipt_sms.txt",
+    MessageTemplate.Key.STATUS_CHANGED_SMS: "intake/messages/status_changed_sms.txt",
+    MessageTemplate.Key.ACCEPTED_SMS: "intake/messages/accepted_sms.txt",
+    MessageTemplate.Key.REJECTED_SMS: "intake/messages/rejected_sms.txt",
+    MessageTemplate.Key.RATING_REQUEST_SMS: "intake/messages/rating_request_sms.txt",
+    MessageTemplate.Key.VOLUNTEER_STATUS_SMS: "intake/messages/volunteer_status_sms.txt",
 }
 
 
@@ -27,7 +32,11 @@ class _SafeFormatter(string.Formatter):
         return super().format_field(value, "")
 
 
-def render_message(key: str, *, submission, tracking_url: str, language: str) -> str:
+def render_message(
+    key: str, *, submission, tracking_url: str, language: str, extra: dict | None = None
+) -> str:
+    """The message `key` for this submission in `language`. `extra` fills {status}, {reason}
+    and {rating_url}; lazy values are translated in the applicant's language."""
     due = getattr(submission, "response_due", None)
     support_type = getattr(submission, "support_type", None)
     with translation.override(language):
@@ -40,7 +49,13 @@ def render_message(key: str, *, submission, tracking_url: str, language: str) ->
                 "due_date": gregorian_numeric(due) if due else "",
                 "due_date_hijri": HijriDate.from_gregorian(due).numeric() if due else "",
                 "tracking_url": tracking_url,
+                **{name: str(value) for name, value in (extra or {}).items()},
             }
             return _SafeFormatter().format(getattr(template, f"body_{language}"), **values).strip()
-        context = {"request": submission, "application": submission, "tracking_url": tracking_url}
+        context = {
+            "request": submission,
+            "application": submission,
+            "tracking_url": tracking_url,
+            **{name: str(value) for name, value in (extra or {}).items()},
+        }
         return render_to_string(DEFAULT_TEMPLATES[key], context).strip()

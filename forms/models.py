@@ -41,6 +41,34 @@ class RequestStatus(models.TextChoices):
     SPAM = "spam", _("Invalid")
 
 
+OPEN_REQUEST_STATUSES = (
+    RequestStatus.RECEIVED,
+    RequestStatus.UNDER_REVIEW,
+    RequestStatus.INFORMATION_NEEDED,
+    RequestStatus.REFERRED,
+)
+DECIDED_STATUSES = (RequestStatus.ACCEPTED, RequestStatus.REJECTED)
+
+
+class VolunteerStatus(models.TextChoices):
+    NEW = "new", _("New")
+    SCREENING = "screening", _("Screening")
+    INTERVIEW = "interview", _("Interview")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    ACTIVE = "active", _("Active volunteer")
+    ENDED = "ended", _("Volunteering ended")
+    WITHDRAWN = "withdrawn", _("Withdrawn at the applicant's request")
+    SPAM = "spam", _("Invalid")
+
+
+OPEN_VOLUNTEER_STATUSES = (
+    VolunteerStatus.NEW,
+    VolunteerStatus.SCREENING,
+    VolunteerStatus.INTERVIEW,
+)
+
+
 class Gender(models.TextChoices):
     MALE = "male", _("Male")
     FEMALE = "female", _("Female")
@@ -147,6 +175,17 @@ class TrackedSubmission(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -177,6 +216,8 @@ class HelpRequest(TrackedSubmission):
         _("status"), max_length=30, choices=RequestStatus.choices, default=RequestStatus.RECEIVED
     )
     response_due = models.DateField(_("answer due by"))
+    committee_meeting = models.CharField(_("committee meeting"), max_length=100, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
 
     full_name = models.CharField(_("full name"), max_length=200)
     national_id = models.CharField(_("national ID or iqama"), max_length=10, db_index=True)
@@ -206,14 +247,35 @@ class HelpRequest(TrackedSubmission):
         ordering = ["-submitted_at"]
         verbose_name = _("help request")
         verbose_name_plural = _("help requests")
+        permissions = [
+            ("work_helprequest", _("Can work help requests (review, refer, deliver, close)")),
+            ("decide_helprequest", _("Can decide referred help requests (research committee)")),
+            ("export_helprequest", _("Can export help requests")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "response_due"], name="helprequest_status_due"),
+            models.Index(fields=["assignee", "status"], name="helprequest_assignee_status"),
+        ]
 
     @cached_property
     def public_events(self):
         return [event for event in self.events.all() if event.public]
 
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REQUEST_STATUSES
+
+    def days_left(self, today: dt.date | None = None) -> int | None:
+        """Days until the answer is due while the request waits for a decision, else None."""
+        if not self.is_open:
+            return None
+        return (self.response_due - (today or timezone.localdate())).days
+
 
 class VolunteerApplication(TrackedSubmission):
-    status = models.CharField(_("status"), max_length=20, default="new")
+    status = models.CharField(
+        _("status"), max_length=20, choices=VolunteerStatus.choices, default=VolunteerStatus.NEW
+    )
     full_name = models.CharField(_("full name"), max_length=200)
     national_id = models.CharField(_("national ID or iqama"), max_length=10, db_index=True)
     date_of_birth = models.DateField(_("date of birth"))
@@ -237,6 +299,18 @@ class VolunteerApplication(TrackedSubmission):
         ordering = ["-submitted_at"]
         verbose_name = _("volunteer application")
         verbose_name_plural = _("volunteer applications")
+        permissions = [
+            ("work_volunteerapplication", _("Can work volunteer applications")),
+            ("export_volunteerapplication", _("Can export volunteer applications")),
+        ]
+
+    @cached_property
+    def public_events(self):
+        return [event for event in self.events.all() if event.public]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_VOLUNTEER_STATUSES
 
 
 class ConsentPurpose(models.TextChoices):
@@ -325,23 +399,115 @@ class Notification(models.Model):
 
 
 class StatusEvent(models.Model):
-    """One step of a request's timeline; `public` steps are shown to the applicant."""
+    """One step of a submission's timeline: who, when, from, to, the internal note, and the
+    message to the applicant. `public` steps (the applicant was told) show on the tracking page.
+    An assignment is a step that keeps the status and names the new assignee."""
 
-    help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=30, blank=True)
-    to_status = models.CharField(max_length=30, choices=RequestStatus.choices)
-    public = models.BooleanField(default=True)
-    message = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, null=True, related_name="events"
+    )
+    volunteer_application = models.ForeignKey(
+        VolunteerApplication, on_delete=models.CASCADE, null=True, related_name="events"
+    )
+    from_status = models.CharField(_("from"), max_length=30, blank=True)
+    to_status = models.CharField(_("to"), max_length=30)
+    public = models.BooleanField(_("applicant told"), default=True)
+    message = models.TextField(_("message to the applicant"), blank=True)
+    note = models.TextField(_("internal note"), blank=True)
+    meeting = models.CharField(_("committee meeting"), max_length=100, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
     class Meta:
         ordering = ["at", "pk"]
+        verbose_name = _("timeline step")
+        verbose_name_plural = _("timeline steps")
 
     def __str__(self):
-        return f"{self.help_request} → {self.to_status}"
+        return f"{self.help_request or self.volunteer_application} → {self.to_status}"
+
+    @property
+    def is_assignment(self) -> bool:
+        return self.from_status == self.to_status and self.assigned_to_id is not None
+
+    def status_label(self, status: str) -> str:
+        choices = RequestStatus if self.help_request_id else VolunteerStatus
+        return dict(choices.choices).get(status, status)
+
+    def to_label(self) -> str:
+        return self.status_label(self.to_status)
+
+    def from_label(self) -> str:
+        return self.status_label(self.from_status) if self.from_status else ""
+
+
+class InternalNote(models.Model):
+    """A note for staff only; never shown or sent to the applicant."""
+
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, null=True, related_name="notes"
+    )
+    volunteer_application = models.ForeignKey(
+        VolunteerApplication, on_delete=models.CASCADE, null=True, related_name="notes"
+    )
+    text = models.TextField(_("note"), max_length=3000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+
+    def __str__(self):
+        return f"{self.author} {self.created_at:%Y-%m-%d}"
+
+
+class YesNo(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+
+
+class SatisfactionRating(models.Model):
+    """The applicant's rating of the service, once per request, after it is closed."""
+
+    help_request = models.OneToOneField(
+        HelpRequest, on_delete=models.CASCADE, related_name="rating"
+    )
+    score = models.PositiveSmallIntegerField(
+        _("overall satisfaction"), choices=[(n, str(n)) for n in range(1, 6)]
+    )
+    courteous = models.CharField(
+        _("Were you received with courtesy?"), max_length=3, choices=YesNo.choices
+    )
+    on_time = models.CharField(
+        _("Were you answered within the promised period?"), max_length=3, choices=YesNo.choices
+    )
+    clear = models.CharField(
+        _("Were the steps and the decision explained clearly?"),
+        max_length=3,
+        choices=YesNo.choices,
+    )
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    language = models.CharField(max_length=5)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+
+    def __str__(self):
+        return f"{self.help_request} {self.score}/5"
 
 
 def response_due_date(*, days: int, start: dt.date | None = None) -> dt.date:
@@ -350,7 +516,8 @@ def response_due_date(*, days: int, start: dt.date | None = None) -> dt.date:
 
 class MessageTemplate(models.Model):
     """A message to applicants, editable by staff in both languages. Placeholders in braces:
-    {reference}, {name}, {type}, {due_date}, {due_date_hijri}, {tracking_url}."""
+    {reference}, {name}, {type}, {due_date}, {due_date_hijri}, {tracking_url}, {status},
+    {reason}, {rating_url}."""
 
     class Key(models.TextChoices):
         RECEIPT_SMS = "receipt_sms", _("Receipt of a help request (SMS)")
@@ -364,12 +531,21 @@ class MessageTemplate(models.Model):
             "volunteer_receipt_sms",
             _("Receipt of a volunteer application (SMS)"),
         )
+        STATUS_CHANGED_SMS = "status_changed_sms", _("A help request's status changed (SMS)")
+        ACCEPTED_SMS = "accepted_sms", _("A help request was accepted (SMS)")
+        REJECTED_SMS = "rejected_sms", _("A help request was rejected (SMS)")
+        RATING_REQUEST_SMS = "rating_request_sms", _("Asking to rate the service (SMS)")
+        VOLUNTEER_STATUS_SMS = (
+            "volunteer_status_sms",
+            _("A volunteer application's status changed (SMS)"),
+        )
 
     key = models.CharField(_("message"), max_length=40, choices=Key.choices, unique=True)
     body = models.TextField(
         _("text"),
         help_text=_(
-            "Placeholders: {reference}, {name}, {type}, {due_date}, {due_date_hijri}, {tracking_url}."
+            "Placeholders: {reference}, {name}, {type}, {due_date}, {due_date_hijri}, "
+            "{tracking_url}, {status}, {reason}, {rating_url}."
         ),
     )
 

@@ -11,27 +11,35 @@ import secrets
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.log_actions import log
 
 from forms import sms
 from forms.attachments import check_files, clean_file
 from forms.consents import HELP_REQUEST_CONSENTS, VERSION, VOLUNTEER_CONSENTS
 from forms.messages import render_message
 from forms.models import (
+    DECIDED_STATUSES,
+    OPEN_REQUEST_STATUSES,
     Attachment,
     Channel,
     Consent,
     HelpRequest,
+    InternalNote,
     MessageTemplate,
     Notification,
     ReferenceCounter,
     RequestStatus,
+    SatisfactionRating,
     StatusEvent,
     SupportType,
     VolunteerApplication,
+    VolunteerStatus,
     response_due_date,
 )
 
@@ -171,6 +179,9 @@ def volunteer_application_submit(
             texts=VOLUNTEER_CONSENTS,
             language=language,
         )
+        StatusEvent.objects.create(
+            volunteer_application=application, to_status=VolunteerStatus.NEW, public=True
+        )
         receipts = _queue_volunteer_receipt(application)
         transaction.on_commit(lambda: [deliver_later(n.pk) for n in receipts])
     return application, True
@@ -184,12 +195,17 @@ def tracking_url(submission) -> str:
     return f"{settings.SITE_BASE_URL}/{submission.language}/track/{kind}/{submission.reference}/{submission.tracking_key}/"
 
 
-def _message(key: str, submission) -> str:
+def rating_url(help_request: HelpRequest) -> str:
+    return tracking_url(help_request) + "rate/"
+
+
+def _message(key: str, submission, **extra) -> str:
     return render_message(
         key,
         submission=submission,
         tracking_url=tracking_url(submission),
         language=submission.language,
+        extra=extra,
     )
 
 
@@ -288,37 +304,333 @@ def notifications_retry_due(*, now=None) -> tuple[int, int]:
     return sent, pending
 
 
+# --- the procedure as a state machine ----------------------------------------------------------
+#
+# The published beneficiary-relations policy is the specification: receive, check the data,
+# ask for what is missing, refer the file to the research committee, which accepts or rejects
+# within the promised period; then registration and delivery, closing, and the rating.
+# Every change of status goes through `help_request_transition` (staff) or
+# `help_request_answer_information` (the applicant), whichever door it comes from.
+
+WORK = "intake.work_helprequest"
+DECIDE = "intake.decide_helprequest"
+VOLUNTEER_WORK = "intake.work_volunteerapplication"
+
+_R = RequestStatus
+HELP_REQUEST_TRANSITIONS: dict[str, dict[str, str]] = {
+    # from: {to: the permission it needs}
+    _R.RECEIVED: {_R.UNDER_REVIEW: WORK, _R.WITHDRAWN: WORK, _R.SPAM: WORK},
+    _R.UNDER_REVIEW: {
+        _R.INFORMATION_NEEDED: WORK,
+        _R.REFERRED: WORK,
+        _R.WITHDRAWN: WORK,
+        _R.SPAM: WORK,
+    },
+    _R.INFORMATION_NEEDED: {_R.UNDER_REVIEW: WORK, _R.WITHDRAWN: WORK, _R.SPAM: WORK},
+    _R.REFERRED: {
+        _R.ACCEPTED: DECIDE,
+        _R.REJECTED: DECIDE,
+        _R.UNDER_REVIEW: DECIDE,  # the committee sends the file back for more study
+        _R.WITHDRAWN: WORK,
+        _R.SPAM: WORK,
+    },
+    _R.ACCEPTED: {_R.DELIVERED: WORK},
+    _R.REJECTED: {_R.CLOSED: WORK},
+    _R.DELIVERED: {_R.CLOSED: WORK},
+}
+
+_V = VolunteerStatus
+VOLUNTEER_TRANSITIONS: dict[str, dict[str, str]] = {
+    _V.NEW: {_V.SCREENING: VOLUNTEER_WORK, _V.DECLINED: VOLUNTEER_WORK},
+    _V.SCREENING: {
+        _V.INTERVIEW: VOLUNTEER_WORK,
+        _V.ACCEPTED: VOLUNTEER_WORK,
+        _V.DECLINED: VOLUNTEER_WORK,
+    },
+    _V.INTERVIEW: {_V.ACCEPTED: VOLUNTEER_WORK, _V.DECLINED: VOLUNTEER_WORK},
+    _V.ACCEPTED: {_V.ACTIVE: VOLUNTEER_WORK, _V.WITHDRAWN: VOLUNTEER_WORK},
+    _V.ACTIVE: {_V.ENDED: VOLUNTEER_WORK},
+}
+for _open in (_V.NEW, _V.SCREENING, _V.INTERVIEW):
+    VOLUNTEER_TRANSITIONS[_open].update({_V.WITHDRAWN: VOLUNTEER_WORK, _V.SPAM: VOLUNTEER_WORK})
+
+# Whether the applicant is told by default (staff may change it on each step).
+SILENT_BY_DEFAULT = {_R.SPAM, _V.SPAM}
+
+
+def help_request_next_statuses(help_request: HelpRequest, user=None) -> list[str]:
+    """The statuses this request may move to, limited to those `user` may perform."""
+    allowed = HELP_REQUEST_TRANSITIONS.get(help_request.status, {})
+    return [to for to, perm in allowed.items() if user is None or user.has_perm(perm)]
+
+
+def volunteer_application_next_statuses(application: VolunteerApplication, user=None) -> list:
+    allowed = VOLUNTEER_TRANSITIONS.get(application.status, {})
+    return [to for to, perm in allowed.items() if user is None or user.has_perm(perm)]
+
+
+def _check_transition(table: dict, labels, current: str, to_status: str, user) -> None:
+    allowed = table.get(current, {})
+    if to_status not in allowed:
+        raise ValidationError(
+            {
+                "to_status": _("A submission that is “%(from)s” cannot become “%(to)s”.")
+                % {
+                    "from": dict(labels.choices).get(current, current),
+                    "to": dict(labels.choices).get(to_status, to_status),
+                }
+            },
+            code="illegal_transition",
+        )
+    if user is None or not user.has_perm(allowed[to_status]):
+        raise PermissionDenied
+
+
+def _sms(submission, body: str) -> Notification:
+    target = (
+        {"help_request": submission}
+        if isinstance(submission, HelpRequest)
+        else {"volunteer_application": submission}
+    )
+    return Notification.objects.create(
+        channel="sms", recipient=submission.mobile, body=body, **target
+    )
+
+
+def _status_message_for(submission, to_status: str, message: str, reason: str) -> str:
+    """The SMS the applicant receives: the staff's own words, or the default message."""
+    with translation.override(submission.language):
+        if isinstance(submission, VolunteerApplication):
+            if message:
+                return f"{submission.reference}: {message} {tracking_url(submission)}"
+            return _message(
+                MessageTemplate.Key.VOLUNTEER_STATUS_SMS,
+                submission,
+                status=VolunteerStatus(to_status).label,
+            )
+        if message and to_status != RequestStatus.INFORMATION_NEEDED:
+            return f"{submission.reference}: {message} {tracking_url(submission)}"
+        key = {
+            RequestStatus.INFORMATION_NEEDED: MessageTemplate.Key.INFORMATION_NEEDED_SMS,
+            RequestStatus.ACCEPTED: MessageTemplate.Key.ACCEPTED_SMS,
+            RequestStatus.REJECTED: MessageTemplate.Key.REJECTED_SMS,
+        }.get(to_status, MessageTemplate.Key.STATUS_CHANGED_SMS)
+        return _message(key, submission, status=RequestStatus(to_status).label, reason=reason)
+
+
+def help_request_transition(
+    *,
+    help_request: HelpRequest,
+    user,
+    to_status: str,
+    note: str = "",
+    message: str = "",
+    notify: bool | None = None,
+    reason: str = "",
+    meeting: str = "",
+) -> StatusEvent:
+    """Move a help request one step along the procedure.
+
+    Refuses (ValidationError, nothing changed) a step the procedure does not allow from the
+    current status, a rejection without a reason, a decision without the committee meeting, or
+    a request for information without the question; refuses (PermissionDenied) a step the
+    user's role may not take. Records who, when, from, to, the internal note and the message;
+    tells the applicant (SMS, and the tracking page) unless `notify` is False. Closing also
+    sends the link to rate the service."""
+    note, message, reason, meeting = (
+        (note or "").strip(),
+        (message or "").strip(),
+        (reason or "").strip(),
+        (meeting or "").strip(),
+    )
+    with transaction.atomic():
+        locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        _check_transition(HELP_REQUEST_TRANSITIONS, RequestStatus, locked.status, to_status, user)
+        errors = {}
+        if to_status == RequestStatus.REJECTED and not reason:
+            errors["reason"] = _("Give the reason for the rejection; the applicant is told it.")
+        if to_status in DECIDED_STATUSES and not meeting:
+            errors["meeting"] = _("Give the research committee meeting that decided.")
+        if to_status == RequestStatus.INFORMATION_NEEDED and not message:
+            errors["message"] = _("Write what the applicant should send or explain.")
+        if errors:
+            raise ValidationError(errors, code="incomplete_transition")
+        if notify is None:
+            notify = to_status not in SILENT_BY_DEFAULT
+        if to_status == RequestStatus.INFORMATION_NEEDED:
+            notify = True  # the applicant must know what to answer
+        now = timezone.now()
+        from_status = locked.status
+        locked.status = to_status
+        locked.status_changed_at = now
+        fields = ["status", "status_changed_at"]
+        if to_status in DECIDED_STATUSES:
+            locked.decided_at = now
+            locked.committee_meeting = meeting[:100]
+            locked.decision_reason = reason
+            fields += ["decided_at", "committee_meeting", "decision_reason"]
+        locked.save(update_fields=fields)
+        public_message = message or (reason if to_status == RequestStatus.REJECTED else "")
+        event = StatusEvent.objects.create(
+            help_request=locked,
+            from_status=from_status,
+            to_status=to_status,
+            public=bool(notify),
+            message=public_message,
+            note=note,
+            meeting=meeting[:100],
+            by=user,
+            at=now,
+        )
+        log(
+            instance=locked,
+            action="intake.transition",
+            user=user,
+            data={"from": from_status, "to": to_status, "told": bool(notify)},
+        )
+        queued = []
+        if notify:
+            queued.append(_sms(locked, _status_message_for(locked, to_status, message, reason)))
+        if to_status == RequestStatus.CLOSED:
+            queued.append(
+                _sms(
+                    locked,
+                    _message(
+                        MessageTemplate.Key.RATING_REQUEST_SMS,
+                        locked,
+                        rating_url=rating_url(locked),
+                    ),
+                )
+            )
+        transaction.on_commit(lambda: [deliver_later(n.pk) for n in queued])
+    help_request.refresh_from_db()
+    return event
+
+
+def volunteer_application_transition(
+    *,
+    application: VolunteerApplication,
+    user,
+    to_status: str,
+    note: str = "",
+    message: str = "",
+    notify: bool | None = None,
+) -> StatusEvent:
+    """The volunteer applications' own flow, with the same history, notes and messages."""
+    note, message = (note or "").strip(), (message or "").strip()
+    with transaction.atomic():
+        locked = VolunteerApplication.objects.select_for_update().get(pk=application.pk)
+        _check_transition(VOLUNTEER_TRANSITIONS, VolunteerStatus, locked.status, to_status, user)
+        if notify is None:
+            notify = to_status not in SILENT_BY_DEFAULT
+        now = timezone.now()
+        from_status = locked.status
+        locked.status = to_status
+        locked.status_changed_at = now
+        fields = ["status", "status_changed_at"]
+        if to_status in (VolunteerStatus.ACCEPTED, VolunteerStatus.DECLINED):
+            locked.decided_at = now
+            fields.append("decided_at")
+        locked.save(update_fields=fields)
+        event = StatusEvent.objects.create(
+            volunteer_application=locked,
+            from_status=from_status,
+            to_status=to_status,
+            public=bool(notify),
+            message=message,
+            note=note,
+            by=user,
+            at=now,
+        )
+        log(
+            instance=locked,
+            action="intake.transition",
+            user=user,
+            data={"from": from_status, "to": to_status, "told": bool(notify)},
+        )
+        if notify:
+            notification = _sms(locked, _status_message_for(locked, to_status, message, ""))
+            transaction.on_commit(lambda: deliver_later(notification.pk))
+    application.refresh_from_db()
+    return event
+
+
+def _can_work(user, submission) -> bool:
+    if isinstance(submission, HelpRequest):
+        return user.has_perm(WORK) or user.has_perm(DECIDE)
+    return user.has_perm(VOLUNTEER_WORK)
+
+
+def submission_assign(*, submission, user, assignee, note: str = "") -> StatusEvent:
+    """Give a help request or application to a person (an officer, the social researcher, a
+    committee member, a coordinator); recorded on the timeline, not told to the applicant."""
+    if user is None or not (
+        user.has_perm(WORK if isinstance(submission, HelpRequest) else VOLUNTEER_WORK)
+    ):
+        raise PermissionDenied
+    if assignee is not None and not (assignee.is_active and _can_work(assignee, submission)):
+        raise ValidationError(
+            {"assignee": _("This person cannot work on this kind of submission.")},
+            code="invalid_assignee",
+        )
+    model = type(submission)
+    target = "help_request" if model is HelpRequest else "volunteer_application"
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=submission.pk)
+        locked.assignee = assignee
+        locked.save(update_fields=["assignee"])
+        event = StatusEvent.objects.create(
+            **{target: locked},
+            from_status=locked.status,
+            to_status=locked.status,
+            public=False,
+            note=(note or "").strip(),
+            assigned_to=assignee,
+            by=user,
+        )
+        log(
+            instance=locked,
+            action="intake.assign",
+            user=user,
+            data={"assignee": assignee.pk if assignee else None},
+        )
+    submission.assignee = assignee
+    return event
+
+
+def submission_note_add(*, submission, user, text: str) -> InternalNote:
+    """An internal note: for staff only, never shown or sent to the applicant."""
+    if user is None or not _can_work(user, submission):
+        raise PermissionDenied
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the note.")}, code="required")
+    if len(text) > 3000:
+        raise ValidationError({"text": _("A note is at most 3000 characters.")}, code="too_long")
+    target = (
+        {"help_request": submission}
+        if isinstance(submission, HelpRequest)
+        else {"volunteer_application": submission}
+    )
+    with transaction.atomic():
+        note = InternalNote.objects.create(**target, text=text, author=user)
+        log(instance=submission, action="intake.note", user=user, data={"note": note.pk})
+    return note
+
+
 # --- asking for and receiving more information ------------------------------------------------
 
 
-@transaction.atomic
 def help_request_ask_information(*, help_request: HelpRequest, user, question: str) -> StatusEvent:
     """Staff ask the applicant for more information; the question shows on the tracking page,
     where the applicant answers, and is sent to them."""
-    if help_request.status not in {RequestStatus.RECEIVED, RequestStatus.UNDER_REVIEW}:
-        raise ValidationError(
-            {"status": "information can be asked for only while the request is reviewed"}
-        )
-    if not question.strip():
-        raise ValidationError({"question": "a question is needed"})
-    event = StatusEvent.objects.create(
+    return help_request_transition(
         help_request=help_request,
-        from_status=help_request.status,
+        user=user,
         to_status=RequestStatus.INFORMATION_NEEDED,
-        public=True,
-        message=question.strip(),
-        by=user,
+        message=question,
+        notify=True,
     )
-    help_request.status = RequestStatus.INFORMATION_NEEDED
-    help_request.save(update_fields=["status"])
-    notification = Notification.objects.create(
-        channel="sms",
-        recipient=help_request.mobile,
-        body=_message(MessageTemplate.Key.INFORMATION_NEEDED_SMS, help_request),
-        help_request=help_request,
-    )
-    transaction.on_commit(lambda: deliver_later(notification.pk))
-    return event
 
 
 @transaction.atomic
@@ -329,12 +641,14 @@ def help_request_answer_information(
     goes back to review."""
     help_request = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
     if help_request.status != RequestStatus.INFORMATION_NEEDED:
-        raise ValidationError({"answer": "this request is not waiting for information"})
+        raise ValidationError(
+            {"answer": _("This request is not waiting for information.")}, code="not_waiting"
+        )
     check_files(attachments)
     if help_request.attachments.count() + len(attachments) > MAX_TOTAL_FILES:
-        raise ValidationError({"attachments": "too many files on this request"})
+        raise ValidationError({"attachments": _("Too many files on this request.")})
     if not answer.strip() and not attachments:
-        raise ValidationError({"answer": "an answer or a document is needed"})
+        raise ValidationError({"answer": _("Write an answer or attach a document.")})
     for upload in attachments:
         file, content_type, original = clean_file(upload)
         Attachment.objects.create(
@@ -344,13 +658,257 @@ def help_request_answer_information(
             original_name=original,
             size=file.size,
         )
+    now = timezone.now()
     event = StatusEvent.objects.create(
         help_request=help_request,
         from_status=RequestStatus.INFORMATION_NEEDED,
         to_status=RequestStatus.UNDER_REVIEW,
         public=True,
         message=answer.strip()[:3000],
+        at=now,
     )
     help_request.status = RequestStatus.UNDER_REVIEW
-    help_request.save(update_fields=["status"])
+    help_request.status_changed_at = now
+    help_request.save(update_fields=["status", "status_changed_at"])
     return event
+
+
+# --- satisfaction ----------------------------------------------------------------------------
+
+
+def satisfaction_record(*, help_request: HelpRequest, data: dict, language: str):
+    """The applicant's rating: once per request, only after it is closed."""
+    if help_request.status != RequestStatus.CLOSED:
+        raise ValidationError(
+            {"score": _("This request can be rated once it is closed.")}, code="not_closed"
+        )
+    try:
+        with transaction.atomic():
+            rating = SatisfactionRating(help_request=help_request, language=language, **data)
+            rating.full_clean(exclude=["help_request"])
+            rating.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"score": _("This request has already been rated. Thank you.")}, code="already_rated"
+        ) from None
+    return rating
+
+
+# --- deadlines -------------------------------------------------------------------------------
+
+REMINDER_DAYS_AHEAD = 2
+
+
+def deadline_reminders_send(*, today: dt.date | None = None) -> int:
+    """Email each assignee the open requests that are overdue or due within two days
+    (references and days only; no personal data in the message). Unassigned ones go to the
+    beneficiary-relations officers. Returns the number of reminders queued."""
+    from django.contrib.auth import get_user_model
+    from django.template.loader import render_to_string
+
+    from forms.groups import OFFICERS
+
+    today = today or timezone.localdate()
+    due = (
+        HelpRequest.objects.filter(
+            status__in=OPEN_REQUEST_STATUSES,
+            response_due__lte=today + dt.timedelta(days=REMINDER_DAYS_AHEAD),
+        )
+        .order_by("response_due", "pk")
+        .values_list("reference", "response_due", "assignee_id")
+    )
+    by_person: dict[int | None, list[tuple[str, int, int]]] = {}
+    for reference, response_due, assignee_id in due:
+        days = (response_due - today).days
+        by_person.setdefault(assignee_id, []).append((reference, days, abs(days)))
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    recipients: dict = {}
+    for assignee_id, items in by_person.items():
+        if assignee_id is None:
+            for officer in users.filter(groups__name=OFFICERS):
+                recipients.setdefault(officer, []).extend(items)
+        else:
+            person = users.filter(pk=assignee_id).first()
+            if person is not None:
+                recipients.setdefault(person, []).extend(items)
+    queued = []
+    for person, items in recipients.items():
+        language = getattr(getattr(person, "wagtail_userprofile", None), "preferred_language", "")
+        with translation.override(language or settings.LANGUAGE_CODE):
+            body = render_to_string(
+                "intake/messages/deadline_reminder_email.txt",
+                {"items": items, "inbox_url": f"{settings.SITE_BASE_URL}/admin/"},
+            ).strip()
+            subject = str(_("Requests waiting for an answer"))
+        queued.append(
+            Notification.objects.create(
+                channel="email", recipient=person.email, subject=subject, body=body
+            )
+        )
+    for notification in queued:
+        deliver_later(notification.pk)
+    logger.info("deadline reminders queued: %s", len(queued))
+    return len(queued)
+
+
+# --- retention and the rights of the person ----------------------------------------------------
+
+ANONYMISED = "—"
+CLOSED_HELP_STATUSES = (RequestStatus.CLOSED, RequestStatus.WITHDRAWN, RequestStatus.SPAM)
+CLOSED_VOLUNTEER_STATUSES = (
+    VolunteerStatus.DECLINED,
+    VolunteerStatus.ENDED,
+    VolunteerStatus.WITHDRAWN,
+    VolunteerStatus.SPAM,
+)
+
+
+def _anonymise(submission, *, user=None, reason: str) -> None:
+    """Blank the personal data of one submission; keep what the aggregate reports need (type,
+    channel, city, status, dates, the rating's score)."""
+    personal = {
+        "full_name": ANONYMISED,
+        "national_id": "",
+        "date_of_birth": dt.date(1900, 1, 1),
+        "mobile": "",
+        "email": "",
+    }
+    if isinstance(submission, HelpRequest):
+        personal.update(
+            district="",
+            nationality="",
+            income_sources="",
+            description="",
+            monthly_income=0,
+            decision_reason="",
+        )
+        for attachment in submission.attachments.all():
+            attachment.file.delete(save=False)
+        submission.attachments.all().delete()
+        SatisfactionRating.objects.filter(help_request=submission).update(comment="")
+    else:
+        personal.update(
+            skills="",
+            experience="",
+            platform_account="",
+            languages="",
+            education="",
+            interests="",
+            availability="",
+        )
+    for name, value in personal.items():
+        setattr(submission, name, value)
+    submission.anonymised_at = timezone.now()
+    submission.idempotency_key = None
+    submission.save()
+    submission.events.update(message="", note="")
+    submission.notes.all().delete()
+    submission.notifications.all().delete()
+    log(instance=submission, action="intake.anonymise", user=user, data={"reason": reason})
+
+
+def retention_apply(*, now=None, dry_run: bool = False) -> dict:
+    """Anonymise finished submissions whose last change is older than the retention period
+    (settings.SUBMISSION_RETENTION_DAYS). Returns a report: what was (or would be) done."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.SUBMISSION_RETENTION_DAYS)
+    report = {"cutoff": cutoff.date().isoformat(), "dry_run": dry_run}
+    for key, model, statuses in (
+        ("help_requests", HelpRequest, CLOSED_HELP_STATUSES),
+        ("volunteer_applications", VolunteerApplication, CLOSED_VOLUNTEER_STATUSES),
+    ):
+        due = model.objects.filter(
+            status__in=statuses, status_changed_at__lt=cutoff, anonymised_at__isnull=True
+        ).order_by("pk")
+        references = list(due.values_list("reference", flat=True))
+        report[key] = references
+        if not dry_run:
+            for submission in due.iterator(chunk_size=200):
+                with transaction.atomic():
+                    _anonymise(submission, reason="retention")
+    return report
+
+
+def _person_submissions(national_id: str):
+    from portal.dates import to_ascii_digits
+
+    national_id = to_ascii_digits((national_id or "").strip())
+    if not national_id:
+        raise ValidationError({"national_id": _("Give the person's national ID or iqama.")})
+    return (
+        list(HelpRequest.objects.filter(national_id=national_id).order_by("pk")),
+        list(VolunteerApplication.objects.filter(national_id=national_id).order_by("pk")),
+    )
+
+
+def _plain(submission) -> dict:
+    from django.forms.models import model_to_dict
+
+    data = model_to_dict(
+        submission, exclude=["tracking_salt", "idempotency_key", "recorded_by", "assignee"]
+    )
+    data.pop("id", None)
+    data["reference"] = submission.reference
+    data["timeline"] = [
+        {"at": event.at, "from": event.from_status, "to": event.to_status, "message": event.message}
+        for event in submission.events.filter(public=True)
+    ]
+    if isinstance(submission, HelpRequest):
+        data["support_type"] = submission.support_type.name
+        data["attachments"] = [a.original_name for a in submission.attachments.all()]
+        data["consents"] = [
+            {"purpose": c.purpose, "given": c.given, "version": c.text_version, "at": c.recorded_at}
+            for c in submission.consents.all()
+        ]
+    return data
+
+
+def person_data_export(*, national_id: str, user=None) -> dict:
+    """Everything held about one person (by national ID or iqama), for their access request."""
+    help_requests, applications = _person_submissions(national_id)
+    for submission in (*help_requests, *applications):
+        log(instance=submission, action="intake.person_export", user=user)
+    return {
+        "help_requests": [_plain(r) for r in help_requests],
+        "volunteer_applications": [_plain(a) for a in applications],
+    }
+
+
+def person_data_erase(*, national_id: str, user=None) -> dict:
+    """Erase one person's data at their request: open submissions are withdrawn, then all are
+    anonymised. Returns a report of what was done."""
+    help_requests, applications = _person_submissions(national_id)
+    report = {"help_requests": [], "volunteer_applications": []}
+    with transaction.atomic():
+        for submission in help_requests:
+            if submission.is_open:
+                _force_status(submission, RequestStatus.WITHDRAWN, user)
+            if submission.anonymised_at is None:
+                _anonymise(submission, user=user, reason="erasure")
+            report["help_requests"].append(submission.reference)
+        for submission in applications:
+            if submission.status not in CLOSED_VOLUNTEER_STATUSES:
+                _force_status(submission, VolunteerStatus.WITHDRAWN, user)
+            if submission.anonymised_at is None:
+                _anonymise(submission, user=user, reason="erasure")
+            report["volunteer_applications"].append(submission.reference)
+    return report
+
+
+def _force_status(submission, to_status: str, user) -> None:
+    target = (
+        {"help_request": submission}
+        if isinstance(submission, HelpRequest)
+        else {"volunteer_application": submission}
+    )
+    StatusEvent.objects.create(
+        **target,
+        from_status=submission.status,
+        to_status=to_status,
+        public=False,
+        note="erasure",
+        by=user,
+    )
+    submission.status = to_status
+    submission.status_changed_at = timezone.now()
+    submission.save(update_fields=["status", "status_changed_at"])

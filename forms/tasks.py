@@ -18,3 +18,21 @@ def retry_notifications() -> list[int]:
     from forms.services import notifications_retry_due
 
     return list(notifications_retry_due())
+
+
+@task()
+def send_deadline_reminders() -> int:
+    from forms.services import deadline_reminders_send
+
+    return deadline_reminders_send()
+
+
+@task()
+def apply_retention() -> dict:
+    from forms.services import retention_apply
+
+    report = retention_apply()
+    return {
+        "help_requests": len(report["help_requests"]),
+        "volunteer_applications": len(report["volunteer_applications"]),
+    }

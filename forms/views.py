@@ -1,23 +1,33 @@
 """Public pages of the intake app: the forms, the receipt, and tracking by secret link."""
 
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from forms import statistics
 from forms.consents import PRIVACY_NOTICE
-from forms.forms import HelpRequestForm, InformationAnswerForm, VolunteerApplicationForm
+from forms.forms import (
+    HelpRequestForm,
+    InformationAnswerForm,
+    SatisfactionForm,
+    VolunteerApplicationForm,
+)
 from forms.models import (
     HelpRequest,
     RequestStatus,
     SupportType,
     VolunteerApplication,
+    VolunteerStatus,
     policy_response_period,
 )
 from forms.services import (
     help_request_answer_information,
     help_request_submit,
+    satisfaction_record,
     volunteer_application_submit,
 )
 from portal.ratelimit import allow, client_ip
@@ -150,9 +160,12 @@ def track(request, kind, reference, key):
     if submission is None:
         return render(request, "intake/link_invalid.html", status=404)
     context = {"submission": submission, "kind": kind}
+    context["events"] = [e for e in submission.events.all() if e.public]
+    context["statuses"] = dict((RequestStatus if kind == "help" else VolunteerStatus).choices)
     if kind == "help":
-        context["events"] = [e for e in submission.events.all() if e.public]
-        context["statuses"] = dict(RequestStatus.choices)
+        context["can_rate"] = submission.status == RequestStatus.CLOSED and not hasattr(
+            submission, "rating"
+        )
         context["attachments"] = submission.attachments.all()
         if submission.status == RequestStatus.INFORMATION_NEEDED:
             form = InformationAnswerForm(request.POST or None, request.FILES or None)
@@ -192,3 +205,41 @@ def attachment_download(request, reference, key, attachment_id):
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
+
+
+def rate(request, reference, key):
+    """The applicant rates the service once their request is closed; once per request."""
+    submission = _find("help", reference, key)
+    if submission is None:
+        return render(request, "intake/link_invalid.html", status=404)
+    track_url = reverse("intake_track", args=["help", reference, key])
+    if hasattr(submission, "rating"):
+        return render(request, "intake/rate.html", {"submission": submission, "done": True})
+    if submission.status != RequestStatus.CLOSED:
+        return redirect(track_url)
+    form = SatisfactionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            satisfaction_record(
+                help_request=submission, data=form.cleaned_data, language=_language()
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            return render(request, "intake/rate.html", {"submission": submission, "done": True})
+    return render(
+        request,
+        "intake/rate.html",
+        {"submission": submission, "form": form, "track_url": track_url},
+        status=400 if form.errors else 200,
+    )
+
+
+def service_report(request):
+    """Public: what the policy promises for each type of request against what happened."""
+    key = f"intake:service-report:{_language()}"
+    report = cache.get(key)
+    if report is None:
+        report = statistics.service_report()
+        cache.set(key, report, 600)
+    return render(request, "intake/service_report.html", {"report": report})

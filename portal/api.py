@@ -1,6 +1,6 @@
 """The one API router: Wagtail's API v2, the project's REST API v1, its schema and docs."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from cms.api import (
     PolicyVersionView,
     TranslatedPagesAPIViewSet,
 )
+from forms import staff_api
 from forms.api import HelpRequestCreateView, TrackingView, VolunteerApplicationCreateView
 from search.api import SiteSearchView
 
@@ -59,6 +60,31 @@ v1_patterns = [
         name="volunteer-applications",
     ),
     path("track/<str:kind>/<str:reference>/", TrackingView.as_view(), name="tracking"),
+    re_path(
+        r"^staff/(?P<kind>help-requests|volunteer-applications)/$",
+        staff_api.StaffSubmissionList.as_view(),
+        name="staff-submissions",
+    ),
+    re_path(
+        r"^staff/(?P<kind>help-requests|volunteer-applications)/(?P<reference>[A-Z]{2}-[0-9]{4}-[0-9]{6})/$",
+        staff_api.StaffSubmissionDetail.as_view(),
+        name="staff-submission",
+    ),
+    re_path(
+        r"^staff/(?P<kind>help-requests|volunteer-applications)/(?P<reference>[A-Z]{2}-[0-9]{4}-[0-9]{6})/transitions/$",
+        staff_api.StaffSubmissionTransition.as_view(),
+        name="staff-submission-transition",
+    ),
+    re_path(
+        r"^staff/(?P<kind>help-requests|volunteer-applications)/(?P<reference>[A-Z]{2}-[0-9]{4}-[0-9]{6})/notes/$",
+        staff_api.StaffSubmissionNotes.as_view(),
+        name="staff-submission-notes",
+    ),
+    re_path(
+        r"^staff/(?P<kind>help-requests|volunteer-applications)/(?P<reference>[A-Z]{2}-[0-9]{4}-[0-9]{6})/assignee/$",
+        staff_api.StaffSubmissionAssign.as_view(),
+        name="staff-submission-assign",
+    ),
     path("policies/<slug:slug>/", PolicyDetailView.as_view(), name="policy"),
     path(
         "policies/<slug:slug>/versions/<int:number>/",

@@ -41,6 +41,8 @@ urlpatterns += i18n_patterns(
     ),
     path("volunteer/", intake_views.volunteer_application, name="intake_volunteer"),
     path("track/<str:kind>/<str:reference>/<str:key>/", intake_views.track, name="intake_track"),
+    path("track/help/<str:reference>/<str:key>/rate/", intake_views.rate, name="intake_rate"),
+    path("service-report/", intake_views.service_report, name="intake_service_report"),
     path(
         "track/help/<str:reference>/<str:key>/files/<int:attachment_id>/",
         intake_views.attachment_download,

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
@@ -257,6 +258,14 @@ if ELASTICSEARCH_URL:
         },
     }
 
+# --- Inbox ----------------------------------------------------------------------------------
+
+# Finished submissions (closed, withdrawn, invalid, declined, ended) are anonymised after this
+# many days without change (`manage.py apply_retention`, run daily by `run_daily_tasks`).
+SUBMISSION_RETENTION_DAYS = int(env("SUBMISSION_RETENTION_DAYS", "730"))
+# The public service report hides any figure computed from fewer requests than this.
+SERVICE_REPORT_MIN_COUNT = int(env("SERVICE_REPORT_MIN_COUNT", "5"))
+
 # --- API -------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
@@ -264,6 +273,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

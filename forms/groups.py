@@ -1,0 +1,74 @@
+"""The inbox's roles: who works help requests, who decides them, who works volunteer
+applications, who manages users. Created after every migrate, so a fresh install has them.
+
+Communications staff and board secretaries (cms.governance) hold none of these permissions,
+so they see no submissions at all."""
+
+from django.contrib.auth.models import Group, Permission
+
+OFFICERS = "مسؤولو علاقات المستفيدين"
+RESEARCHERS = "الباحثون الاجتماعيون"
+COMMITTEE = "لجنة البحث الاجتماعي"
+VOLUNTEER_COORDINATORS = "منسقو التطوع"
+ADMINISTRATORS = "مديرو النظام"
+
+ROLES: dict[str, list[tuple[str, str]]] = {
+    # Beneficiary-relations officers receive, verify, refer, deliver and close; they record
+    # off-line requests and export the lists.
+    OFFICERS: [
+        ("intake", "view_helprequest"),
+        ("intake", "add_helprequest"),
+        ("intake", "work_helprequest"),
+        ("intake", "export_helprequest"),
+        ("intake", "view_supporttype"),
+    ],
+    # The social-research officer studies the files referred to them.
+    RESEARCHERS: [
+        ("intake", "view_helprequest"),
+        ("intake", "work_helprequest"),
+        ("intake", "view_supporttype"),
+    ],
+    # The research committee decides referred requests: accept, reject, or send back.
+    COMMITTEE: [
+        ("intake", "view_helprequest"),
+        ("intake", "decide_helprequest"),
+    ],
+    VOLUNTEER_COORDINATORS: [
+        ("intake", "view_volunteerapplication"),
+        ("intake", "work_volunteerapplication"),
+        ("intake", "export_volunteerapplication"),
+    ],
+    ADMINISTRATORS: [
+        ("auth", "add_user"),
+        ("auth", "change_user"),
+        ("auth", "view_user"),
+        ("auth", "delete_user"),
+        ("auth", "view_group"),
+        ("auth", "change_group"),
+    ],
+}
+
+
+def ensure_inbox_groups() -> None:
+    """Idempotent: the groups and exactly the permissions listed above (plus admin access)."""
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    for name, permissions in ROLES.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        wanted = [access_admin] + [
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in permissions
+        ]
+        group.permissions.add(*wanted)
+
+
+def ensure_inbox_groups_after_migrate(sender, using="default", **kwargs) -> None:
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    if sender.label != "intake":
+        return
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    ensure_inbox_groups()

@@ -1,0 +1,165 @@
+"""Read-only figures of the inbox: the staff dashboard and the public service report.
+
+Times to decision are counted from filing to the committee's decision, in days."""
+
+import datetime as dt
+import math
+import statistics
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Avg, Count
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from forms.models import (
+    OPEN_REQUEST_STATUSES,
+    Channel,
+    HelpRequest,
+    SatisfactionRating,
+    SupportType,
+    VolunteerApplication,
+    VolunteerStatus,
+    policy_response_period,
+)
+from forms.models import RequestStatus as S
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """Nearest-rank percentile (share in 0..1); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(share * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _days(submitted_at, decided_at) -> float:
+    return (decided_at - submitted_at).total_seconds() / 86400
+
+
+def _decisions(since):
+    return HelpRequest.objects.filter(decided_at__gte=since, decided_at__isnull=False).values_list(
+        "support_type_id", "channel", "submitted_at", "decided_at", "response_due"
+    )
+
+
+def dashboard(*, today: dt.date | None = None) -> dict:
+    """Requests by status, overdue and awaiting decision, median days to decision (all, by
+    type, by channel) over the last 12 months, and satisfaction by month, type and channel."""
+    today = today or timezone.localdate()
+    since = timezone.now() - dt.timedelta(days=365)
+    by_status = dict(
+        HelpRequest.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    statuses = [(value, label, by_status.get(value, 0)) for value, label in S.choices]
+    overdue = HelpRequest.objects.filter(
+        status__in=OPEN_REQUEST_STATUSES, response_due__lt=today
+    ).count()
+
+    types = {t.pk: t.name for t in SupportType.objects.all()}
+    channels = dict(Channel.choices)
+    all_days, by_type, by_channel = [], defaultdict(list), defaultdict(list)
+    for type_id, channel, submitted_at, decided_at, _due in _decisions(since):
+        days = _days(submitted_at, decided_at)
+        all_days.append(days)
+        by_type[types.get(type_id, "?")].append(days)
+        by_channel[channels.get(channel, channel)].append(days)
+
+    def medians(groups):
+        return sorted(
+            ((name, statistics.median(values), len(values)) for name, values in groups.items()),
+            key=lambda row: row[0],
+        )
+
+    ratings = SatisfactionRating.objects.filter(created_at__gte=since)
+    monthly = [
+        (row["month"], row["avg"], row["n"])
+        for row in ratings.annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(avg=Avg("score"), n=Count("pk"))
+        .order_by("month")
+    ]
+    satisfaction_by_type = [
+        (types.get(row["help_request__support_type"], "?"), row["avg"], row["n"])
+        for row in ratings.values("help_request__support_type")
+        .annotate(avg=Avg("score"), n=Count("pk"))
+        .order_by("help_request__support_type")
+    ]
+    satisfaction_by_channel = [
+        (
+            channels.get(row["help_request__channel"], row["help_request__channel"]),
+            row["avg"],
+            row["n"],
+        )
+        for row in ratings.values("help_request__channel")
+        .annotate(avg=Avg("score"), n=Count("pk"))
+        .order_by("help_request__channel")
+    ]
+    return {
+        "statuses": statuses,
+        "status_max": max([n for _v, _l, n in statuses] + [1]),
+        "open": sum(by_status.get(s, 0) for s in OPEN_REQUEST_STATUSES),
+        "overdue": overdue,
+        "awaiting_decision": by_status.get(S.REFERRED, 0),
+        "median_days": statistics.median(all_days) if all_days else None,
+        "decisions": len(all_days),
+        "median_by_type": medians(by_type),
+        "median_by_channel": medians(by_channel),
+        "satisfaction_monthly": monthly,
+        "satisfaction_by_type": satisfaction_by_type,
+        "satisfaction_by_channel": satisfaction_by_channel,
+        "satisfaction_average": ratings.aggregate(avg=Avg("score"))["avg"],
+    }
+
+
+def volunteer_dashboard() -> dict:
+    counts = dict(
+        VolunteerApplication.objects.values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    rows = [(value, label, counts.get(value, 0)) for value, label in VolunteerStatus.choices]
+    return {"statuses": rows, "status_max": max([n for _v, _l, n in rows] + [1])}
+
+
+def service_report(*, now=None) -> dict:
+    """For each type of request offered: the period the policy promises, the median and 90th
+    percentile days to decision over the last 12 months, the share decided within the promise,
+    and the satisfaction score. Aggregates only: a figure from fewer requests than
+    settings.SERVICE_REPORT_MIN_COUNT is withheld."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=365)
+    minimum = settings.SERVICE_REPORT_MIN_COUNT
+    policy_period = policy_response_period()
+    decisions = defaultdict(list)
+    for type_id, _channel, submitted_at, decided_at, _due in _decisions(since):
+        decisions[type_id].append(_days(submitted_at, decided_at))
+    ratings = {
+        row["help_request__support_type"]: (row["avg"], row["n"])
+        for row in SatisfactionRating.objects.filter(created_at__gte=since)
+        .values("help_request__support_type")
+        .annotate(avg=Avg("score"), n=Count("pk"))
+    }
+    rows = []
+    for support_type in SupportType.objects.filter(active=True):
+        promised = support_type.period_days(policy_period)
+        days = decisions.get(support_type.pk, [])
+        enough = len(days) >= minimum
+        rating_avg, rating_count = ratings.get(support_type.pk, (None, 0))
+        rows.append(
+            {
+                "type": support_type,
+                "promised_days": promised,
+                "decisions": len(days),
+                "enough": enough,
+                "median_days": statistics.median(days) if enough else None,
+                "p90_days": percentile(days, 0.9) if enough else None,
+                "within_promise": (
+                    sum(1 for d in days if d <= promised) / len(days) if enough else None
+                ),
+                "satisfaction": rating_avg if rating_count >= minimum else None,
+                "ratings": rating_count,
+            }
+        )
+    return {"rows": rows, "since": since.date(), "until": now.date(), "minimum": minimum}
