@@ -11,13 +11,18 @@ from django.utils.translation import ngettext
 from wagtail.admin.views.bulk_action import BulkAction
 
 from forms import services
-from forms.inbox import StaffChoiceField, help_request_staff, volunteer_staff
+from forms.inbox import StaffChoiceField, forbidden, help_request_staff, volunteer_staff
 from forms.models import HelpRequest, RequestStatus, VolunteerApplication, VolunteerStatus
 
 
 class InboxBulkAction(BulkAction):
     models = [HelpRequest, VolunteerApplication]
     template_name = "intake/admin/bulk_confirm.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(f"intake.view_{self.model._meta.model_name}"):
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
 
     def check_perm(self, obj):
         return self.request.user.has_perm(f"intake.view_{obj._meta.model_name}")
