@@ -203,4 +203,7 @@ def load_demo(*, admin_password: str) -> DemoReport:
 
     if ensure_support_types():
         created.append("types of support")
+    from forms.demo import load_inbox_demo
+
+    created += load_inbox_demo(admin_password)
     return DemoReport(created=created, admin_created=admin_created)

@@ -166,6 +166,12 @@ class DaysLeftColumn(Column):
         return context
 
 
+class AssigneeColumn(Column):
+    def get_value(self, instance):
+        user = instance.assignee
+        return (user.get_full_name() or user.get_username()) if user else ""
+
+
 class SubmissionIndexView(Forbidden403Mixin, IndexView):
     export_permission = ""
     default_ordering = "-submitted_at"
@@ -267,8 +273,9 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args, choices=(), kind="help", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = choices
-        if kind != "help":
+        self.fields["to_status"].choices = [("", "---------"), *choices]
+        decisions = {RequestStatus.ACCEPTED, RequestStatus.REJECTED}
+        if kind != "help" or not decisions & {value for value, _label in choices}:
             del self.fields["reason"]
             del self.fields["meeting"]
 
@@ -310,6 +317,7 @@ def _choices(submission, user):
 
 class SubmissionInspectView(Forbidden403Mixin, InspectView):
     template_name = "intake/admin/inspect.html"
+    page_title = gettext_lazy("Help request")
     kind = "help"
 
     def get_object(self, queryset=None):
@@ -346,11 +354,12 @@ class SubmissionInspectView(Forbidden403Mixin, InspectView):
                 AssignForm(
                     staff=(help_request_staff() if self.kind == "help" else volunteer_staff()),
                     initial={"assignee": submission.assignee_id},
+                    auto_id="assign-%s",
                 )
                 if user.has_perm(assign_permission)
                 else None
             ),
-            note_form=NoteForm() if can_work else None,
+            note_form=NoteForm(auto_id="note-%s") if can_work else None,
             urls={
                 name: reverse(f"{self.url_namespace}:{name}", args=[submission.pk])
                 for name in ("transition", "assign", "note")
@@ -368,6 +377,7 @@ class SubmissionInspectView(Forbidden403Mixin, InspectView):
 
 
 class VolunteerInspectView(SubmissionInspectView):
+    page_title = gettext_lazy("Volunteer application")
     kind = "volunteer"
 
 
@@ -499,7 +509,7 @@ class HelpRequestViewSet(SubmissionViewSet):
         "status",
         "channel",
         "city",
-        "assignee",
+        AssigneeColumn("assignee", label=gettext_lazy("Assigned to"), sort_key="assignee"),
         "submitted_at",
         DaysLeftColumn("days_left", label=gettext_lazy("Days left"), sort_key="response_due"),
     ]
@@ -563,7 +573,7 @@ class VolunteerApplicationViewSet(SubmissionViewSet):
         "status",
         "city",
         "hours_per_week",
-        "assignee",
+        AssigneeColumn("assignee", label=gettext_lazy("Assigned to"), sort_key="assignee"),
         "submitted_at",
     ]
     list_export = [

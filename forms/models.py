@@ -255,6 +255,7 @@ class HelpRequest(TrackedSubmission):
         indexes = [
             models.Index(fields=["status", "response_due"], name="helprequest_status_due"),
             models.Index(fields=["assignee", "status"], name="helprequest_assignee_status"),
+            models.Index(fields=["-submitted_at", "-id"], name="helprequest_newest"),
         ]
 
     @cached_property
@@ -303,6 +304,7 @@ class VolunteerApplication(TrackedSubmission):
             ("work_volunteerapplication", _("Can work volunteer applications")),
             ("export_volunteerapplication", _("Can export volunteer applications")),
         ]
+        indexes = [models.Index(fields=["-submitted_at", "-id"], name="volunteer_newest")]
 
     @cached_property
     def public_events(self):

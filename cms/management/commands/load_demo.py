@@ -31,6 +31,8 @@ class Command(BaseCommand):
                 "(unless you changed it; `manage.py changepassword admin` resets it)"
             )
         self.stdout.write(
-            "  Also: `editor` (communications staff) and `secretary` (board secretary), "
+            "  Also: `editor` (communications staff), `secretary` (board secretary), "
+            "`officer` (beneficiary relations), `researcher` (social research), "
+            "`committee` (research committee) and `coordinator` (volunteers), "
             "with the same demo password."
         )

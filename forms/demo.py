@@ -1,0 +1,246 @@
+"""Demo inbox: one user per role and requests at every step of the procedure, filed and moved
+through the services (dates are then spread over the past months so the figures mean
+something)."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from wagtail.users.models import UserProfile
+
+from forms import groups, services
+from forms.models import HelpRequest, SatisfactionRating, SupportType, VolunteerApplication
+
+DEMO_INBOX_STAFF = [
+    # username, group, first name, last name
+    ("officer", groups.OFFICERS, "منى", "الدوسري"),
+    ("researcher", groups.RESEARCHERS, "خالد", "الزهراني"),
+    ("committee", groups.COMMITTEE, "عبدالرحمن", "الشمري"),
+    ("coordinator", groups.VOLUNTEER_COORDINATORS, "ريم", "العنزي"),
+]
+
+APPLICANTS = [
+    # name, city, district, type, mobile, steps, days ago
+    ("فاطمة بنت علي الحربي", "جدة", "الروضة", "financial", "0551234567", [], 1),
+    ("نوال سعيد الغامدي", "جدة", "الصفا", "housing", "0502223344", ["under_review"], 3),
+    (
+        "عبدالله محمد القرني",
+        "مكة المكرمة",
+        "العزيزية",
+        "health",
+        "0533334455",
+        ["under_review", "information_needed"],
+        6,
+    ),
+    (
+        "هند عبدالعزيز المطيري",
+        "جدة",
+        "النسيم",
+        "financial",
+        "0544445566",
+        ["under_review", "referred"],
+        10,
+    ),
+    (
+        "سلمان فهد العتيبي",
+        "الطائف",
+        "الشفا",
+        "food",
+        "0565556677",
+        ["under_review", "referred"],
+        20,
+    ),
+    (
+        "مريم خالد الشهري",
+        "جدة",
+        "البوادي",
+        "education",
+        "0576667788",
+        ["under_review", "referred", "accepted"],
+        35,
+    ),
+    (
+        "أحمد ناصر السبيعي",
+        "جدة",
+        "المروة",
+        "financial",
+        "0587778899",
+        ["under_review", "referred", "rejected", "closed"],
+        60,
+    ),
+    (
+        "عائشة يوسف الزهراني",
+        "مكة المكرمة",
+        "الشوقية",
+        "housing",
+        "0598889900",
+        ["under_review", "referred", "accepted", "delivered", "closed"],
+        90,
+    ),
+    (
+        "إبراهيم سالم الحربي",
+        "جدة",
+        "الفيصلية",
+        "food",
+        "0550001122",
+        ["under_review", "referred", "accepted", "delivered", "closed"],
+        120,
+    ),
+    (
+        "لطيفة عمر القحطاني",
+        "جدة",
+        "الربوة",
+        "health",
+        "0551112233",
+        ["under_review", "referred", "accepted", "delivered", "closed"],
+        150,
+    ),
+    ("ماجد حسن الأحمدي", "جدة", "الروضة", "financial", "0552223344", ["spam"], 40),
+]
+
+
+def _staff(password: str) -> dict:
+    groups.ensure_inbox_groups()
+    users = {}
+    for username, group_name, first, last in DEMO_INBOX_STAFF:
+        user, created = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@sila.example",
+                "is_staff": True,
+            },
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+            user.groups.add(Group.objects.get(name=group_name))
+            profile = UserProfile.get_for_user(user)
+            profile.preferred_language = "ar"
+            profile.save()
+        users[username] = user
+    return users
+
+
+def _national_id(seed: int) -> str:
+    first_nine = f"1{seed:08d}"
+    for check in range(10):
+        digits = first_nine + str(check)
+        total = sum(
+            (int(c) * (2 if i % 2 == 0 else 1)) // 10 + (int(c) * (2 if i % 2 == 0 else 1)) % 10
+            for i, c in enumerate(digits)
+        )
+        if total % 10 == 0:
+            return digits
+    raise ValueError(seed)
+
+
+def load_inbox_demo(password: str) -> list[str]:
+    users = _staff(password)
+    if HelpRequest.objects.exists():
+        return []
+    officer, committee = users["officer"], users["committee"]
+    consents = {"declaration": True, "processing": True, "contact": True}
+    now = timezone.now()
+    for index, (name, city, district, type_slug, mobile, steps, days_ago) in enumerate(APPLICANTS):
+        request, _ = services.help_request_submit(
+            data={
+                "support_type": SupportType.objects.get(slug=type_slug),
+                "full_name": name,
+                "national_id": _national_id(20000000 + index * 7919),
+                "date_of_birth": dt.date(1970 + index * 2, 1 + index % 12, 10),
+                "gender": "female" if index % 2 == 0 else "male",
+                "nationality": "سعودي",
+                "marital_status": ["widowed", "married", "divorced", "single"][index % 4],
+                "family_size": 3 + index % 5,
+                "dependants": 2 + index % 4,
+                "monthly_income": 1500 + 250 * index,
+                "income_sources": "الضمان الاجتماعي",
+                "city": city,
+                "district": district,
+                "mobile": "+966" + mobile[1:],
+                "email": "",
+                "preferred_contact": "sms",
+                "description": "تمر الأسرة بظروف صعبة وتحتاج إلى مساعدة عاجلة في تغطية الاحتياجات الأساسية.",
+            },
+            consents=consents,
+            channel=["website", "phone", "website", "branch_delegate"][index % 4],
+            recorded_by=None if index % 4 in (0, 2) else officer,
+        )
+        for step in steps:
+            extra = {}
+            if step == "information_needed":
+                extra["message"] = "نرجو إرسال صورة عقد الإيجار وتعريف بالدخل."
+            if step in ("accepted", "rejected"):
+                extra["meeting"] = "الاجتماع ٣ لعام ١٤٤٨"
+            if step == "rejected":
+                extra["reason"] = "الدخل الشهري يتجاوز حد الاستحقاق المعتمد."
+            services.help_request_transition(
+                help_request=request,
+                user=committee if step in ("accepted", "rejected") else officer,
+                to_status=step,
+                **extra,
+            )
+        if index in (3, 4):
+            services.submission_assign(
+                submission=request, user=officer, assignee=users["researcher"]
+            )
+        submitted = now - dt.timedelta(days=days_ago)
+        HelpRequest.objects.filter(pk=request.pk).update(
+            submitted_at=submitted,
+            response_due=(submitted + dt.timedelta(days=14)).date(),
+        )
+        request.events.update(at=submitted)
+        if request.decided_at:
+            HelpRequest.objects.filter(pk=request.pk).update(
+                decided_at=submitted + dt.timedelta(days=6 + index)
+            )
+        if request.status == "closed":
+            SatisfactionRating.objects.create(
+                help_request=request,
+                score=[4, 5, 3, 5][index % 4],
+                courteous="yes",
+                on_time="yes" if index % 3 else "no",
+                clear="yes",
+                language="ar",
+                created_at=submitted + dt.timedelta(days=20 + index),
+            )
+    for index, (name, city, steps) in enumerate(
+        [
+            ("سارة محمد القحطاني", "الرياض", []),
+            ("يوسف علي الغامدي", "جدة", ["screening"]),
+            ("جود فيصل العمري", "جدة", ["screening", "interview", "accepted"]),
+            ("تركي سعد المالكي", "جدة", ["screening", "accepted", "active"]),
+        ]
+    ):
+        application, _ = services.volunteer_application_submit(
+            data={
+                "full_name": name,
+                "national_id": _national_id(30000000 + index * 7919),
+                "date_of_birth": dt.date(1995 + index, 5, 1),
+                "gender": "female" if index % 2 == 0 else "male",
+                "city": city,
+                "mobile": f"+96650111{index:04d}",
+                "email": f"volunteer{index}@sila.example",
+                "education": "بكالوريوس",
+                "skills": "التنظيم، التواصل مع الأسر، التصميم",
+                "interests": "برامج الأسر المنتجة",
+                "languages": "العربية، الإنجليزية",
+                "availability": "مساء الخميس والجمعة",
+                "hours_per_week": 4 + index,
+                "experience": "",
+                "platform_account": "",
+            },
+            consents={"declaration": True, "processing": True, "charter": True},
+        )
+        for step in steps:
+            services.volunteer_application_transition(
+                application=application, user=users["coordinator"], to_status=step
+            )
+    return [
+        f"{HelpRequest.objects.count()} help requests",
+        f"{VolunteerApplication.objects.count()} volunteer applications",
+    ]
