@@ -35,7 +35,6 @@ from forms.models import (
     VolunteerApplication,
     VolunteerStatus,
 )
-from portal.dates import to_ascii_digits
 
 
 def forbidden(request):
@@ -86,16 +85,13 @@ class StaffChoiceField(forms.ModelChoiceField):
 # --- the lists ---------------------------------------------------------------------------------
 
 
-def _search_filter(queryset, query: str):
-    """A plain database search until the submission search index answers: reference, ID,
-    phone (any way it is written) and name."""
-    query = to_ascii_digits(query.strip())
-    condition = Q(reference__iexact=query) | Q(full_name__icontains=query)
-    digits = "".join(ch for ch in query if ch.isdigit())
-    if len(digits) >= 4:
-        local = digits.removeprefix("00").removeprefix("966").lstrip("0")
-        condition |= Q(national_id=digits) | Q(mobile__contains=local)
-    return queryset.filter(condition)
+def search_filter(queryset, user, text: str):
+    """Narrow a list to what the submission search finds for `text` (reference, ID, phone in
+    any format, name however spelled, words of the description), within what `user` may see."""
+    from search.submissions import kind_of, matching_ids
+
+    kind = kind_of(queryset.model())
+    return queryset.filter(pk__in=matching_ids(user, kind, text))
 
 
 class HelpRequestFilterSet(WagtailFilterSet):
@@ -182,7 +178,7 @@ class SubmissionIndexView(Forbidden403Mixin, IndexView):
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
-        return _search_filter(queryset, self.search_query)
+        return search_filter(queryset, self.request.user, self.search_query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

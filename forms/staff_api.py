@@ -19,8 +19,8 @@ from forms import services
 from forms.inbox import (
     HelpRequestFilterSet,
     VolunteerFilterSet,
-    _search_filter,
     help_request_staff,
+    search_filter,
     volunteer_staff,
 )
 from forms.models import HelpRequest, VolunteerApplication
@@ -213,7 +213,7 @@ class StaffSubmissionList(ListAPIView):
             raise serializers.ValidationError(filterset.errors)
         queryset = filterset.qs
         if query := self.request.GET.get("q", "").strip():
-            queryset = _search_filter(queryset, query)
+            queryset = search_filter(queryset, self.request.user, query)
         ordering = self.request.GET.get("ordering", "-submitted_at")
         if ordering not in ORDERINGS or (
             "response_due" in ordering and kind["model"] is not HelpRequest
@@ -347,3 +347,73 @@ def _no_such_staff() -> str:
     from django.utils.translation import gettext
 
     return gettext("This person cannot work on this kind of submission.")
+
+
+class SearchHitSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    reference = serializers.CharField()
+    score = serializers.FloatField()
+    highlight = serializers.CharField()
+
+
+class FacetSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class SearchResultsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    hits = SearchHitSerializer(many=True)
+    facets = serializers.DictField(child=FacetSerializer(many=True))
+
+
+class StaffSearch(APIView):
+    """Search every submission the user may see: hits with highlights, and facets (status,
+    type, channel, city) counted only over what the user may see."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="staff_search",
+        parameters=[
+            OpenApiParameter("q", str),
+            OpenApiParameter("kind", str, enum=["help", "volunteer"]),
+            OpenApiParameter("status", str, many=True),
+            OpenApiParameter("channel", str),
+            OpenApiParameter("city", str),
+            OpenApiParameter("page", int),
+        ],
+        responses={200: SearchResultsSerializer, 403: ErrorSerializer},
+        tags=["staff"],
+    )
+    def get(self, request):
+        from search.submissions import KINDS, allowed_kinds, search_submissions
+
+        if not allowed_kinds(request.user):
+            raise PermissionDenied
+        kind = request.GET.get("kind")
+        try:
+            page = max(1, int(request.GET.get("page", "1")))
+        except ValueError:
+            page = 1
+        filters = {
+            "status": request.GET.getlist("status"),
+            "channel": request.GET.get("channel", ""),
+            "city": request.GET.get("city", ""),
+        }
+        results = search_submissions(
+            request.user,
+            text=request.GET.get("q", ""),
+            kinds=(kind,) if kind in KINDS else KINDS,
+            filters=filters,
+            page=page,
+        )
+        data = {
+            "total": results.total,
+            "hits": [hit.__dict__ for hit in results.hits],
+            "facets": {
+                name: [{"value": value, "count": count} for value, count in values]
+                for name, values in results.facets.items()
+            },
+        }
+        return Response(SearchResultsSerializer(data).data)

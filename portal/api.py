@@ -60,6 +60,7 @@ v1_patterns = [
         name="volunteer-applications",
     ),
     path("track/<str:kind>/<str:reference>/", TrackingView.as_view(), name="tracking"),
+    path("staff/search/", staff_api.StaffSearch.as_view(), name="staff-search"),
     re_path(
         r"^staff/(?P<kind>help-requests|volunteer-applications)/$",
         staff_api.StaffSubmissionList.as_view(),

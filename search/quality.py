@@ -38,3 +38,24 @@ def score(judged: list[tuple[str, list[str]]], *, language: str) -> Score:
         recall_at_5=round(sum(recalls) / count, 3),
         misses=misses,
     )
+
+
+@dataclass
+class RankingScore:
+    mrr: float
+    recall_at_10: float
+    misses: list
+
+
+def score_ranking(results: list[tuple[str, list, object]]) -> "RankingScore":
+    """Mean reciprocal rank and recall@10 of (query, ranked ids, wanted id) triples."""
+    reciprocal, found, misses = 0.0, 0, []
+    for query, ranked, wanted in results:
+        if wanted in ranked[:10]:
+            found += 1
+        if wanted in ranked:
+            reciprocal += 1 / (ranked.index(wanted) + 1)
+        else:
+            misses.append(query)
+    count = len(results) or 1
+    return RankingScore(mrr=reciprocal / count, recall_at_10=found / count, misses=misses)

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # lookups of the PostgreSQL submission search (pg_trgm)
     "django.contrib.sitemaps",
 ]
 
@@ -257,6 +258,19 @@ if ELASTICSEARCH_URL:
             }
         },
     }
+
+# --- Submission search ------------------------------------------------------------------------
+
+# The staff's search of help requests and volunteer applications: the project's database by
+# default (SQLite FTS5, or PostgreSQL full text with pg_trgm); Elasticsearch (through the
+# Elasticsearch DSL) when ELASTICSEARCH_URL is set, unless SUBMISSION_SEARCH_BACKEND says otherwise.
+SUBMISSION_SEARCH_BACKEND = env(
+    "SUBMISSION_SEARCH_BACKEND",
+    "search.elastic.ElasticsearchBackend"
+    if ELASTICSEARCH_URL
+    else "search.submissions.DatabaseBackend",
+)
+SUBMISSION_SEARCH_INDEX_PREFIX = env("SUBMISSION_SEARCH_INDEX_PREFIX", "sila")
 
 # --- Inbox ----------------------------------------------------------------------------------
 

@@ -1,15 +1,21 @@
 """Queue the inbox's daily work for the task worker: deadline reminders, the retention rules,
-and a retry of messages that could not be sent. Run once a day (cron or a systemd timer)."""
+a retry of messages that could not be sent, and of submissions the search index missed. Run once a day (cron or a systemd timer)."""
 
 from django.core.management.base import BaseCommand
 
 from forms.tasks import apply_retention, retry_notifications, send_deadline_reminders
+from search.tasks import index_pending_submissions
 
 
 class Command(BaseCommand):
     help = "Queue the daily tasks: deadline reminders, retention, message retries."
 
     def handle(self, *args, **options):
-        for task in (send_deadline_reminders, apply_retention, retry_notifications):
+        for task in (
+            send_deadline_reminders,
+            apply_retention,
+            retry_notifications,
+            index_pending_submissions,
+        ):
             result = task.enqueue()
             self.stdout.write(f"queued {task.name} ({result.id})")

@@ -1,0 +1,90 @@
+"""Rebuild the submission index from the database, with a progress bar; `--resume` continues
+an interrupted rebuild where it stopped. Elasticsearch builds new indexes and switches the
+aliases at the end, so searching never stops."""
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from search.models import IndexRebuild, SearchPending
+from search.submissions import KINDS, _model, document, get_backend
+
+
+class Command(BaseCommand):
+    help = "Rebuild the submission search index (help requests and volunteer applications)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--resume", action="store_true", help="Continue the last rebuild")
+        parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument("--no-progress", action="store_true", help="Print no progress bar")
+
+    def handle(self, *args, resume=False, batch_size=1000, no_progress=False, **options):
+        backend = get_backend()
+        started = timezone.now()
+        runs = {}
+        if resume:
+            last = IndexRebuild.objects.filter(backend=backend.name).first()
+            if last is not None and last.finished_at is None:
+                runs = {
+                    run.kind: run
+                    for run in IndexRebuild.objects.filter(
+                        backend=backend.name, target=last.target, started_at=last.started_at
+                    )
+                }
+        if not runs:
+            target = backend.rebuild_start()
+            runs = {
+                kind: IndexRebuild.objects.create(
+                    backend=backend.name,
+                    target=target,
+                    kind=kind,
+                    total=_model(kind).objects.count(),
+                    started_at=started,
+                )
+                for kind in KINDS
+            }
+        else:
+            self.stdout.write(
+                f"resuming the rebuild started {next(iter(runs.values())).started_at:%Y-%m-%d %H:%M}"
+            )
+        seen: dict[str, set[int]] = {}
+        for kind in KINDS:
+            run = runs[kind]
+            model = _model(kind)
+            seen[kind] = set(
+                model.objects.filter(pk__lte=run.last_object_id).values_list("pk", flat=True)
+            )
+            queryset = model.objects.filter(pk__gt=run.last_object_id).order_by("pk")
+            if kind == "help":
+                queryset = queryset.select_related("support_type")
+            while True:
+                batch = list(queryset.filter(pk__gt=run.last_object_id)[:batch_size])
+                if not batch:
+                    break
+                backend.rebuild_index(run.target, [document(obj) for obj in batch])
+                seen[kind].update(obj.pk for obj in batch)
+                run.last_object_id = batch[-1].pk
+                run.done += len(batch)
+                run.save(update_fields=["last_object_id", "done"])
+                if not no_progress:
+                    self._progress(kind, run.done, run.total)
+            if not no_progress:
+                self.stdout.write("")
+        backend.rebuild_finish(next(iter(runs.values())).target, seen)
+        finished = timezone.now()
+        for run in runs.values():
+            run.finished_at = finished
+            run.save(update_fields=["finished_at"])
+        # What changed before this rebuild started is now in the index.
+        SearchPending.objects.filter(since__lt=started).delete()
+        self.stdout.write(
+            self.style.SUCCESS(
+                "rebuilt: " + ", ".join(f"{kind} {runs[kind].done}" for kind in KINDS)
+            )
+        )
+
+    def _progress(self, kind: str, done: int, total: int) -> None:
+        width = 30
+        share = done / total if total else 1
+        bar = "#" * int(share * width)
+        self.stdout.write(f"\r{kind:<10} [{bar:<{width}}] {share:6.1%} {done}/{total}", ending="")
+        self.stdout.flush()

@@ -1,0 +1,119 @@
+"""Submission search at scale: 1,000,000 help requests bulk-loaded into PostgreSQL, the index
+built by `rebuild_submission_index`, then p50/p95 latency of text, filter-only and text+filter
+searches. PostgreSQL only (the size the issue sets); `BENCH_SUBMISSIONS` changes the count."""
+
+import io
+import os
+import statistics
+import time
+
+import pytest
+
+from django.core.management import call_command
+from django.db import connection
+
+from search.submissions import search_submissions
+from tests.inbox.conftest import member
+
+pytestmark = pytest.mark.django_db
+
+ROWS = int(os.environ.get("BENCH_SUBMISSIONS", "1000000"))
+
+FIRST = ["أحمد", "إبراهيم", "أسماء", "آمنة", "عبدالله", "عبد الرحمن", "فاطمة", "نورة", "خالد", "سارة",
+         "محمد", "هيفاء", "عائشة", "يوسف", "مريم", "سلمان", "لطيفة", "ماجد", "منيرة", "تركي"]  # fmt: skip
+FAMILY = ["الحربي", "القحطاني", "الغامدي", "العتيبي", "الشهري", "الزهراني", "المطيري", "الدوسري",
+          "السبيعي", "العنزي", "الشمري", "المالكي", "الجهني", "الأحمدي", "البقمي", "القرني"]  # fmt: skip
+CITIES = ["جدة", "مكة المكرمة", "الطائف", "رابغ"]
+DISTRICTS = ["الروضة", "الصفا", "النسيم", "البوادي", "المروة", "العزيزية", "الشوقية", "الفيصلية"]
+NEEDS = ["أحتاج إلى مساعدة في دفع إيجار المسكن", "سلة غذائية شهرية للأسرة",
+         "الرسوم الدراسية للأبناء", "غسيل كلى وأدوية", "ترميم البيت بعد الأمطار"]  # fmt: skip
+
+
+def _array(values) -> str:
+    return "ARRAY[" + ",".join("'" + v + "'" for v in values) + "]"
+
+
+def bulk_load(rows: int) -> float:
+    """One INSERT … SELECT over generate_series: names, phones and IDs vary with the row."""
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM intake_supporttype ORDER BY id")
+        types = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"""
+            INSERT INTO intake_helprequest (
+                reference, channel, language, submitted_at, tracking_salt, status_changed_at,
+                support_type_id, status, response_due, committee_meeting, decision_reason,
+                full_name, national_id, date_of_birth, gender, nationality, marital_status,
+                family_size, dependants, monthly_income, income_sources, city, district, mobile,
+                email, preferred_contact, description)
+            SELECT
+                'HR-2025-' || lpad(g::text, 7, '0'), 'website', 'ar',
+                now() - (g || ' minutes')::interval, 'bench', now(),
+                ({_array(map(str, types))})[1 + g %% {len(types)}]::bigint,
+                (ARRAY['received','under_review','information_needed','referred','accepted',
+                       'rejected','delivered','closed'])[1 + g %% 8],
+                current_date + (g %% 30 - 15), '', '',
+                ({_array(FIRST)})[1 + g %% {len(FIRST)}] || ' ' ||
+                ({_array(FIRST)})[1 + (g / 7) %% {len(FIRST)}] || ' ' ||
+                ({_array(FAMILY)})[1 + (g / 3) %% {len(FAMILY)}],
+                (1000000000 + g)::text, DATE '1980-01-01', 'female', 'سعودية', 'married',
+                4, 2, 2000, '',
+                ({_array(CITIES)})[1 + g %% {len(CITIES)}],
+                ({_array(DISTRICTS)})[1 + (g / 5) %% {len(DISTRICTS)}],
+                '+9665' || lpad(g::text, 8, '0'), '', 'sms',
+                ({_array(NEEDS)})[1 + (g / 11) %% {len(NEEDS)}]
+            FROM generate_series(1, %s) AS g
+            """,
+            [rows],
+        )
+        cursor.execute("ANALYZE intake_helprequest")
+    return time.perf_counter() - started
+
+
+def latencies(user, calls) -> dict:
+    durations = []
+    for text, filters in calls:
+        t0 = time.perf_counter()
+        search_submissions(user, text=text, filters=filters)
+        durations.append(time.perf_counter() - t0)
+    durations.sort()
+    return {
+        "p50_ms": round(statistics.median(durations) * 1000, 1),
+        "p95_ms": round(durations[max(0, int(len(durations) * 0.95) - 1)] * 1000, 1),
+    }
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="the submission-search benchmark is set for PostgreSQL: run with DATABASE_URL=postgres://…",
+)
+def test_submission_search_at_scale(report):
+    load_seconds = bulk_load(ROWS)
+    started = time.perf_counter()
+    call_command(
+        "rebuild_submission_index", "--no-progress", "--batch-size", "5000", stdout=io.StringIO()
+    )
+    build_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_submissionentry")
+    officer = member("officer")
+    names = [f"{FIRST[i % 20]} {FAMILY[(i * 3) % 16]}" for i in range(40)]
+    unhamzated = [n.replace("أ", "ا").replace("إ", "ا") for n in names]
+    phones = [f"05{(i * 7919) % 100_000_000:08d}" for i in range(1, 41)]
+    figures = {
+        "rows": ROWS,
+        "bulk_load_seconds": round(load_seconds, 1),
+        "index_build_seconds": round(build_seconds, 1),
+    }
+    for name, calls in (
+        ("text_name", [(n, {}) for n in unhamzated]),
+        ("text_phone", [(p, {}) for p in phones]),
+        ("text_id", [(str(1000000000 + i * 4999), {}) for i in range(1, 41)]),
+        ("filter_only", [("", {"status": ["referred"], "city": CITIES[i % 4]}) for i in range(40)]),
+        ("text_and_filter", [(n, {"status": ["referred"]}) for n in unhamzated]),
+    ):
+        latencies(officer, calls[:3])  # warm the caches
+        for key, value in latencies(officer, calls).items():
+            figures[f"{name}_{key}"] = value
+    report("submission_search_postgresql", figures)
