@@ -263,7 +263,10 @@ class ElasticsearchBackend(Backend):
     def search(self, query: SubmissionQuery) -> SubmissionResults:
         indexes = {kind: alias(kind) for kind in KINDS}
         response = (
-            build_search(query, indexes).params(ignore_unavailable=True).execute(using=self.client)
+            build_search(query, indexes)
+            .params(ignore_unavailable=True)
+            .using(self.client)
+            .execute()
         )
         kind_by_index = {}
         hits = []

@@ -277,3 +277,50 @@ def test_the_staff_search_api_answers_with_hits_and_facets_for_the_users_kinds(c
     assert data["facets"]["city"] == [{"value": "جدة", "count": 1}]
     client.force_login(member("secretary"))
     assert client.get("/api/v1/staff/search/", {"q": "نورة"}).status_code == 403
+
+
+def test_the_elasticsearch_answer_is_read_into_the_shared_results_shape():
+    """The server's JSON (as Elasticsearch 8 answers) becomes hits and facets; the request
+    sent is the one built above."""
+    from types import SimpleNamespace
+
+    from search.elastic import ElasticsearchBackend
+
+    sent = {}
+
+    class Client:
+        def search(self, **kwargs):
+            sent.update(kwargs)
+            return SimpleNamespace(
+                body={
+                    "hits": {
+                        "total": {"value": 1, "relation": "eq"},
+                        "max_score": 3.2,
+                        "hits": [
+                            {
+                                "_index": "sila-help-requests-v20261121t101500",
+                                "_id": "42",
+                                "_score": 3.2,
+                                "_source": {"reference": "HR-2026-000042"},
+                                "highlight": {"name": ["<mark>ابراهيم</mark> اسمري"]},
+                            }
+                        ],
+                    },
+                    "aggregations": {
+                        "status": {"buckets": [{"key": "referred", "doc_count": 1}]},
+                        "support_type": {"buckets": [{"key": "3", "doc_count": 1}]},
+                        "channel": {"buckets": [{"key": "website", "doc_count": 1}]},
+                        "city": {"buckets": [{"key": "جدة", "doc_count": 1}]},
+                    },
+                }
+            )
+
+    backend = ElasticsearchBackend()
+    backend.__dict__["client"] = Client()
+    results = backend.search(SubmissionQuery(text="ابراهيم", kinds=("help",)))
+    assert sent["index"] == ["sila-help-requests"] and sent["ignore_unavailable"] is True
+    assert results.total == 1
+    hit = results.hits[0]
+    assert (hit.kind, hit.object_id, hit.reference) == ("help", 42, "HR-2026-000042")
+    assert hit.highlight == "<mark>ابراهيم</mark> اسمري"
+    assert results.facets["city"] == [("جدة", 1)]
