@@ -164,13 +164,15 @@ def ensure_board() -> BoardTerm:
     return term
 
 
-def ensure_staff(password: str) -> dict:
+def ensure_staff(password: str, people=DEMO_STAFF) -> dict:
+    """Demo users (username, group, first name[, last name]) whose admin is in Arabic."""
     users = {}
-    for username, group_name, first_name in DEMO_STAFF:
+    for username, group_name, first_name, *last_name in people:
         user, created = get_user_model().objects.get_or_create(
             username=username,
             defaults={
                 "first_name": first_name,
+                "last_name": "".join(last_name),
                 "email": f"{username}@sila.example",
                 "is_staff": True,
             },

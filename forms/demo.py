@@ -4,11 +4,7 @@ something)."""
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
-
-from wagtail.users.models import UserProfile
 
 from forms import groups, services
 from forms.models import HelpRequest, SatisfactionRating, SupportType, VolunteerApplication
@@ -102,27 +98,10 @@ APPLICANTS = [
 
 
 def _staff(password: str) -> dict:
+    from cms.demo_policies import ensure_staff
+
     groups.ensure_inbox_groups()
-    users = {}
-    for username, group_name, first, last in DEMO_INBOX_STAFF:
-        user, created = get_user_model().objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "email": f"{username}@sila.example",
-                "is_staff": True,
-            },
-        )
-        if created:
-            user.set_password(password)
-            user.save()
-            user.groups.add(Group.objects.get(name=group_name))
-            profile = UserProfile.get_for_user(user)
-            profile.preferred_language = "ar"
-            profile.save()
-        users[username] = user
-    return users
+    return ensure_staff(password, DEMO_INBOX_STAFF)
 
 
 def _national_id(seed: int) -> str:

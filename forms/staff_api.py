@@ -18,6 +18,8 @@ from cms.api import ErrorSerializer
 from forms import services
 from forms.inbox import (
     HelpRequestFilterSet,
+    HelpRequestViewSet,
+    VolunteerApplicationViewSet,
     VolunteerFilterSet,
     help_request_staff,
     search_filter,
@@ -112,38 +114,10 @@ class SubmissionDetailSerializer(SubmissionSummarySerializer):
     notes = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
 
+    # What the admin's request page shows of the applicant, less what the summary already has.
     APPLICANT_FIELDS = {
-        HelpRequest: [
-            "national_id",
-            "date_of_birth",
-            "gender",
-            "nationality",
-            "marital_status",
-            "family_size",
-            "dependants",
-            "monthly_income",
-            "income_sources",
-            "district",
-            "mobile",
-            "email",
-            "preferred_contact",
-            "description",
-        ],
-        VolunteerApplication: [
-            "national_id",
-            "date_of_birth",
-            "gender",
-            "mobile",
-            "email",
-            "education",
-            "skills",
-            "interests",
-            "languages",
-            "availability",
-            "hours_per_week",
-            "experience",
-            "platform_account",
-        ],
+        viewset.model: [f for f in viewset.inspect_view_fields if f not in ("full_name", "city")]
+        for viewset in (HelpRequestViewSet, VolunteerApplicationViewSet)
     }
 
     def get_applicant(self, obj) -> dict:
