@@ -61,3 +61,13 @@ def test_demo_pages_render_in_both_languages(client):
     call_command("load_demo")
     assert "عن الجمعية" in client.get("/ar/about/").content.decode()
     assert "About the association" in client.get("/en/about/").content.decode()
+
+
+def test_the_demo_inbox_is_searchable_at_once():
+    from forms.models import HelpRequest, VolunteerApplication
+    from search.models import SearchPending, SubmissionEntry
+
+    call_command("load_demo")
+    total = HelpRequest.objects.count() + VolunteerApplication.objects.count()
+    assert total >= 15 and SubmissionEntry.objects.count() == total
+    assert not SearchPending.objects.exists()

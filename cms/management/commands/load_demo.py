@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from cms.demo import DEMO_ADMIN_USERNAME, load_demo
+from search.submissions import index_pending
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         report = load_demo(admin_password=settings.DEMO_ADMIN_PASSWORD)
         if report.created:
             call_command("update_index", verbosity=0)  # search works before the worker catches up
+            index_pending(limit=10_000)  # and so does the inbox's submission search
             self.stdout.write(
                 self.style.SUCCESS("Demo content created: " + ", ".join(report.created))
             )
