@@ -350,7 +350,7 @@ class DatabaseBackend(Backend):
         )
         rows = list(
             entries.model.objects.filter(pk__in=list(newest))
-            .annotate(rank=SearchRank("search_vector", tsquery))
+            .annotate(rank=SearchRank(F("search_vector"), tsquery))
             .values_list("pk", "rank")
         )
         name_text = " ".join(parsed.names)
@@ -422,7 +422,7 @@ class DatabaseBackend(Backend):
         }
         counters = {facet: Counter() for facet in fields}
         total = 0
-        for row in entries.order_by().values(*fields.values()).annotate(n=Count("pk")):
+        for row in entries.order_by().values(*fields.values()).annotate(n=Count("*")):
             total += row["n"]
             for facet, field in fields.items():
                 if row[field] is not None:
