@@ -37,6 +37,7 @@ KINDS = ("help", "volunteer")
 FACETS = ("status", "support_type", "channel", "city")
 REFERENCE = re.compile(r"^(HR|VA)-\d{4}-\d{6}$", re.IGNORECASE)
 MAX_CANDIDATES = 1000
+SMALL_RESULT = 20_000
 
 
 # --- what is indexed -------------------------------------------------------------------------
@@ -354,8 +355,9 @@ class DatabaseBackend(Backend):
             .values_list("pk", "rank")
         )
         name_text = " ".join(parsed.names)
-        if not rows and name_text:
-            # Nothing matched every word: names that look alike (misspellings), by trigrams.
+        if not rows and name_text and self._some_word_unknown(entries, parsed):
+            # A word matched nothing at all, so it may be misspelt: names that look alike,
+            # by trigrams. (When every word is known, the combination simply does not exist.)
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = 0.4")
                 rows = list(
@@ -366,6 +368,17 @@ class DatabaseBackend(Backend):
                 )
         scores = dict(rows)
         return entries.filter(pk__in=list(scores)), scores
+
+    @staticmethod
+    def _some_word_unknown(entries, parsed: ParsedText) -> bool:
+        from django.contrib.postgres.search import SearchQuery
+
+        for group in parsed.words:
+            raw = " | ".join(f"{variant}:*" for variant in group)
+            word = SearchQuery(raw, config="arabic", search_type="raw")
+            if not entries.filter(search_vector=word).exists():
+                return True
+        return False
 
     def _scored_sqlite(self, entries, parsed: ParsedText):
         """FTS5 (trigram tokenizer): every word must match one of its variants; when nothing
@@ -437,6 +450,13 @@ class DatabaseBackend(Backend):
                 key=lambda row: (-scores.get(row[0], 0), -row[1].timestamp()),
             )
             page_ids = [pk for pk, _at in ordered[query.offset : query.offset + query.per_page]]
+            rows = {e.pk: e for e in self._entries().filter(pk__in=page_ids)}
+            page = [rows[pk] for pk in page_ids]
+        elif total <= SMALL_RESULT:
+            # Few matches: order them from the covering index instead of walking the
+            # newest-first index past every row that does not match.
+            ordered = sorted(entries.values_list("submitted_at", "pk"), reverse=True)
+            page_ids = [pk for _at, pk in ordered[query.offset : query.offset + query.per_page]]
             rows = {e.pk: e for e in self._entries().filter(pk__in=page_ids)}
             page = [rows[pk] for pk in page_ids]
         else:

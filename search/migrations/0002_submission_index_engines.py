@@ -18,7 +18,7 @@ POSTGRESQL = [
     "USING gin (phone gin_trgm_ops)",
     # Filters and facets read from the index alone (index-only scans), not the wide rows.
     "CREATE INDEX IF NOT EXISTS entry_facets ON search_submissionentry "
-    "(kind, status, city) INCLUDE (channel, support_type_id, assignee_id, submitted_at)",
+    "(kind, status, city) INCLUDE (channel, support_type_id, assignee_id, submitted_at, id)",
 ]
 POSTGRESQL_REVERSE = [
     "DROP INDEX IF EXISTS entry_search_vector",
