@@ -2,12 +2,14 @@
 and the staff API; the number of queries of the first page is bounded (asserted)."""
 
 import datetime as dt
+import io
 import random
 import time
 
 import pytest
 
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -63,18 +65,25 @@ def bulk_requests(count: int) -> float:
 
 def test_inbox_with_100000_requests(client, report):
     load_seconds = bulk_requests(ROWS)
+    # Bulk loading skips the save signals: build the submission search index as a deploy would.
+    call_command(
+        "rebuild_submission_index", "--no-progress", "--batch-size", "5000", stdout=io.StringIO()
+    )
     groups.ensure_inbox_groups()
     officer = UserFactory(username="bench-officer")
     officer.groups.add(Group.objects.get(name=groups.OFFICERS))
     client.force_login(officer)
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/admin/inbox/help-requests/").status_code == 200
-    assert len(queries) <= 40, len(queries)
+    first_page_queries = len(queries)  # read now: the query log is a bounded deque
+    assert first_page_queries <= 40, first_page_queries
+    found = client.get("/admin/inbox/help-requests/?q=0500012345").content.decode()
+    assert "HR-2025-012345" in found  # the search answers through the submission index
     figures = {
         "rows": ROWS,
         "database": connection.vendor,
         "bulk_load_seconds": round(load_seconds, 1),
-        "first_page_queries": len(queries),
+        "first_page_queries": first_page_queries,
     }
     for name, url in (
         ("first_page", "/admin/inbox/help-requests/"),
