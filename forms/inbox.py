@@ -53,7 +53,7 @@ class Forbidden403Mixin:
 # --- who can be given a submission -------------------------------------------------------------
 
 
-def staff_for(model, permissions: list[str]):
+def staff_for(permissions: list[str]):
     """Active users holding any of the permissions (directly, through a group, or superusers)."""
     codenames = [perm.split(".", 1)[1] for perm in permissions]
     return (
@@ -70,11 +70,11 @@ def staff_for(model, permissions: list[str]):
 
 
 def help_request_staff(request=None):
-    return staff_for(HelpRequest, [services.WORK, services.DECIDE])
+    return staff_for([services.WORK, services.DECIDE])
 
 
 def volunteer_staff(request=None):
-    return staff_for(VolunteerApplication, [services.VOLUNTEER_WORK])
+    return staff_for([services.VOLUNTEER_WORK])
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -90,7 +90,7 @@ def search_filter(queryset, user, text: str):
     any format, name however spelled, words of the description), within what `user` may see."""
     from search.submissions import kind_of, matching_ids
 
-    kind = kind_of(queryset.model())
+    kind = kind_of(queryset.model)
     return queryset.filter(pk__in=matching_ids(user, kind, text))
 
 
@@ -331,7 +331,7 @@ class SubmissionInspectView(Forbidden403Mixin, InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         submission, user = self.object, self.request.user
-        can_work = services._can_work(user, submission)
+        can_work = services.can_work(user, submission)
         events = list(submission.events.select_related("by", "assigned_to"))
         notes = list(submission.notes.select_related("author")) if can_work else []
         timeline = sorted(

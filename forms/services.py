@@ -386,14 +386,16 @@ def _check_transition(table: dict, labels, current: str, to_status: str, user) -
         raise PermissionDenied
 
 
+def _owner(submission) -> dict:
+    """The keyword naming a submission on the rows that belong to it (events, notes, messages)."""
+    if isinstance(submission, HelpRequest):
+        return {"help_request": submission}
+    return {"volunteer_application": submission}
+
+
 def _sms(submission, body: str) -> Notification:
-    target = (
-        {"help_request": submission}
-        if isinstance(submission, HelpRequest)
-        else {"volunteer_application": submission}
-    )
     return Notification.objects.create(
-        channel="sms", recipient=submission.mobile, body=body, **target
+        channel="sms", recipient=submission.mobile, body=body, **_owner(submission)
     )
 
 
@@ -555,7 +557,8 @@ def volunteer_application_transition(
     return event
 
 
-def _can_work(user, submission) -> bool:
+def can_work(user, submission) -> bool:
+    """Whether the user takes part in working this kind of submission (and reads its notes)."""
     if isinstance(submission, HelpRequest):
         return user.has_perm(WORK) or user.has_perm(DECIDE)
     return user.has_perm(VOLUNTEER_WORK)
@@ -568,19 +571,18 @@ def submission_assign(*, submission, user, assignee, note: str = "") -> StatusEv
         user.has_perm(WORK if isinstance(submission, HelpRequest) else VOLUNTEER_WORK)
     ):
         raise PermissionDenied
-    if assignee is not None and not (assignee.is_active and _can_work(assignee, submission)):
+    if assignee is not None and not (assignee.is_active and can_work(assignee, submission)):
         raise ValidationError(
             {"assignee": _("This person cannot work on this kind of submission.")},
             code="invalid_assignee",
         )
     model = type(submission)
-    target = "help_request" if model is HelpRequest else "volunteer_application"
     with transaction.atomic():
         locked = model.objects.select_for_update().get(pk=submission.pk)
         locked.assignee = assignee
         locked.save(update_fields=["assignee"])
         event = StatusEvent.objects.create(
-            **{target: locked},
+            **_owner(locked),
             from_status=locked.status,
             to_status=locked.status,
             public=False,
@@ -600,20 +602,15 @@ def submission_assign(*, submission, user, assignee, note: str = "") -> StatusEv
 
 def submission_note_add(*, submission, user, text: str) -> InternalNote:
     """An internal note: for staff only, never shown or sent to the applicant."""
-    if user is None or not _can_work(user, submission):
+    if user is None or not can_work(user, submission):
         raise PermissionDenied
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the note.")}, code="required")
     if len(text) > 3000:
         raise ValidationError({"text": _("A note is at most 3000 characters.")}, code="too_long")
-    target = (
-        {"help_request": submission}
-        if isinstance(submission, HelpRequest)
-        else {"volunteer_application": submission}
-    )
     with transaction.atomic():
-        note = InternalNote.objects.create(**target, text=text, author=user)
+        note = InternalNote.objects.create(**_owner(submission), text=text, author=user)
         log(instance=submission, action="intake.note", user=user, data={"note": note.pk})
     return note
 
@@ -896,13 +893,8 @@ def person_data_erase(*, national_id: str, user=None) -> dict:
 
 
 def _force_status(submission, to_status: str, user) -> None:
-    target = (
-        {"help_request": submission}
-        if isinstance(submission, HelpRequest)
-        else {"volunteer_application": submission}
-    )
     StatusEvent.objects.create(
-        **target,
+        **_owner(submission),
         from_status=submission.status,
         to_status=to_status,
         public=False,

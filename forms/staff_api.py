@@ -133,7 +133,7 @@ class SubmissionDetailSerializer(SubmissionSummarySerializer):
         return [str(s) for s in services.volunteer_application_next_statuses(obj, user)]
 
     def get_notes(self, obj) -> list[dict]:
-        if not services._can_work(self.context["request"].user, obj):
+        if not services.can_work(self.context["request"].user, obj):
             return []
         return NoteSerializer(obj.notes.select_related("author"), many=True).data
 

@@ -9,15 +9,9 @@ def _changed(sender, instance, **kwargs):
     mark_pending(instance)
 
 
-def _deleted(sender, instance, **kwargs):
-    from search.submissions import remove_submission
-
-    remove_submission(instance)
-
-
 def connect() -> None:
     from forms.models import HelpRequest, VolunteerApplication
 
     for model in (HelpRequest, VolunteerApplication):
         post_save.connect(_changed, sender=model, dispatch_uid=f"search-{model.__name__}-save")
-        post_delete.connect(_deleted, sender=model, dispatch_uid=f"search-{model.__name__}-del")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"search-{model.__name__}-del")

@@ -497,13 +497,16 @@ def _model(kind: str):
 
 
 def kind_of(submission) -> str:
+    """ "help" or "volunteer", for a submission or its model."""
     from forms.models import HelpRequest
 
-    return "help" if isinstance(submission, HelpRequest) else "volunteer"
+    model = submission if isinstance(submission, type) else type(submission)
+    return "help" if issubclass(model, HelpRequest) else "volunteer"
 
 
 def mark_pending(submission) -> None:
-    """Called in the transaction that changes the submission; indexing follows the commit."""
+    """Called in the transaction that saves or deletes the submission; the index follows the
+    commit (a submission no longer in the database is removed from the index)."""
     from search.models import SearchPending
 
     SearchPending.objects.update_or_create(
@@ -557,16 +560,6 @@ def index_pending(*, limit: int = 500) -> tuple[int, int]:
             SearchPending.objects.filter(pk=row.pk, since=row.since).delete()
         done += len(rows)
     return done, SearchPending.objects.count()
-
-
-def remove_submission(submission) -> None:
-    """A deleted submission leaves the index (through the pending queue)."""
-    from search.models import SearchPending
-
-    SearchPending.objects.update_or_create(
-        kind=kind_of(submission), object_id=submission.pk, defaults={"since": timezone.now()}
-    )
-    transaction.on_commit(_enqueue_pending)
 
 
 def allowed_kinds(user) -> tuple[str, ...]:
