@@ -36,7 +36,11 @@ logger = logging.getLogger(__name__)
 KINDS = ("help", "volunteer")
 FACETS = ("status", "support_type", "channel", "city")
 REFERENCE = re.compile(r"^(HR|VA)-\d{4}-\d{6}$", re.IGNORECASE)
-MAX_CANDIDATES = 1000
+MAX_CANDIDATES = 500
+# A query word that matches nothing is replaced by up to SIMILAR_WORDS indexed words at least
+# this similar to it (pg_trgm similarity).
+SIMILAR_WORD = 0.4
+SIMILAR_WORDS = 5
 SMALL_RESULT = 20_000
 
 
@@ -54,16 +58,21 @@ def local_phone(value: str) -> str:
     return digits.lstrip("0") if digits.startswith("05") or digits.startswith("0") else digits
 
 
-def name_words(name: str) -> list[str]:
-    """A name's normalised words with عبد / ابو joined to the word after them (عبد الله and
-    عبدالله are one word) and the article dropped from family names (الحربي = حربي)."""
-    words = arabic.tokens(name)
+def joined_words(words: list[str]) -> list[str]:
+    """عبد, ابو and ام joined to the word after them, as names are indexed."""
     joined: list[str] = []
     for word in words:
         if joined and joined[-1] in ("عبد", "ابو", "ام"):
             joined[-1] = joined[-1] + word
         else:
             joined.append(word)
+    return joined
+
+
+def name_words(name: str) -> list[str]:
+    """A name's normalised words with عبد / ابو joined to the word after them (عبد الله and
+    عبدالله are one word) and the article dropped from family names (الحربي = حربي)."""
+    joined = joined_words(arabic.tokens(name))
     return [
         word[2:] if word.startswith("ال") and len(word) > 4 else word
         for word in joined
@@ -98,6 +107,74 @@ def document(submission) -> dict:
         "assignee_id": submission.assignee_id,
         "submitted_at": submission.submitted_at,
     }
+
+
+def vocabulary(texts) -> list[str]:
+    """The distinct words of index texts worth looking up for misspellings, sorted."""
+    return sorted(
+        {
+            word
+            for text in texts
+            for word in text.split()
+            if 3 <= len(word) <= 100 and not word.isdigit()
+        }
+    )
+
+
+def name_score(name: str, groups: list[list[str]]) -> float:
+    """How well a match's (normalised) name answers the query's words: 2 for each word that is
+    one of the name's words, 1 for each that starts one; words found only in the place or the
+    need count nothing, so people whose name it is come first."""
+    words = name.split()
+    score = 0.0
+    for group in groups:
+        if any(variant in words for variant in group):
+            score += 2
+        elif any(word.startswith(variant) for variant in group for word in words):
+            score += 1
+    return score
+
+
+def looks_like(typed: str, word: str) -> bool:
+    """Whether `typed` may be a misspelling of `word`: trigram similarity of at least
+    SIMILAR_WORD, or (words of four letters or more) one letter left out, added, changed or
+    swapped with its neighbour (الحري for الحربي, whose trigrams are too few to tell)."""
+    if trigram_similarity(typed, word) >= SIMILAR_WORD:
+        return True
+    return len(word) >= 4 and len(typed) >= 3 and edit_distance(typed, word, limit=1) <= 1
+
+
+def edit_distance(a: str, b: str, *, limit: int) -> int:
+    """Letters to leave out, add, change or swap with a neighbour to turn `a` into `b`
+    (optimal string alignment), or limit + 1 once it is known to be more than `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, letter in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, other in enumerate(b, 1):
+            current[j] = min(
+                previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (letter != other)
+            )
+            if i > 1 and j > 1 and letter == b[j - 2] and a[i - 2] == other:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return min(previous[-1], limit + 1)
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    """Shared three-letter pieces over all pieces of two words, each padded as pg_trgm pads
+    them (two spaces before, one after), so short words compare as PostgreSQL would."""
+
+    def pieces(word: str) -> set[str]:
+        padded = f"  {word} "
+        return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+    mine, theirs = pieces(a), pieces(b)
+    return len(mine & theirs) / len(mine | theirs)
 
 
 # --- the query and the answer -------------------------------------------------------------------
@@ -135,6 +212,15 @@ class SubmissionResults:
         return [hit.object_id for hit in self.hits if hit.kind == kind]
 
 
+def _spellings(word: str) -> list[str]:
+    """A query word's forms to compare with indexed words when it matches nothing: its stems,
+    the word without ال, and the word with a hamza for a و or ي typed in its place (مومن for
+    مؤمن, عايشه for عائشة: normalised, the seat is a bare ء)."""
+    bare = word[2:] if word.startswith("ال") and len(word) > 4 else word
+    seats = [bare[:i] + "ء" + bare[i + 1 :] for i in range(1, len(bare)) if bare[i] in "وي"]
+    return list(dict.fromkeys([*arabic.variants(word), bare, *seats]))
+
+
 @dataclasses.dataclass
 class ParsedText:
     """What a staff query means: a reference, numbers (phone, ID, partial), and words."""
@@ -143,6 +229,9 @@ class ParsedText:
     digits: str = ""
     words: list[list[str]] = dataclasses.field(default_factory=list)  # variants per word
     names: list[str] = dataclasses.field(default_factory=list)
+    # Per word, its variants and the word as typed (normalised, without ال): what a word that
+    # matches nothing is compared with to find what it may be a misspelling of.
+    spellings: list[list[str]] = dataclasses.field(default_factory=list)
 
     @classmethod
     def parse(cls, text: str) -> "ParsedText":
@@ -153,7 +242,15 @@ class ParsedText:
         letters = re.sub(r"[\d+\-\s()]", "", text)
         if digits and not letters:
             return cls(digits=digits)
-        return cls(words=arabic.term_groups(text), names=name_words(text))
+        # عبد الله is searched as عبدالله, the way names are indexed (both spellings).
+        tokens = [
+            word for word in joined_words(arabic.tokens(text)) if word not in arabic.STOPWORDS
+        ]
+        return cls(
+            words=[arabic.variants(word) for word in tokens],
+            names=name_words(text),
+            spellings=[_spellings(word) for word in tokens],
+        )
 
     @property
     def phone(self) -> str:
@@ -196,6 +293,10 @@ class Backend:
     def rebuild_finish(self, target: str, kinds_ids: dict[str, set[int]] | None = None) -> None:
         """Switch to `target`; the database backend drops entries of deleted submissions."""
 
+    def prune(self) -> int:
+        """Forget what no submission holds any more; returns how much. Nothing by default."""
+        return 0
+
 
 # --- the database backend --------------------------------------------------------------------
 
@@ -209,37 +310,30 @@ class DatabaseBackend(Backend):
         return SubmissionEntry.objects
 
     def index(self, documents: list[dict]) -> None:
-        from search.models import SubmissionEntry
-
         if not documents:
             return
+        if connection.vendor == "postgresql":
+            self._upsert_postgresql(documents)
+            return
+        from search.models import SubmissionEntry
+
         with transaction.atomic():
             for doc in documents:
                 entry, _ = SubmissionEntry.objects.update_or_create(
                     kind=doc["kind"], object_id=doc["object_id"], defaults=doc
                 )
-                self._sync_engine(entry)
-
-    def _sync_engine(self, entry) -> None:
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchVector
-
-            type(entry).objects.filter(pk=entry.pk).update(
-                search_vector=SearchVector("text", config="arabic")
-            )
-        elif connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("DELETE FROM search_submission_fts WHERE rowid = %s", [entry.pk])
-                cursor.execute(
-                    "INSERT INTO search_submission_fts (rowid, name, text) VALUES (%s, %s, %s)",
-                    [entry.pk, entry.name, entry.text],
-                )
+                self._forget_engine([entry.pk])
+                self._remember_engine([entry])
 
     def bulk_index(self, documents: list[dict]) -> None:
-        """Fast path for rebuilds: one delete and one insert per batch."""
+        """Fast path for rebuilds: PostgreSQL upserts the whole batch in one statement; SQLite
+        deletes the batch's old entries and inserts it again."""
         from search.models import SubmissionEntry
 
         if not documents:
+            return
+        if connection.vendor == "postgresql":
+            self._upsert_postgresql(documents)
             return
         with transaction.atomic():
             by_kind: dict[str, list[int]] = {}
@@ -252,24 +346,64 @@ class DatabaseBackend(Backend):
             created = SubmissionEntry.objects.bulk_create(
                 [SubmissionEntry(**doc) for doc in documents]
             )
-            if connection.vendor == "postgresql":
-                from django.contrib.postgres.search import SearchVector
-
-                SubmissionEntry.objects.filter(pk__in=[e.pk for e in created]).update(
-                    search_vector=SearchVector("text", config="arabic")
+            if not created or created[0].pk is None:
+                created = list(
+                    SubmissionEntry.objects.filter(
+                        reference__in=[d["reference"] for d in documents]
+                    )
                 )
-            elif connection.vendor == "sqlite":
-                if not created or created[0].pk is None:
-                    created = list(
-                        SubmissionEntry.objects.filter(
-                            reference__in=[d["reference"] for d in documents]
-                        )
-                    )
-                with connection.cursor() as cursor:
-                    cursor.executemany(
-                        "INSERT INTO search_submission_fts (rowid, name, text) VALUES (%s, %s, %s)",
-                        [(e.pk, e.name, e.text) for e in created],
-                    )
+            self._remember_engine(created)
+
+    # The columns written by one upsert, with their PostgreSQL array types.
+    _COLUMNS = (
+        ("kind", "varchar"),
+        ("object_id", "bigint"),
+        ("reference", "varchar"),
+        ("national_id", "varchar"),
+        ("phone", "varchar"),
+        ("name", "varchar"),
+        ("text", "text"),
+        ("status", "varchar"),
+        ("support_type_id", "integer"),
+        ("channel", "varchar"),
+        ("city", "varchar"),
+        ("assignee_id", "integer"),
+        ("submitted_at", "timestamptz"),
+    )
+
+    def _upsert_postgresql(self, documents: list[dict]) -> None:
+        """One INSERT … ON CONFLICT for the batch, from one array per column, with the text's
+        vector computed in the same statement (no second write of every row)."""
+        from search.models import SubmissionEntry
+
+        table = SubmissionEntry._meta.db_table
+        names = [name for name, _type in self._COLUMNS]
+        columns = ", ".join(names)
+        arrays = ", ".join(f"%s::{type_}[]" for _name, type_ in self._COLUMNS)
+        updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in names[2:])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, search_vector) "  # noqa: S608 - names from the model
+                f"SELECT {columns}, to_tsvector('arabic', text) FROM unnest({arrays}) "
+                f"AS batch ({columns}) "
+                f"ON CONFLICT (kind, object_id) DO UPDATE SET {updates}, "
+                "search_vector = EXCLUDED.search_vector",
+                [[doc[name] for doc in documents] for name in names],
+            )
+            # New words for the misspelling lookup; sorted, so concurrent batches lock them
+            # in the same order.
+            cursor.execute(
+                "INSERT INTO search_submission_words (word) SELECT unnest(%s::varchar[]) "
+                "ON CONFLICT DO NOTHING",
+                [vocabulary(doc["text"] for doc in documents)],
+            )
+
+    def _remember_engine(self, entries) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_submission_fts (rowid, name, text) VALUES (%s, %s, %s)",
+                [(e.pk, e.name, e.text) for e in entries],
+            )
 
     def rebuild_index(self, target: str, documents: list[dict]) -> None:
         self.bulk_index(documents)
@@ -296,6 +430,7 @@ class DatabaseBackend(Backend):
             ).difference(ids)
             if stale:
                 self.remove(kind, list(stale))
+        self.prune()
 
     # -- searching --
 
@@ -316,8 +451,12 @@ class DatabaseBackend(Backend):
             entries = entries.filter(city=filters["city"])
         return entries
 
+    # What a ranked search reads of each match: enough to count, facet, order and page.
+    _RANKED = ("pk", "submitted_at", "status", "support_type_id", "channel", "city")
+
     def _scored(self, entries, parsed: ParsedText):
-        """(entries narrowed to the matches, {entry id: score} or None when unranked)."""
+        """(entries narrowed to the matches, None when unranked, else the matches as rows of
+        (score, *_RANKED), at most MAX_CANDIDATES)."""
         if parsed.reference:
             return entries.filter(reference=parsed.reference), None
         if parsed.digits:
@@ -336,84 +475,113 @@ class DatabaseBackend(Backend):
         return self._scored_sqlite(entries, parsed)
 
     def _scored_postgresql(self, entries, parsed: ParsedText):
-        from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-
-        # Every word (one of its stems), each also as the start of a longer word.
-        raw = " & ".join(
-            "(" + " | ".join(f"{variant}:*" for variant in group) + ")" for group in parsed.words
-        )
-        tsquery = SearchQuery(raw, config="arabic", search_type="raw")
-        # Rank only the newest matches: a common name can match thousands of requests.
-        newest = (
+        groups = self._corrected(parsed)
+        if groups is None:
+            return entries.none(), []
+        # Every word as one of its stems, exactly: the planner then knows how common each is
+        # and walks the newest-first index for common names, the text index for rare ones.
+        tsquery = self._tsquery(groups)
+        # Rank only the newest matches (a common name can match thousands of requests), by
+        # how well they match the name, read with them.
+        rows = (
             entries.filter(search_vector=tsquery)
             .order_by("-submitted_at")
-            .values_list("pk", flat=True)[:MAX_CANDIDATES]
+            .values_list("name", *self._RANKED)[:MAX_CANDIDATES]
         )
-        rows = list(
-            entries.model.objects.filter(pk__in=list(newest))
-            .annotate(rank=SearchRank(F("search_vector"), tsquery))
-            .values_list("pk", "rank")
-        )
-        name_text = " ".join(parsed.names)
-        if not rows and name_text and self._some_word_unknown(entries, parsed):
-            # A word matched nothing at all, so it may be misspelt: names that look alike,
-            # by trigrams. (When every word is known, the combination simply does not exist.)
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = 0.4")
-                rows = list(
-                    entries.filter(name__trigram_word_similar=name_text)
-                    .annotate(rank=TrigramWordSimilarity(name_text, "name"))
-                    .order_by("-rank", "-submitted_at")
-                    .values_list("pk", "rank")[:MAX_CANDIDATES]
-                )
-        scores = dict(rows)
-        return entries.filter(pk__in=list(scores)), scores
+        ranked = [(name_score(name, groups), *row) for name, *row in rows]
+        return entries.filter(pk__in=[row[1] for row in ranked]), ranked
 
     @staticmethod
-    def _some_word_unknown(entries, parsed: ParsedText) -> bool:
+    def _tsquery(groups: list[list[str]]):
+        """Every group must match (one of its variants)."""
         from django.contrib.postgres.search import SearchQuery
 
-        for group in parsed.words:
-            raw = " | ".join(f"{variant}:*" for variant in group)
-            word = SearchQuery(raw, config="arabic", search_type="raw")
-            if not entries.filter(search_vector=word).exists():
-                return True
-        return False
+        raw = " & ".join("(" + " | ".join(group) + ")" for group in groups)
+        return SearchQuery(raw, config="arabic", search_type="raw")
+
+    @staticmethod
+    def _corrected(parsed: ParsedText) -> list[list[str]] | None:
+        """The query's words, each word no entry holds (not in the index's vocabulary) replaced
+        by the indexed words it may be the start of (عبدالل for عبدالله) or a misspelling of
+        (trigram similarity); None when such a word looks like no indexed word at all."""
+        groups = [list(group) for group in parsed.words]
+        checkable = [v for group in groups for v in group if len(v) >= 3]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word FROM search_submission_words WHERE word = ANY(%s::varchar[])",
+                [checkable],
+            )
+            known = {word for (word,) in cursor.fetchall()}
+            unknown = [
+                index
+                for index, group in enumerate(groups)
+                if all(len(v) >= 3 for v in group) and not known.intersection(group)
+            ]
+            if unknown:
+                # Candidates share a few trigrams; `looks_like` decides.
+                cursor.execute("SET LOCAL pg_trgm.similarity_threshold = 0.2")
+            for index in unknown:
+                likely: list[str] = []
+                for spelling in parsed.spellings[index]:
+                    cursor.execute(
+                        "SELECT word FROM search_submission_words WHERE word LIKE %s "
+                        "ORDER BY length(word), word LIMIT %s",
+                        [spelling + "%", SIMILAR_WORDS * 4],
+                    )
+                    likely.extend(word for (word,) in cursor.fetchall() if word not in likely)
+                    cursor.execute(
+                        "SELECT word FROM search_submission_words WHERE word %% %s "
+                        "ORDER BY word <-> %s, word LIMIT %s",
+                        [spelling, spelling, SIMILAR_WORDS * 4],
+                    )
+                    similar = [w for (w,) in cursor.fetchall() if looks_like(spelling, w)]
+                    likely.extend(w for w in similar[:SIMILAR_WORDS] if w not in likely)
+                if not likely:
+                    return None
+                groups[index] = likely
+        return groups
+
+    def prune(self) -> int:
+        """Forget vocabulary words no entry holds any more (after erasures and retention);
+        returns how many. PostgreSQL only: SQLite searches its trigram table directly."""
+        if connection.vendor != "postgresql":
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH gone AS (SELECT word FROM search_submission_words EXCEPT "
+                "SELECT word FROM search_submissionentry, "
+                "regexp_split_to_table(text, '\\s+') AS word) "
+                "DELETE FROM search_submission_words WHERE word IN (SELECT word FROM gone)"
+            )
+            return cursor.rowcount
 
     def _scored_sqlite(self, entries, parsed: ParsedText):
-        """FTS5 (trigram tokenizer): every word must match one of its variants; when nothing
-        does, names sharing the most three-letter pieces with the query (misspellings)."""
-        groups = [[v for v in group if len(v) >= 3] for group in parsed.words]
-        groups = [g for g in groups if g]
+        """FTS5 (trigram tokenizer): every word must match one of its variants. When nothing
+        does and a word matches nothing at all, that word may be misspelt: it then matches the
+        indexed words that look like it (trigram similarity, as pg_trgm measures it)."""
+        pairs = [
+            ([v for v in group if len(v) >= 3], spellings)
+            for group, spellings in zip(parsed.words, parsed.spellings, strict=True)
+        ]
+        pairs = [(group, spellings) for group, spellings in pairs if group]
+        groups = [group for group, _spellings in pairs]
         scores: dict[int, float] = {}
         with connection.cursor() as cursor:
             if groups:
-                expression = " AND ".join(
-                    "(" + " OR ".join(f'"{v}"' for v in group) + ")" for group in groups
-                )
-                cursor.execute(
-                    "SELECT rowid, bm25(search_submission_fts) FROM search_submission_fts "
-                    "WHERE search_submission_fts MATCH %s ORDER BY 2 LIMIT %s",
-                    [expression, MAX_CANDIDATES],
-                )
-                scores = {rowid: -rank for rowid, rank in cursor.fetchall()}
-            if not scores and parsed.names:
-                pieces = sorted({w[i : i + 3] for w in parsed.names for i in range(len(w) - 2)})
-                if pieces:
-                    cursor.execute(
-                        "SELECT rowid, name FROM search_submission_fts WHERE "
-                        "search_submission_fts MATCH %s LIMIT %s",
-                        [
-                            "name : (" + " OR ".join(f'"{p}"' for p in pieces) + ")",
-                            MAX_CANDIDATES * 5,
-                        ],
-                    )
-                    wanted = set(pieces)
-                    for rowid, name in cursor.fetchall():
-                        own = {name[i : i + 3] for i in range(len(name) - 2)}
-                        shared = len(wanted & own) / len(wanted)
-                        if shared >= 0.4:
-                            scores[rowid] = shared
+                scores = self._fts(cursor, groups, MAX_CANDIDATES)
+            if groups and not scores:
+                unknown = [pair for pair in pairs if not self._fts(cursor, [pair[0]], 1)]
+                known = [group for group, spellings in pairs if (group, spellings) not in unknown]
+                if unknown:
+                    found = self._fts(cursor, known, MAX_CANDIDATES * 20) if known else None
+                    for _group, spellings in unknown:
+                        similar = self._similar_sqlite(cursor, spellings)
+                        found = {
+                            rowid: (found[rowid] if found is not None else 0.0) + similarity
+                            for rowid, similarity in similar.items()
+                            if found is None or rowid in found
+                        }
+                    scores = found or {}
         short = [group for group in parsed.words if all(len(v) < 3 for v in group)]
         matched = entries.filter(pk__in=list(scores))
         for group in short:  # two-letter words: plain containment
@@ -421,44 +589,83 @@ class DatabaseBackend(Backend):
             for variant in group:
                 condition |= Q(text__contains=variant)
             matched = (matched if scores else entries).filter(condition)
-        return matched, scores or None
+        if not scores:
+            return matched, None
+        return matched, [
+            (scores.get(row[0], 0.0), *row) for row in matched.values_list(*self._RANKED)
+        ]
+
+    @staticmethod
+    def _fts(cursor, groups: list[list[str]], limit: int) -> dict[int, float]:
+        """{rowid: score} of the rows where every group matches one of its variants."""
+        expression = " AND ".join(
+            "(" + " OR ".join(f'"{v}"' for v in group) + ")" for group in groups
+        )
+        cursor.execute(
+            "SELECT rowid, bm25(search_submission_fts) FROM search_submission_fts "
+            "WHERE search_submission_fts MATCH %s ORDER BY 2 LIMIT %s",
+            [expression, limit],
+        )
+        return {rowid: -rank for rowid, rank in cursor.fetchall()}
+
+    @staticmethod
+    def _similar_sqlite(cursor, group: list[str]) -> dict[int, float]:
+        """{rowid: similarity} of the rows holding a word at least SIMILAR_WORD like one of
+        the group's variants: candidates share a three-letter piece, then are measured."""
+        pieces = sorted({v[i : i + 3] for v in group for i in range(len(v) - 2)})
+        cursor.execute(
+            "SELECT rowid, text FROM search_submission_fts WHERE search_submission_fts MATCH %s "
+            "LIMIT %s",
+            ["text : (" + " OR ".join(f'"{p}"' for p in pieces) + ")", MAX_CANDIDATES * 5],
+        )
+        found = {}
+        for rowid, text in cursor.fetchall():
+            best = max(
+                (trigram_similarity(variant, word) or 0.2) if looks_like(variant, word) else 0.0
+                for variant in group
+                for word in text.split()
+            )
+            if best:
+                found[rowid] = best
+        return found
 
     def search(self, query: SubmissionQuery) -> SubmissionResults:
         parsed = ParsedText.parse(query.text)
-        entries, scores = self._scored(self._filtered(query), parsed)
-        # The total and the four facets from one grouped scan of the matches.
-        fields = {
-            "status": "status",
-            "support_type": "support_type_id",
-            "channel": "channel",
-            "city": "city",
-        }
-        counters = {facet: Counter() for facet in fields}
-        total = 0
-        for row in entries.order_by().values(*fields.values()).annotate(n=Count("*")):
-            total += row["n"]
-            for facet, field in fields.items():
-                if row[field] is not None:
-                    counters[facet][str(row[field])] += row["n"]
-        facets = {
-            facet: sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:20]
-            for facet, counter in counters.items()
-        }
-        if scores:
-            ordered = sorted(
-                entries.values_list("pk", "submitted_at"),
-                key=lambda row: (-scores.get(row[0], 0), -row[1].timestamp()),
+        entries, ranked = self._scored(self._filtered(query), parsed)
+        fields = ("status", "support_type_id", "channel", "city")
+        if ranked is not None:
+            # Ranked words: the matches (at most MAX_CANDIDATES) were read once, for the
+            # total, the facets and the order (best first, then newest).
+            groups = Counter(row[3:] for row in ranked)
+            ranked = sorted(ranked, key=lambda row: (-row[0], -row[2].timestamp()))
+            page_ids = [row[1] for row in ranked[query.offset : query.offset + query.per_page]]
+            scores = {row[1]: row[0] for row in ranked}
+        else:
+            # The total and the four facets from one grouped scan of the covering index.
+            groups = Counter(
+                {
+                    tuple(row[:4]): row[4]
+                    for row in entries.order_by().values_list(*fields).annotate(n=Count("*"))
+                }
             )
-            page_ids = [pk for pk, _at in ordered[query.offset : query.offset + query.per_page]]
-            rows = {e.pk: e for e in self._entries().filter(pk__in=page_ids)}
-            page = [rows[pk] for pk in page_ids]
-        elif total <= SMALL_RESULT:
+            page_ids = None
+            scores = {}
+        total = sum(groups.values())
+        facets = {}
+        for position, facet in enumerate(FACETS):
+            counter = Counter()
+            for key, n in groups.items():
+                if key[position] is not None:
+                    counter[str(key[position])] += n
+            facets[facet] = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:20]
+        if page_ids is None and total <= SMALL_RESULT:
             # Few matches: order them from the covering index instead of walking the
             # newest-first index past every row that does not match.
             ordered = sorted(entries.values_list("submitted_at", "pk"), reverse=True)
             page_ids = [pk for _at, pk in ordered[query.offset : query.offset + query.per_page]]
-            rows = {e.pk: e for e in self._entries().filter(pk__in=page_ids)}
-            page = [rows[pk] for pk in page_ids]
+        if page_ids is not None:
+            by_pk = {e.pk: e for e in self._entries().filter(pk__in=page_ids)}
+            page = [by_pk[pk] for pk in page_ids]
         else:
             page = list(
                 entries.order_by("-submitted_at", "-pk")[
@@ -470,7 +677,7 @@ class DatabaseBackend(Backend):
                 kind=entry.kind,
                 object_id=entry.object_id,
                 reference=entry.reference,
-                score=float((scores or {}).get(entry.pk, 0.0)),
+                score=float(scores.get(entry.pk, 0.0)),
                 highlight=highlight(entry.name, parsed) if parsed.words else "",
             )
             for entry in page

@@ -8,3 +8,11 @@ def index_pending_submissions() -> list[int]:
     from search.submissions import index_pending
 
     return list(index_pending())
+
+
+@task()
+def prune_submission_words() -> int:
+    """Forget index words no submission holds any more (after erasures and retention)."""
+    from search.submissions import get_backend
+
+    return get_backend().prune()

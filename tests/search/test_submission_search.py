@@ -133,6 +133,44 @@ def test_deleting_a_submission_removes_it_from_the_index(officer):
     assert search_submissions(officer, text="ريما").total == 0
 
 
+def test_a_misspelt_word_finds_the_names_it_looks_like_and_only_when_it_matches_nothing(officer):
+    wanted = file_request(full_name="إبراهيم عبدالله القحطاني", district="الفيصلية")
+    file_request(full_name="إبراهيم سعد العتيبي", district="الصفا")
+    file_request(full_name="نورة محمد القحطاني", district="الصفا")
+    # قحطنى is no indexed word: looked up, it is taken as القحطاني; إبراهيم narrows it.
+    assert refs(search_submissions(officer, text="ابراهيم القحطنى")) == [wanted.reference]
+    assert refs(search_submissions(officer, text="الفيصليه ابراهيم")) == [wanted.reference]
+    # Every word is known but no request has them together: nothing, not a guess.
+    assert search_submissions(officer, text="نورة العتيبي").total == 0
+    # A word like nothing indexed finds nothing.
+    assert search_submissions(officer, text="ابراهيم زخرفوش").total == 0
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="the word list for misspellings is PostgreSQL's (SQLite compares trigrams directly)",
+)
+def test_erased_names_leave_the_word_list_with_the_daily_tasks(officer):
+    from django.db import connection
+
+    from forms.services import person_data_erase
+
+    request = file_request(full_name="ريما حسن الزهراني")
+    file_request(full_name="خالد سعد العتيبي")
+
+    def words():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT word FROM search_submission_words")
+            return {word for (word,) in cursor.fetchall()}
+
+    assert {"ريما", "زهراني", "عتيبي"} <= words()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        person_data_erase(national_id=request.national_id)
+    call_command("run_daily_tasks", stdout=io.StringIO())  # prunes, among the daily tasks
+    assert not {"ريما", "زهراني"} & words() and "عتيبي" in words()
+    assert search_submissions(officer, text="ريما الزهرانى").total == 0
+
+
 def test_the_health_command_reports_backend_counts_and_lag(officer):
     file_request()
     out = io.StringIO()

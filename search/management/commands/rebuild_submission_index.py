@@ -54,8 +54,6 @@ class Command(BaseCommand):
                 model.objects.filter(pk__lte=run.last_object_id).values_list("pk", flat=True)
             )
             queryset = model.objects.filter(pk__gt=run.last_object_id).order_by("pk")
-            if kind == "help":
-                queryset = queryset.select_related("support_type")
             while True:
                 batch = list(queryset.filter(pk__gt=run.last_object_id)[:batch_size])
                 if not batch:
