@@ -503,7 +503,7 @@ class DatabaseBackend(Backend):
     def _corrected(parsed: ParsedText) -> list[list[str]] | None:
         """The query's words, each word no entry holds (not in the index's vocabulary) replaced
         by the indexed words it may be the start of (عبدالل for عبدالله) or a misspelling of
-        (trigram similarity); None when such a word looks like no indexed word at all."""
+        (`looks_like`); None when such a word looks like no indexed word at all."""
         groups = [list(group) for group in parsed.words]
         checkable = [v for group in groups for v in group if len(v) >= 3]
         with transaction.atomic(), connection.cursor() as cursor:
