@@ -140,10 +140,22 @@ def test_a_misspelt_word_finds_the_names_it_looks_like_and_only_when_it_matches_
     # قحطنى is no indexed word: looked up, it is taken as القحطاني; إبراهيم narrows it.
     assert refs(search_submissions(officer, text="ابراهيم القحطنى")) == [wanted.reference]
     assert refs(search_submissions(officer, text="الفيصليه ابراهيم")) == [wanted.reference]
+    # Half typed: the start of the family name.
+    assert refs(search_submissions(officer, text="ابراهيم القحط")) == [wanted.reference]
     # Every word is known but no request has them together: nothing, not a guess.
     assert search_submissions(officer, text="نورة العتيبي").total == 0
     # A word like nothing indexed finds nothing.
     assert search_submissions(officer, text="ابراهيم زخرفوش").total == 0
+
+
+def test_what_counts_as_a_misspelling():
+    assert submissions.looks_like("قحطني", "قحطاني")  # trigrams
+    assert submissions.looks_like("حري", "حربي")  # a letter left out of a short word
+    assert submissions.looks_like("حبري", "حربي")  # two letters swapped
+    assert not submissions.looks_like("حري", "حمد")
+    assert not submissions.looks_like("زخرفوش", "ابراهيم")
+    assert submissions.edit_distance("kitten", "sitting", limit=3) == 3
+    assert submissions.edit_distance("kitten", "sitting", limit=1) == 2
 
 
 @pytest.mark.skipif(
