@@ -85,6 +85,19 @@ def _check_required_consents(answers: dict, texts: dict) -> None:
         raise ValidationError({"consents": ["required consent missing"]}, code="consent_required")
 
 
+def _attach(help_request, uploads) -> None:
+    """Store checked uploads as the request's documents."""
+    for upload in uploads:
+        file, content_type, original = clean_file(upload)
+        Attachment.objects.create(
+            help_request=help_request,
+            file=file,
+            content_type=content_type,
+            original_name=original,
+            size=file.size,
+        )
+
+
 def help_request_submit(
     *,
     data: dict,
@@ -124,15 +137,7 @@ def help_request_submit(
                 texts=HELP_REQUEST_CONSENTS,
                 language=language,
             )
-            for upload in attachments:
-                file, content_type, original = clean_file(upload)
-                Attachment.objects.create(
-                    help_request=request,
-                    file=file,
-                    content_type=content_type,
-                    original_name=original,
-                    size=file.size,
-                )
+            _attach(request, attachments)
             StatusEvent.objects.create(
                 help_request=request, to_status=RequestStatus.RECEIVED, public=True, by=recorded_by
             )
@@ -646,15 +651,7 @@ def help_request_answer_information(
         raise ValidationError({"attachments": _("Too many files on this request.")})
     if not answer.strip() and not attachments:
         raise ValidationError({"answer": _("Write an answer or attach a document.")})
-    for upload in attachments:
-        file, content_type, original = clean_file(upload)
-        Attachment.objects.create(
-            help_request=help_request,
-            file=file,
-            content_type=content_type,
-            original_name=original,
-            size=file.size,
-        )
+    _attach(help_request, attachments)
     now = timezone.now()
     event = StatusEvent.objects.create(
         help_request=help_request,
