@@ -332,6 +332,16 @@ class InformationAnswerForm(forms.Form):
         return cleaned
 
 
+def _yes_no(label) -> forms.ChoiceField:
+    """A required yes/no question asked with radio buttons."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Answer this question.")},
+    )
+
+
 class SatisfactionForm(forms.Form):
     """The applicant's rating of the service: 1–5, three short questions, a comment."""
 
@@ -348,24 +358,9 @@ class SatisfactionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how satisfied you are.")},
     )
-    courteous = forms.ChoiceField(
-        label=_("Were you received with courtesy?"),
-        choices=[("yes", _("Yes")), ("no", _("No"))],
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Answer this question.")},
-    )
-    on_time = forms.ChoiceField(
-        label=_("Were you answered within the promised period?"),
-        choices=[("yes", _("Yes")), ("no", _("No"))],
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Answer this question.")},
-    )
-    clear = forms.ChoiceField(
-        label=_("Were the steps and the decision explained clearly?"),
-        choices=[("yes", _("Yes")), ("no", _("No"))],
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Answer this question.")},
-    )
+    courteous = _yes_no(_("Were you received with courtesy?"))
+    on_time = _yes_no(_("Were you answered within the promised period?"))
+    clear = _yes_no(_("Were the steps and the decision explained clearly?"))
     comment = forms.CharField(
         label=_("Anything else you want to tell us (optional)"),
         required=False,
