@@ -1,6 +1,67 @@
-"""Reading policy documents into typed sections and a board approval (see parser)."""
+"""Reading policy documents (text, Markdown, PDF, Word) into typed sections and an approval.
 
-from cms.importer.parser import *  # noqa: F403
-from cms.importer.parser import fold, parse_policy_bytes, parse_policy_text, sections_to_stream
+`sources` reads the file's lines, `text` restores each line, `vocabulary` recognises headings,
+`approval` reads the board's approval, `parser` places every line and assembles the policy,
+`stream` turns its sections into the page body. Nothing here writes; `services` does.
+"""
 
-__all__ = ["fold", "parse_policy_bytes", "parse_policy_text", "sections_to_stream"]
+from cms.importer.approval import Approval
+from cms.importer.parser import (
+    Item,
+    Line,
+    Outline,
+    ParsedPolicy,
+    Report,
+    Role,
+    Section,
+    assemble,
+    classify,
+    parse_source,
+)
+from cms.importer.sources import PolicyImportError, SourceLine, read_document, split_lines
+from cms.importer.stream import sections_to_stream
+from cms.importer.text import fold
+
+
+def parse_document(data: bytes, filename: str = "") -> ParsedPolicy:
+    """Read any supported document; raises PolicyImportError with a message for people."""
+    return parse_source(read_document(data, filename))
+
+
+def parse_policy_bytes(data: bytes) -> ParsedPolicy:
+    return parse_document(data)
+
+
+def parse_policy_text(text: str) -> ParsedPolicy:
+    if not text.strip():
+        raise PolicyImportError(_empty_message())
+    return parse_source([SourceLine(text=line) for line in split_lines(text)])
+
+
+def _empty_message() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("The file is empty.")
+
+
+__all__ = [
+    "Approval",
+    "Item",
+    "Line",
+    "Outline",
+    "ParsedPolicy",
+    "PolicyImportError",
+    "Report",
+    "Role",
+    "Section",
+    "SourceLine",
+    "assemble",
+    "classify",
+    "fold",
+    "parse_document",
+    "parse_policy_bytes",
+    "parse_policy_text",
+    "parse_source",
+    "read_document",
+    "sections_to_stream",
+]

@@ -58,7 +58,7 @@ def test_bina_sample():
     assert parsed.category == "beneficiary-relations"
     assert {entry["reason"] for entry in parsed.report.boilerplate} == {
         "contact",
-        "repeated-header-footer",
+        "header-footer",
     }
     assert len(parsed.report.table_of_contents) == 8
     assert parsed.report.unclassified == []
