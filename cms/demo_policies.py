@@ -15,8 +15,9 @@ from wagtail.users.models import UserProfile
 
 from cms.governance import BOARD_SECRETARIES, COMMUNICATIONS_STAFF, board_approval_workflow
 from cms.importer import parse_policy_bytes, sections_to_stream
+from cms.importer.services import policy_document_import
 from cms.models import BoardMember, BoardTerm, PolicyIndexPage, PolicyPage
-from cms.services import policy_approval_record, policy_import
+from cms.services import policy_approval_record
 
 SAMPLES = Path(__file__).resolve().parent / "demo_data" / "policies"
 POLICY_SLUG = "beneficiary-relations"
@@ -209,10 +210,16 @@ def ensure_policies(catalogue: PolicyIndexPage, admin, users: dict) -> list[str]
     if PolicyPage.objects.filter(slug=POLICY_SLUG).exists():
         return []
     term = ensure_board()
-    first = parse_policy_bytes((SAMPLES / "bina-housing-jazan.txt").read_bytes())
-    policy, _approval = policy_import(
-        parsed=first, parent=catalogue, title_en="Beneficiary Relationship Policy", user=None
+    # Version 1 as its signed document states it; the demo confirms its approval as an operator
+    # would with `import_policy --confirm-approval`.
+    first = policy_document_import(
+        data=(SAMPLES / "bina-housing-jazan.txt").read_bytes(),
+        file_name="bina-housing-jazan.txt",
+        parent=catalogue,
+        title_en="Beneficiary Relationship Policy",
+        confirm_approval=True,
     )
+    policy = PolicyPage.objects.get(pk=first.policy_id)
     policy.slug = POLICY_SLUG
     policy.summary_ar = "كيف تستقبل الجمعية المستفيدين وتتعامل مع طلباتهم ومتى تردّ عليها."
     policy.summary_en = "How the association receives beneficiaries, handles their requests and when it answers them."

@@ -21,6 +21,13 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.admin_views import ApprovalCorrectionView, PolicyWithdrawView
+from cms.importer.views import (
+    ImportedApprovalConfirmView,
+    ImportedApprovalsView,
+    PolicyImportPreviewView,
+    PolicyImportUploadView,
+    policy_catalogue,
+)
 from cms.models import FAQ, BoardApproval, BoardTerm, FAQCategory, PolicyPage, PolicyWithdrawal
 from cms.reports import MissingTranslationsView
 from cms.services import user_can_record_approvals
@@ -195,6 +202,11 @@ def register_governance_log_actions(actions):
     actions.register_action(
         "cms.policy_withdraw", _("Policy withdrawn"), _("The policy was withdrawn")
     )
+    actions.register_action(
+        "cms.policy_import",
+        _("Policy imported"),
+        _("A draft was created from an imported document"),
+    )
 
 
 @hooks.register("register_admin_urls")
@@ -245,3 +257,55 @@ def policy_withdraw_button(page, user, view_name, next_url=None):
             icon_name="cross",
             priority=80,
         )
+
+
+@hooks.register("register_admin_urls")
+def policy_import_urls():
+    return [
+        path("policies/import/", PolicyImportUploadView.as_view(), name="cms_policy_import"),
+        path(
+            "policies/import/<int:pk>/",
+            PolicyImportPreviewView.as_view(),
+            name="cms_policy_import_preview",
+        ),
+        path(
+            "governance/imported-approvals/",
+            ImportedApprovalsView.as_view(),
+            name="cms_policy_import_approvals",
+        ),
+        path(
+            "governance/imported-approvals/<int:pk>/",
+            ImportedApprovalConfirmView.as_view(),
+            name="cms_policy_import_approval",
+        ),
+    ]
+
+
+class PolicyImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        catalogue = policy_catalogue()
+        return (
+            catalogue is not None and catalogue.permissions_for_user(request.user).can_add_subpage()
+        )
+
+
+class ImportedApprovalsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_can_record_approvals(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def policy_import_menu_item():
+    return PolicyImportMenuItem(
+        _("Import a policy document"), reverse("cms_policy_import"), icon_name="upload", order=260
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def imported_approvals_menu_item():
+    return ImportedApprovalsMenuItem(
+        _("Approvals to confirm"),
+        reverse("cms_policy_import_approvals"),
+        icon_name="tick-inverse",
+        order=255,
+    )

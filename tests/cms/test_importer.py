@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cms.importer import PolicyImportError, fold, parse_policy_bytes, parse_policy_text
-from cms.models import BoardApproval, PolicyPage
+from cms.models import BoardApproval, PolicyImport, PolicyPage
 
 SAMPLES = Path(__file__).resolve().parents[2] / "cms" / "demo_data" / "policies"
 
@@ -212,8 +212,20 @@ def test_dry_run_json_prints_what_was_understood_and_writes_nothing(capsys, cata
 
 
 @pytest.mark.django_db
-def test_import_with_an_approval_publishes_version_one(catalogue):
+def test_import_proposes_the_approval_and_publishes_nothing(catalogue):
     call_command("import_policy", str(SAMPLES / "bina-housing-jazan.txt"))
+    policy = PolicyPage.objects.get()
+    assert not policy.live
+    assert not BoardApproval.objects.exists()
+    imported = PolicyImport.objects.get()
+    assert imported.approval_status == "pending"
+    assert imported.approval["meeting_date"] == "2022-01-06"
+    assert imported.revision_id == policy.latest_revision_id
+
+
+@pytest.mark.django_db
+def test_import_with_confirm_approval_records_it_and_publishes_version_one(catalogue):
+    call_command("import_policy", str(SAMPLES / "bina-housing-jazan.txt"), "--confirm-approval")
     policy = PolicyPage.objects.get()
     approval = BoardApproval.objects.get()
     assert policy.live and policy.live_revision_id == approval.revision_id
@@ -226,6 +238,7 @@ def test_import_with_an_approval_publishes_version_one(catalogue):
         "tools",
         "procedure",
     ]
+    assert PolicyImport.objects.get().approval_status == "confirmed"
 
 
 @pytest.mark.django_db
@@ -235,13 +248,20 @@ def test_import_without_an_approval_makes_a_draft(catalogue):
     assert not policy.live
     assert policy.body_ar[-1].block_type == "section"
     assert not BoardApproval.objects.exists()
+    assert PolicyImport.objects.get().approval_status == "none"
 
 
 @pytest.mark.django_db
 def test_import_into_an_existing_policy_adds_a_version(catalogue):
-    call_command("import_policy", str(SAMPLES / "bina-housing-jazan.txt"))
+    call_command("import_policy", str(SAMPLES / "bina-housing-jazan.txt"), "--confirm-approval")
     slug = PolicyPage.objects.get().slug
-    call_command("import_policy", str(SAMPLES / "deema-education-makkah.txt"), "--into", slug)
+    call_command(
+        "import_policy",
+        str(SAMPLES / "deema-education-makkah.txt"),
+        "--into",
+        slug,
+        "--confirm-approval",
+    )
     assert list(BoardApproval.objects.values_list("version", flat=True)) == [1, 2]
     policy = PolicyPage.objects.get()
     assert "detailed_goals" in [block.block_type for block in policy.body_ar]

@@ -1,4 +1,5 @@
-"""Import policy documents (plain text or Markdown-ish) as drafts, with their board approval."""
+"""Import policy documents (text, Markdown, PDF, Word) as drafts; a board approval found in a
+document waits for the board secretary unless the operator confirms it with --confirm-approval."""
 
 import json
 from pathlib import Path
@@ -7,15 +8,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from cms.importer import PolicyImportError, parse_policy_bytes
+from cms.importer import PolicyImportError, parse_document
+from cms.importer.services import policy_document_import
 from cms.models import PolicyCategory, PolicyIndexPage, PolicyPage
-from cms.services import policy_import
 
 
 class Command(BaseCommand):
     help = (
-        "Import policy documents. Each becomes a policy draft with its sections recognised; "
-        "a board approval found in the document is recorded, which publishes that version."
+        "Import policy documents (text, Markdown, PDF, Word). Each becomes a policy draft with "
+        "its sections recognised; a board approval found in the document waits for the board "
+        "secretary to confirm it, unless --confirm-approval records it (which publishes)."
     )
 
     def add_arguments(self, parser):
@@ -31,8 +33,19 @@ class Command(BaseCommand):
             "--category", choices=PolicyCategory.values, help="Override the guessed category."
         )
         parser.add_argument("--title-en", default="", help="English title of the new policy.")
+        parser.add_argument(
+            "--confirm-approval",
+            action="store_true",
+            help=(
+                "You confirm, for the board, the approval the document states: it is recorded "
+                "and the imported version published. Without it the approval waits for a board "
+                "secretary in the admin."
+            ),
+        )
 
-    def handle(self, *args, files, dry_run, format, into, category, title_en, **options):
+    def handle(
+        self, *args, files, dry_run, format, into, category, title_en, confirm_approval, **options
+    ):
         translation.activate("ar")
         parent = target = None
         if not dry_run:
@@ -50,8 +63,9 @@ class Command(BaseCommand):
             if len(files) > 1:
                 self.stderr.write(f"[{index}/{len(files)}] {path.name}")
             try:
-                parsed = parse_policy_bytes(path.read_bytes())
-            except FileNotFoundError:
+                data = path.read_bytes()
+                parsed = parse_document(data, path.name)
+            except (FileNotFoundError, IsADirectoryError):
                 failures += 1
                 self.stderr.write(self.style.ERROR(f"{path}: file not found"))
                 continue
@@ -60,14 +74,17 @@ class Command(BaseCommand):
                 self.stderr.write(self.style.ERROR(f"{path}: {error}"))
                 continue
             result = {"file": str(path), **parsed.as_dict()}
+            result.pop("lines"), result.pop("outline")
             if not dry_run:
                 try:
-                    policy, approval = policy_import(
-                        parsed=parsed,
+                    imported = policy_document_import(
+                        data=data,
+                        file_name=path.name,
                         parent=parent,
                         into=target,
                         category=category,
                         title_en=title_en,
+                        confirm_approval=confirm_approval,
                     )
                 except (ValidationError, PermissionDenied) as error:
                     failures += 1
@@ -77,8 +94,11 @@ class Command(BaseCommand):
                         )
                     )
                     continue
+                policy = PolicyPage.objects.get(pk=imported.policy_id)
                 result["policy"] = {"id": policy.pk, "slug": policy.slug, "live": policy.live}
-                result["version"] = approval.version if approval else None
+                record = imported.approval_record
+                result["version"] = record.version if record else None
+                result["approval_status"] = imported.approval_status
             results.append(result)
         if format == "json":
             payload = results[0] if len(results) == 1 and len(files) == 1 else results
@@ -109,10 +129,11 @@ class Command(BaseCommand):
         )
         lines += [f"  warning: {warning}" for warning in report["warnings"]]
         if not dry_run:
-            state = (
-                f"published as version {result['version']}"
-                if result["version"]
-                else "saved as a draft"
-            )
+            if result["version"]:
+                state = f"approval recorded, published as version {result['version']}"
+            elif result["approval_status"] == "pending":
+                state = "saved as a draft; the approval waits for the board secretary"
+            else:
+                state = "saved as a draft"
             lines.append(f"  {state}: /{result['policy']['slug']}/")
         return "\n".join(lines)
