@@ -6,7 +6,6 @@ approval of one exact revision and publishes that revision, in one transaction.
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,10 +17,6 @@ from wagtail.log_actions import log
 from wagtail.models import Revision, TaskState
 
 from cms.governance import BOARD_SECRETARIES
-from portal.dates import to_ascii_digits
-
-if TYPE_CHECKING:
-    from cms.importer import ParsedPolicy
 from cms.models.board import (
     ApprovalChannel,
     BoardApproval,
@@ -31,7 +26,8 @@ from cms.models.board import (
     BoardTerm,
     PolicyWithdrawal,
 )
-from cms.models.policies import PolicyIndexPage, PolicyPage
+from cms.models.policies import PolicyPage
+from portal.dates import to_ascii_digits
 
 
 def user_can_record_approvals(user) -> bool:
@@ -271,70 +267,6 @@ def policy_withdraw(
     )
     log(instance=policy, action="cms.policy_withdraw", user=user, data={"reason": reason_ar})
     return withdrawal
-
-
-@transaction.atomic
-def policy_import(
-    *,
-    parsed: "ParsedPolicy",
-    parent: PolicyIndexPage,
-    into: PolicyPage | None = None,
-    title_en: str = "",
-    category: str | None = None,
-    user=None,
-) -> tuple[PolicyPage, BoardApproval | None]:
-    """Create a policy draft (or a new draft revision of `into`) from an imported document.
-
-    When the document carries the board's approval, it is recorded for that revision, which
-    publishes it: the import goes live only through an approval, like every other door.
-    """
-    from cms.importer import sections_to_stream
-
-    stream = sections_to_stream(parsed.sections)
-    if into is None:
-        policy = PolicyPage(
-            title=parsed.title or _("Untitled policy"),
-            title_ar=parsed.title or _("Untitled policy"),
-            title_en=title_en,
-            category=category or parsed.category,
-            response_period_days=parsed.response_period_days,
-            body_ar=stream,
-            live=False,
-        )
-        parent.add_child(instance=policy)
-    else:
-        policy = into.get_latest_revision_as_object()
-        policy.body_ar = stream
-        if parsed.response_period_days:
-            policy.response_period_days = parsed.response_period_days
-    revision = policy.save_revision(user=user, log_action=True)
-
-    approval = None
-    if parsed.approval is not None:
-        data = parsed.approval
-        term = None
-        if data.term_number:
-            term, _created = BoardTerm.objects.get_or_create(
-                number=data.term_number, defaults={"starts_on": data.meeting_date}
-            )
-            if term.starts_on > data.meeting_date:
-                raise ValidationError(
-                    _("Board term %(number)s starts after the meeting date in the document.")
-                    % {"number": data.term_number}
-                )
-        approval = policy_approval_record(
-            revision=revision,
-            user=user,
-            meeting_number=data.meeting_number or "—",
-            term=term,
-            meeting_date=data.meeting_date,
-            members=[],
-            decision_text_ar=data.decision_text,
-            change_note_ar=_("Imported from the approved document."),
-            supersedes_previous=data.supersedes_previous,
-            via=ApprovalChannel.IMPORT,
-        )
-    return PolicyPage.objects.get(pk=policy.pk), approval
 
 
 def faq_feedback_record(*, faq, language: str, helpful: bool) -> None:
