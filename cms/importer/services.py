@@ -13,8 +13,10 @@ from dataclasses import asdict
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from wagtail.coreutils import find_available_slug
 from wagtail.log_actions import log
 
 from cms.importer import Line, Outline, ParsedPolicy, assemble, parse_document
@@ -139,6 +141,7 @@ def policy_import_create(
         title = parsed.title or _("Untitled policy")
         policy = PolicyPage(
             title=title,
+            slug=find_available_slug(parent, slugify(title, allow_unicode=True) or "policy"),
             title_ar=title,
             title_en=title_en,
             category=category or parsed.category,

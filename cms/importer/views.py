@@ -65,7 +65,7 @@ def place_labels() -> dict[str, str]:
 
 def detail_labels() -> dict[str, str]:
     return {
-        "heading": _("heading"),
+        "heading": _("section heading"),
         "paragraph": _("paragraph"),
         "continuation": _("joined to the line before"),
         "item": _("item"),
@@ -123,6 +123,7 @@ class PolicyImportUploadView(EditorsOnlyMixin, WagtailAdminTemplateMixin, Templa
     template_name = "cms/importer/upload.html"
     page_title = gettext_lazy("Import a policy document")
     header_icon = "upload"
+    breadcrumbs_items = []  # the header then shows the title and the file's name
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -165,6 +166,7 @@ class PolicyImportPreviewView(EditorsOnlyMixin, WagtailAdminTemplateMixin, Templ
     template_name = "cms/importer/preview.html"
     page_title = gettext_lazy("Review the imported document")
     header_icon = "doc-full-inverse"
+    breadcrumbs_items = []
 
     def setup(self, request, *args, pk, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -290,6 +292,7 @@ class ImportedApprovalsView(SecretariesOnlyMixin, WagtailAdminTemplateMixin, Tem
     template_name = "cms/importer/approvals.html"
     page_title = gettext_lazy("Approvals found in imported documents")
     header_icon = "tick-inverse"
+    breadcrumbs_items = []
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -342,6 +345,7 @@ class ImportedApprovalConfirmView(SecretariesOnlyMixin, WagtailAdminTemplateMixi
     template_name = "cms/importer/approval_confirm.html"
     page_title = gettext_lazy("Confirm the board's approval")
     header_icon = "tick-inverse"
+    breadcrumbs_items = []
 
     def setup(self, request, *args, pk, **kwargs):
         super().setup(request, *args, **kwargs)
