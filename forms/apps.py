@@ -13,8 +13,8 @@ class IntakeConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from forms.admin.permissions import register_policies
         from forms.groups import ensure_inbox_groups_after_migrate
-        from forms.permissions import register_policies
 
         register_policies()
 

@@ -7,7 +7,8 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from forms import groups, services
+from forms import groups
+from forms.casework import transitions as services
 from forms.models import HelpRequest, SatisfactionRating, SupportType, VolunteerApplication
 from forms.validators import normalise_national_id
 

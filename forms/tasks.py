@@ -7,7 +7,7 @@ from forms.models import Notification
 
 @task()
 def deliver_notification(notification_id: int) -> bool:
-    from forms.services import notification_deliver
+    from forms.casework.transitions import notification_deliver
 
     notification = Notification.objects.filter(pk=notification_id).first()
     return bool(notification) and notification_deliver(notification=notification)
@@ -15,21 +15,21 @@ def deliver_notification(notification_id: int) -> bool:
 
 @task()
 def retry_notifications() -> list[int]:
-    from forms.services import notifications_retry_due
+    from forms.casework.transitions import notifications_retry_due
 
     return list(notifications_retry_due())
 
 
 @task()
 def send_deadline_reminders() -> int:
-    from forms.services import deadline_reminders_send
+    from forms.casework.transitions import deadline_reminders_send
 
     return deadline_reminders_send()
 
 
 @task()
 def apply_retention() -> dict:
-    from forms.services import retention_apply
+    from forms.casework.transitions import retention_apply
 
     report = retention_apply()
     return {

@@ -11,10 +11,10 @@ from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from forms import statistics
-from forms.admin_views import AttachmentDownloadView, RecordOfflineRequestView
-from forms.bulk_actions import AssignBulkAction, ChangeStatusBulkAction
-from forms.inbox import HelpRequestViewSet, VolunteerApplicationViewSet
+from forms import reports as statistics
+from forms.admin.bulk_actions import AssignBulkAction, ChangeStatusBulkAction
+from forms.admin.views import AttachmentDownloadView, RecordOfflineRequestView
+from forms.admin.viewsets import HelpRequestViewSet, VolunteerApplicationViewSet
 from forms.models import MessageTemplate, SupportType
 
 

@@ -19,8 +19,8 @@ from cms.api import (
     PolicyVersionView,
     TranslatedPagesAPIViewSet,
 )
-from forms import staff_api
-from forms.api import HelpRequestCreateView, TrackingView, VolunteerApplicationCreateView
+from forms.api import staff as staff_api
+from forms.api.public import HelpRequestCreateView, TrackingView, VolunteerApplicationCreateView
 from search.api import SiteSearchView
 
 wagtail_api = WagtailAPIRouter("wagtailapi")

@@ -10,7 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from forms import views as intake_views
+from forms.public import views as intake_views
 from portal import views
 from search import views as search_views
 

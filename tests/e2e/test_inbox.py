@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.test import TestCase
 
+from forms.casework.transitions import help_request_submit
 from forms.models import HelpRequest, SatisfactionRating, SupportType
-from forms.services import help_request_submit
 from tests.forms.helpers import saudi_id
 
 pytestmark = [

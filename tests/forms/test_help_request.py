@@ -12,8 +12,8 @@ from django.test import TestCase
 from django.utils import timezone
 
 from forms import sms
+from forms.casework.transitions import notifications_retry_due
 from forms.models import Attachment, Consent, HelpRequest, Notification, StatusEvent
-from forms.services import notifications_retry_due
 from tests.forms.helpers import help_form_data, jpeg_with_exif, pdf, saudi_id
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +170,7 @@ def test_honeypot_and_instant_submissions_store_nothing(client, home):
 
     from django.core import signing
 
-    from forms.forms import STARTED_SALT
+    from forms.public.forms import STARTED_SALT
 
     assert submit(client, website="http://spam.example").status_code == 200
     too_fast = signing.dumps(time.time(), salt=STARTED_SALT)

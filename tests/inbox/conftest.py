@@ -10,8 +10,8 @@ from django.test import TestCase
 
 from cms.governance import BOARD_SECRETARIES, COMMUNICATIONS_STAFF
 from forms import groups
+from forms.casework.transitions import help_request_submit, volunteer_application_submit
 from forms.models import HelpRequest, SupportType
-from forms.services import help_request_submit, volunteer_application_submit
 from tests.factories import UserFactory
 from tests.forms.helpers import saudi_id
 

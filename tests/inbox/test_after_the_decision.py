@@ -10,7 +10,10 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from forms import services, sms, statistics
+from forms import reports as statistics
+from forms import sms
+from forms.casework import transitions as services
+from forms.casework.transitions import help_request_submit
 from forms.models import (
     Attachment,
     HelpRequest,
@@ -19,7 +22,6 @@ from forms.models import (
     StatusEvent,
     SupportType,
 )
-from forms.services import help_request_submit
 from tests.forms.helpers import pdf
 from tests.inbox.conftest import CONSENTS, file_application, file_request, help_data
 

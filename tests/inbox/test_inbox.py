@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from wagtail.models import ModelLogEntry
 
-from forms import groups, services
+from forms import groups
+from forms.casework import transitions as services
 from forms.models import HelpRequest, InternalNote, Notification, RequestStatus
 from tests.inbox.conftest import file_application, file_request
 

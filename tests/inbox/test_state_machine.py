@@ -5,7 +5,8 @@ import pytest
 
 from django.test import TestCase
 
-from forms import services, sms
+from forms import sms
+from forms.casework import transitions as services
 from forms.models import (
     HelpRequest,
     Notification,

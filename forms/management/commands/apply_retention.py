@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from forms.services import retention_apply
+from forms.casework.transitions import retention_apply
 
 
 class Command(BaseCommand):

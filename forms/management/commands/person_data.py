@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
-from forms.services import person_data_erase, person_data_export
+from forms.casework.transitions import person_data_erase, person_data_export
 
 
 class Command(BaseCommand):

@@ -25,7 +25,7 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
-from forms import services
+from forms.casework import transitions as services
 from forms.models import (
     OPEN_REQUEST_STATUSES,
     Channel,

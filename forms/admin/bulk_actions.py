@@ -10,8 +10,8 @@ from django.utils.translation import ngettext
 
 from wagtail.admin.views.bulk_action import BulkAction
 
-from forms import services
-from forms.inbox import StaffChoiceField, forbidden, help_request_staff, volunteer_staff
+from forms.admin.viewsets import StaffChoiceField, forbidden, help_request_staff, volunteer_staff
+from forms.casework import transitions as services
 from forms.models import HelpRequest, RequestStatus, VolunteerApplication, VolunteerStatus
 
 

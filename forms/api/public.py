@@ -11,9 +11,13 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from cms.api import LOCALE_PARAMETER, ErrorSerializer
-from forms.forms import HelpRequestFields, VolunteerApplicationFields
+from forms.casework.transitions import (
+    help_request_submit,
+    tracking_url,
+    volunteer_application_submit,
+)
 from forms.models import HelpRequest, RequestStatus, VolunteerApplication, VolunteerStatus
-from forms.services import help_request_submit, tracking_url, volunteer_application_submit
+from forms.public.forms import HelpRequestFields, VolunteerApplicationFields
 from portal.api_errors import error_body
 from portal.dates import HijriDate
 from portal.ratelimit import allow, client_ip

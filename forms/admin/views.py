@@ -12,10 +12,10 @@ from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
-from forms.forms import HelpRequestFields
-from forms.inbox import forbidden
+from forms.admin.viewsets import forbidden
+from forms.casework.transitions import help_request_submit
 from forms.models import Attachment, Channel
-from forms.services import help_request_submit
+from forms.public.forms import HelpRequestFields
 
 OFFLINE_CHANNELS = [choice for choice in Channel.choices if choice[0] != Channel.WEBSITE]
 

@@ -15,8 +15,7 @@ from rest_framework.views import APIView
 from wagtail.log_actions import log
 
 from cms.api import ErrorSerializer
-from forms import services
-from forms.inbox import (
+from forms.admin.viewsets import (
     HelpRequestFilterSet,
     HelpRequestViewSet,
     VolunteerApplicationViewSet,
@@ -25,6 +24,7 @@ from forms.inbox import (
     search_filter,
     volunteer_staff,
 )
+from forms.casework import transitions as services
 from forms.models import HelpRequest, VolunteerApplication
 
 KINDS = {

@@ -21,8 +21,8 @@ from wagtail.log_actions import log
 
 from forms import sms
 from forms.attachments import check_files, clean_file
+from forms.casework.messages import render_message
 from forms.consents import HELP_REQUEST_CONSENTS, VERSION, VOLUNTEER_CONSENTS
-from forms.messages import render_message
 from forms.models import (
     DECIDED_STATUSES,
     OPEN_REQUEST_STATUSES,

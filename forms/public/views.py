@@ -8,14 +8,14 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from forms import statistics
-from forms.consents import PRIVACY_NOTICE
-from forms.forms import (
-    HelpRequestForm,
-    InformationAnswerForm,
-    SatisfactionForm,
-    VolunteerApplicationForm,
+from forms import reports as statistics
+from forms.casework.transitions import (
+    help_request_answer_information,
+    help_request_submit,
+    satisfaction_record,
+    volunteer_application_submit,
 )
+from forms.consents import PRIVACY_NOTICE
 from forms.models import (
     HelpRequest,
     RequestStatus,
@@ -24,11 +24,11 @@ from forms.models import (
     VolunteerStatus,
     policy_response_period,
 )
-from forms.services import (
-    help_request_answer_information,
-    help_request_submit,
-    satisfaction_record,
-    volunteer_application_submit,
+from forms.public.forms import (
+    HelpRequestForm,
+    InformationAnswerForm,
+    SatisfactionForm,
+    VolunteerApplicationForm,
 )
 from portal.ratelimit import allow, client_ip
 
