@@ -1,80 +1,37 @@
-"""The staff inbox in the Wagtail admin: a list per kind with filters, search, sorting, bulk
-actions and export, and a page per submission with its data, documents, timeline, notes and the
-steps the user's role may take. Every change goes through `forms.services`."""
+"""The staff inbox in the Wagtail admin: a list per kind of submission with filters, search,
+sorting, bulk actions and export, and a page per submission with its data, documents, timeline,
+notes and the steps the user's role may take. Reads go through forms.casework.selectors, every
+change through the casework services.
 
-import django_filters
+`SubmissionViewSet` serves any registered kind; the kinds this app declares have their own
+subclass with their columns, export and menu."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import HeaderButton
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
-from forms.casework import transitions as services
-from forms.models import (
-    OPEN_REQUEST_STATUSES,
-    Channel,
-    HelpRequest,
-    RequestStatus,
-    SupportType,
-    VolunteerApplication,
-    VolunteerStatus,
-)
-
-
-def forbidden(request):
-    """A plain 403 in the admin's frame (Wagtail's default would redirect to the dashboard)."""
-    return TemplateResponse(request, "intake/admin/forbidden.html", status=403)
-
-
-class Forbidden403Mixin:
-    def dispatch(self, request, *args, **kwargs):
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        except PermissionDenied:
-            return forbidden(request)
-
-
-# --- who can be given a submission -------------------------------------------------------------
-
-
-def staff_for(permissions: list[str]):
-    """Active users holding any of the permissions (directly, through a group, or superusers)."""
-    codenames = [perm.split(".", 1)[1] for perm in permissions]
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(groups__permissions__codename__in=codenames)
-            | Q(user_permissions__codename__in=codenames)
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-def help_request_staff(request=None):
-    return staff_for([services.WORK, services.DECIDE])
-
-
-def volunteer_staff(request=None):
-    return staff_for([services.VOLUNTEER_WORK])
+from forms.admin.views import Forbidden403Mixin, forbidden
+from forms.casework import registry, selectors
+from forms.casework.filters import filterset_for
+from forms.casework.kinds import Step, SubmissionKind
+from forms.casework.transitions import submission_assign, submission_note_add, submission_transition
+from forms.kinds.help import HELP_REQUESTS
+from forms.kinds.volunteer import VOLUNTEER_APPLICATIONS
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -83,73 +40,6 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 # --- the lists ---------------------------------------------------------------------------------
-
-
-def search_filter(queryset, user, text: str):
-    """Narrow a list to what the submission search finds for `text` (reference, ID, phone in
-    any format, name however spelled, words of the description), within what `user` may see."""
-    from search.submissions import kind_of, matching_ids
-
-    kind = kind_of(queryset.model)
-    return queryset.filter(pk__in=matching_ids(user, kind, text))
-
-
-class HelpRequestFilterSet(WagtailFilterSet):
-    status = django_filters.MultipleChoiceFilter(
-        label=gettext_lazy("Status"),
-        choices=RequestStatus.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    support_type = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Type of support"), queryset=SupportType.objects.all()
-    )
-    channel = django_filters.ChoiceFilter(label=gettext_lazy("Channel"), choices=Channel.choices)
-    assignee = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Assigned to"), queryset=help_request_staff
-    )
-    overdue = django_filters.BooleanFilter(
-        label=gettext_lazy("Overdue"),
-        method="filter_overdue",
-        widget=forms.Select(
-            choices=[
-                ("", "---------"),
-                ("true", gettext_lazy("Yes")),
-                ("false", gettext_lazy("No")),
-            ]
-        ),
-    )
-    submitted_at = django_filters.DateFromToRangeFilter(
-        label=gettext_lazy("Submitted"), widget=DateRangePickerWidget
-    )
-    city = django_filters.CharFilter(label=gettext_lazy("City"), lookup_expr="icontains")
-
-    class Meta:
-        model = HelpRequest
-        fields = ["status", "support_type", "channel", "assignee", "submitted_at", "city"]
-
-    def filter_overdue(self, queryset, name, value):
-        overdue = Q(status__in=OPEN_REQUEST_STATUSES, response_due__lt=timezone.localdate())
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
-
-
-class VolunteerFilterSet(WagtailFilterSet):
-    status = django_filters.MultipleChoiceFilter(
-        label=gettext_lazy("Status"),
-        choices=VolunteerStatus.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    channel = django_filters.ChoiceFilter(label=gettext_lazy("Channel"), choices=Channel.choices)
-    assignee = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Assigned to"), queryset=volunteer_staff
-    )
-    submitted_at = django_filters.DateFromToRangeFilter(
-        label=gettext_lazy("Submitted"), widget=DateRangePickerWidget
-    )
-    city = django_filters.CharFilter(label=gettext_lazy("City"), lookup_expr="icontains")
-
-    class Meta:
-        model = VolunteerApplication
-        fields = ["status", "channel", "assignee", "submitted_at", "city"]
 
 
 class DaysLeftColumn(Column):
@@ -169,16 +59,20 @@ class AssigneeColumn(Column):
 
 
 class SubmissionIndexView(Forbidden403Mixin, IndexView):
-    export_permission = ""
     default_ordering = "-submitted_at"
 
+    @cached_property
+    def kind(self) -> SubmissionKind:
+        return registry.of(self.model)
+
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("assignee")
+        related = ["assignee", *([self.kind.type_field] if self.kind.type_field else [])]
+        return selectors.submissions_for(self.request.user, self.kind).select_related(*related)
 
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
-        return search_filter(queryset, self.request.user, self.search_query)
+        return selectors.submissions_matching(queryset, self.request.user, self.search_query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -187,10 +81,10 @@ class SubmissionIndexView(Forbidden403Mixin, IndexView):
 
     @cached_property
     def show_export_buttons(self):
-        return bool(self.list_export) and self.request.user.has_perm(self.export_permission)
+        return bool(self.list_export) and self.request.user.has_perm(self.kind.export_permission)
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
-        if not self.request.user.has_perm(self.export_permission):
+        if not self.request.user.has_perm(self.kind.export_permission):
             raise PermissionDenied
         log(
             instance=self.request.user,
@@ -211,15 +105,10 @@ class SubmissionIndexView(Forbidden403Mixin, IndexView):
 
 
 class HelpRequestIndexView(SubmissionIndexView):
-    export_permission = "intake.export_helprequest"
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("support_type")
-
     @cached_property
     def header_buttons(self):
         buttons = super().header_buttons
-        if self.request.user.has_perm("intake.add_helprequest"):
+        if self.request.user.has_perm(HELP_REQUESTS.add_permission):
             buttons.append(
                 HeaderButton(
                     _("Record an off-line request"),
@@ -230,25 +119,14 @@ class HelpRequestIndexView(SubmissionIndexView):
         return buttons
 
 
-class VolunteerIndexView(SubmissionIndexView):
-    export_permission = "intake.export_volunteerapplication"
-
-
 # --- the page of one submission ------------------------------------------------------------
 
 
 class TransitionForm(forms.Form):
+    """The next step: the new status, the kind's details the offered steps need, the message
+    to the applicant, whether to tell them, and an internal note."""
+
     to_status = forms.ChoiceField(label=gettext_lazy("New status"))
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for the rejection (the applicant is told it)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    meeting = forms.CharField(
-        label=gettext_lazy("Research committee meeting (number and date)"),
-        required=False,
-        max_length=100,
-    )
     message = forms.CharField(
         label=gettext_lazy("Message to the applicant (shown on the tracking page and sent)"),
         required=False,
@@ -267,13 +145,31 @@ class TransitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, choices=(), kind="help", **kwargs):
+    def __init__(self, *args, kind: SubmissionKind, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.kind = kind
         self.fields["to_status"].choices = [("", "---------"), *choices]
-        decisions = {RequestStatus.ACCEPTED, RequestStatus.REJECTED}
-        if kind != "help" or not decisions & {value for value, _label in choices}:
-            del self.fields["reason"]
-            del self.fields["meeting"]
+        details = {
+            detail.name: forms.CharField(
+                label=detail.label,
+                required=False,
+                max_length=detail.max_length,
+                widget=forms.Textarea(attrs={"rows": 2}) if detail.multiline else None,
+            )
+            for detail in kind.details_for(value for value, _label in choices)
+        }
+        # The details come right after the status they belong to.
+        self.fields = {"to_status": self.fields.pop("to_status"), **details, **self.fields}
+
+    def step(self, data=None) -> Step:
+        data = self.cleaned_data if data is None else data
+        return Step(
+            to=data["to_status"],
+            note=data.get("note", ""),
+            message=data.get("message", ""),
+            notify=bool(data.get("notify")),
+            details={detail.name: data.get(detail.name, "") for detail in self.kind.details},
+        )
 
 
 class AssignForm(forms.Form):
@@ -299,26 +195,23 @@ class NoteForm(forms.Form):
     )
 
 
-def _choices(submission, user):
-    labels = dict(
-        (RequestStatus if isinstance(submission, HelpRequest) else VolunteerStatus).choices
-    )
-    nexts = (
-        services.help_request_next_statuses(submission, user)
-        if isinstance(submission, HelpRequest)
-        else services.volunteer_application_next_statuses(submission, user)
-    )
-    return [(status, labels[status]) for status in nexts]
-
-
 class SubmissionInspectView(Forbidden403Mixin, InspectView):
     template_name = "intake/admin/inspect.html"
-    page_title = gettext_lazy("Help request")
-    kind = "help"
+
+    @cached_property
+    def kind(self) -> SubmissionKind:
+        return registry.of(self.model)
+
+    @property
+    def page_title(self):
+        return capfirst(self.kind.label)
 
     def get_object(self, queryset=None):
-        related = ["assignee", "recorded_by"] + (["support_type"] if self.kind == "help" else [])
-        return get_object_or_404(self.model.objects.select_related(*related), pk=self.pk)
+        related = ["assignee", "recorded_by", "case_file"]
+        if self.kind.type_field:
+            related.append(self.kind.type_field)
+        queryset = selectors.submissions_for(self.request.user, self.kind)
+        return get_object_or_404(queryset.select_related(*related), pk=self.pk)
 
     def get(self, request, *args, **kwargs):
         # Every view of a person's data is in the audit log.
@@ -330,64 +223,57 @@ class SubmissionInspectView(Forbidden403Mixin, InspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        submission, user = self.object, self.request.user
-        can_work = services.can_work(user, submission)
-        events = list(submission.events.select_related("by", "assigned_to"))
-        notes = list(submission.notes.select_related("author")) if can_work else []
-        timeline = sorted(
-            [("event", e.at, e) for e in events] + [("note", n.created_at, n) for n in notes],
-            key=lambda item: item[1],
-        )
-        choices = _choices(submission, user)
-        assign_permission = services.WORK if self.kind == "help" else services.VOLUNTEER_WORK
+        submission, user, kind = self.object, self.request.user, self.kind
+        choices = selectors.next_steps(submission, user)
+        type_field = kind.model._meta.get_field(kind.type_field) if kind.type_field else None
         context.update(
             submission=submission,
-            kind=self.kind,
+            kind=kind,
+            type=(
+                (capfirst(type_field.verbose_name), getattr(submission, kind.type_field))
+                if type_field
+                else None
+            ),
             today=timezone.localdate(),
-            timeline=timeline,
-            transition_form=TransitionForm(choices=choices, kind=self.kind) if choices else None,
+            timeline=selectors.timeline(submission, user),
+            transition_form=TransitionForm(choices=choices, kind=kind) if choices else None,
             assign_form=(
                 AssignForm(
-                    staff=(help_request_staff() if self.kind == "help" else volunteer_staff()),
+                    staff=selectors.staff_for(kind),
                     initial={"assignee": submission.assignee_id},
                     auto_id="assign-%s",
                 )
-                if user.has_perm(assign_permission)
+                if kind.can_assign(user)
                 else None
             ),
-            note_form=NoteForm(auto_id="note-%s") if can_work else None,
+            note_form=NoteForm(auto_id="note-%s") if kind.can_work(user) else None,
             urls={
                 name: reverse(f"{self.url_namespace}:{name}", args=[submission.pk])
                 for name in ("transition", "assign", "note")
             },
-            attachments=list(submission.attachments.all()) if self.kind == "help" else [],
+            attachments=list(submission.attachments.all()) if kind.accepts_attachments else [],
             consents=list(submission.consents.all()),
-            rating=getattr(submission, "rating", None) if self.kind == "help" else None,
+            rating=submission.rating,
             history=ModelLogEntry.objects.for_instance(submission).select_related("user")[:50],
         )
         return context
 
     @property
     def url_namespace(self):
-        return "inbox_help" if self.kind == "help" else "inbox_volunteers"
-
-
-class VolunteerInspectView(SubmissionInspectView):
-    page_title = gettext_lazy("Volunteer application")
-    kind = "volunteer"
+        return self.request.resolver_match.namespace
 
 
 class SubmissionActionView(View):
     """POST endpoints behind the forms of the inspect page; errors come back as messages."""
 
     model = None
-    form_class = None
     url_namespace = ""
 
     def post(self, request, pk):
-        submission = get_object_or_404(self.model, pk=pk)
-        if not request.user.has_perm(f"intake.view_{self.model._meta.model_name}"):
+        kind = registry.of(self.model)
+        if not kind.can_view(request.user):
             return forbidden(request)
+        submission = get_object_or_404(selectors.submissions_for(request.user, kind), pk=pk)
         try:
             self.perform(request, submission)
         except PermissionDenied:
@@ -400,37 +286,15 @@ class SubmissionActionView(View):
 
 class TransitionView(SubmissionActionView):
     def perform(self, request, submission):
-        kind = "help" if isinstance(submission, HelpRequest) else "volunteer"
-        form = TransitionForm(
-            request.POST, choices=_choices(submission, request.user) or [("", "")], kind=kind
-        )
-        if not form.is_valid():
+        kind = registry.of(submission)
+        choices = selectors.next_steps(submission, request.user)
+        form = TransitionForm(request.POST, choices=choices or [("", "")], kind=kind)
+        if form.is_valid():
+            step = form.step()
+        else:
             # An unknown or no longer allowed status: let the service say why, or refuse.
-            requested = request.POST.get("to_status", "")
-            data = {"to_status": requested, **{k: request.POST.get(k, "") for k in form.fields}}
-            data["notify"] = bool(request.POST.get("notify"))
-        else:
-            data = form.cleaned_data
-        if kind == "help":
-            event = services.help_request_transition(
-                help_request=submission,
-                user=request.user,
-                to_status=data["to_status"],
-                note=data.get("note", ""),
-                message=data.get("message", ""),
-                notify=bool(data.get("notify")),
-                reason=data.get("reason", ""),
-                meeting=data.get("meeting", ""),
-            )
-        else:
-            event = services.volunteer_application_transition(
-                application=submission,
-                user=request.user,
-                to_status=data["to_status"],
-                note=data.get("note", ""),
-                message=data.get("message", ""),
-                notify=bool(data.get("notify")),
-            )
+            step = form.step({**request.POST.dict(), "notify": bool(request.POST.get("notify"))})
+        event = submission_transition(submission=submission, user=request.user, step=step)
         messages.success(
             request,
             _("%(reference)s is now “%(status)s”.")
@@ -440,12 +304,11 @@ class TransitionView(SubmissionActionView):
 
 class AssignView(SubmissionActionView):
     def perform(self, request, submission):
-        staff = help_request_staff() if isinstance(submission, HelpRequest) else volunteer_staff()
-        form = AssignForm(request.POST, staff=staff)
+        form = AssignForm(request.POST, staff=selectors.staff_for(registry.of(submission)))
         if not form.is_valid():
             raise ValidationError(_("Choose a person who works on this kind of submission."))
         assignee = form.cleaned_data["assignee"]
-        services.submission_assign(
+        submission_assign(
             submission=submission,
             user=request.user,
             assignee=assignee,
@@ -464,7 +327,7 @@ class AssignView(SubmissionActionView):
 
 class NoteView(SubmissionActionView):
     def perform(self, request, submission):
-        services.submission_note_add(
+        submission_note_add(
             submission=submission, user=request.user, text=request.POST.get("text", "")
         )
         messages.success(request, _("The note was added."))
@@ -474,10 +337,65 @@ class NoteView(SubmissionActionView):
 
 
 class SubmissionViewSet(SnippetViewSet):
+    """The inbox of one kind. Without a subclass of its own, a kind gets this one: a list with
+    the shared columns and a page with the fields the kind shows staff."""
+
+    kind: SubmissionKind = None
     inspect_view_enabled = True
     menu_item_is_registered = True  # in the Inbox menu (wagtail_hooks), not under Snippets
     copy_view_enabled = False
-    export_filename = "submissions"
+    index_view_class = SubmissionIndexView
+    inspect_view_class = SubmissionInspectView
+    icon = "doc-full"
+    menu_order = 100
+    ordering = ["-submitted_at"]
+    search_fields = ["reference"]  # the search box itself goes through the submission search
+    list_display = [
+        "reference",
+        "status",
+        "channel",
+        AssigneeColumn("assignee", label=gettext_lazy("Assigned to"), sort_key="assignee"),
+        "submitted_at",
+    ]
+
+    def __init__(self, kind: SubmissionKind | None = None, **kwargs):
+        self.kind = kind or self.kind
+        self.model = self.kind.model
+        super().__init__(**kwargs)
+
+    @property
+    def menu_label(self):
+        return capfirst(self.kind.label_plural)
+
+    def get_admin_url_namespace(self):
+        return self.admin_url_namespace or f"inbox_{self.kind.slug}"
+
+    def get_admin_base_path(self):
+        return self.base_url_path or f"inbox/{self.kind.api_slug}"
+
+    @property
+    def filterset_class(self):
+        return filterset_for(self.kind)
+
+    @property
+    def inspect_view_fields(self):
+        return list(self.kind.applicant_fields)
+
+    @property
+    def export_filename(self):
+        return self.kind.api_slug
+
+    def menu_items(self) -> list[tuple]:
+        """(label, url, icon, order, permission) of this kind in the Inbox menu."""
+        return [
+            (
+                self.menu_label,
+                reverse(f"{self.get_admin_url_namespace()}:list"),
+                self.icon,
+                self.menu_order,
+                self.kind.view_permission,
+            )
+        ]
 
     def get_urlpatterns(self):
         kwargs = {"model": self.model, "url_namespace": self.get_admin_url_namespace()}
@@ -489,15 +407,12 @@ class SubmissionViewSet(SnippetViewSet):
 
 
 class HelpRequestViewSet(SubmissionViewSet):
-    model = HelpRequest
+    kind = HELP_REQUESTS
     icon = "help"
-    menu_label = gettext_lazy("Help requests")
     menu_order = 10
-    base_url_path = "inbox/help-requests"
     admin_url_namespace = "inbox_help"
+    base_url_path = "inbox/help-requests"
     index_view_class = HelpRequestIndexView
-    inspect_view_class = SubmissionInspectView
-    filterset_class = HelpRequestFilterSet
     list_display = [
         "reference",
         "full_name",
@@ -530,39 +445,33 @@ class HelpRequestViewSet(SubmissionViewSet):
         "get_status_display": gettext_lazy("status"),
         "get_channel_display": gettext_lazy("channel"),
     }
-    export_filename = "help-requests"
-    inspect_view_fields = [
-        "full_name",
-        "national_id",
-        "date_of_birth",
-        "gender",
-        "nationality",
-        "marital_status",
-        "family_size",
-        "dependants",
-        "monthly_income",
-        "income_sources",
-        "city",
-        "district",
-        "mobile",
-        "email",
-        "preferred_contact",
-        "description",
-    ]
-    ordering = ["-submitted_at"]
-    search_fields = ["reference"]  # the search box itself is `_search_filter`
+
+    def menu_items(self) -> list[tuple]:
+        return [
+            *super().menu_items(),
+            (
+                _("Awaiting the committee's decision"),
+                reverse("inbox_help:list") + "?status=referred&ordering=response_due",
+                "tasks",
+                20,
+                self.kind.view_permission,
+            ),
+            (
+                _("Record an off-line request"),
+                reverse("intake_record_request"),
+                "form",
+                40,
+                self.kind.add_permission,
+            ),
+        ]
 
 
 class VolunteerApplicationViewSet(SubmissionViewSet):
-    model = VolunteerApplication
+    kind = VOLUNTEER_APPLICATIONS
     icon = "group"
-    menu_label = gettext_lazy("Volunteer applications")
     menu_order = 30
-    base_url_path = "inbox/volunteers"
     admin_url_namespace = "inbox_volunteers"
-    index_view_class = VolunteerIndexView
-    inspect_view_class = VolunteerInspectView
-    filterset_class = VolunteerFilterSet
+    base_url_path = "inbox/volunteers"
     list_display = [
         "reference",
         "full_name",
@@ -589,24 +498,14 @@ class VolunteerApplicationViewSet(SubmissionViewSet):
         "platform_account",
     ]
     export_headings = {"get_status_display": gettext_lazy("status")}
-    export_filename = "volunteer-applications"
-    inspect_view_fields = [
-        "full_name",
-        "national_id",
-        "date_of_birth",
-        "gender",
-        "city",
-        "mobile",
-        "email",
-        "education",
-        "skills",
-        "interests",
-        "languages",
-        "availability",
-        "hours_per_week",
-        "experience",
-        "platform_account",
-        "charter_accepted",
+
+
+def inbox_viewsets() -> list[SubmissionViewSet]:
+    """One viewset per registered kind: its own where this app declares one, else the default."""
+    declared = {
+        viewset.kind.slug: viewset for viewset in (HelpRequestViewSet, VolunteerApplicationViewSet)
+    }
+    return [
+        declared[kind.slug]() if kind.slug in declared else SubmissionViewSet(kind=kind)
+        for kind in registry.kinds()
     ]
-    ordering = ["-submitted_at"]
-    search_fields = ["reference"]

@@ -1,4 +1,5 @@
-"""Public API for filing help requests and volunteer applications, and tracking them."""
+"""The public API of submissions: filing (an endpoint for every kind with a form applicants fill
+in) and tracking by the secret key, sent in a header."""
 
 import hashlib
 
@@ -11,13 +12,10 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from cms.api import LOCALE_PARAMETER, ErrorSerializer
-from forms.casework.transitions import (
-    help_request_submit,
-    tracking_url,
-    volunteer_application_submit,
-)
-from forms.models import HelpRequest, RequestStatus, VolunteerApplication, VolunteerStatus
-from forms.public.forms import HelpRequestFields, VolunteerApplicationFields
+from forms.casework import registry, selectors
+from forms.casework.filing import submission_file
+from forms.casework.kinds import SubmissionKind
+from forms.casework.messages import tracking_url
 from portal.api_errors import error_body
 from portal.dates import HijriDate
 from portal.ratelimit import allow, client_ip
@@ -28,6 +26,8 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     location=OpenApiParameter.HEADER,
     description="Any unique string per submission; retrying with the same key files nothing new.",
 )
+SUBMISSIONS_PER_ID_PER_DAY = 3
+TRACKING_PER_IP_PER_10_MINUTES = 30
 
 
 class ReceiptSerializer(serializers.Serializer):
@@ -53,18 +53,14 @@ class TrackingSerializer(serializers.Serializer):
 
 
 def _receipt(submission) -> dict:
-    due = getattr(submission, "response_due", None)
-    return {
+    due = submission.due_date
+    data = {
         "reference": submission.reference,
         "tracking_url": tracking_url(submission),
         "response_due": due,
         "response_due_hijri": HijriDate.from_gregorian(due).numeric() if due else None,
     }
-
-
-def _invalid(form) -> Response:
-    fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
-    return Response(error_body("invalid", fields=fields), status=status.HTTP_400_BAD_REQUEST)
+    return ReceiptSerializer(data).data
 
 
 def _flatten(data) -> dict:
@@ -76,30 +72,60 @@ def _flatten(data) -> dict:
     }
 
 
-class SubmissionView(APIView):
+class SubmissionCreateView(APIView):
+    """File a submission of `kind` from its form's fields (multipart or JSON)."""
+
+    kind: SubmissionKind = None
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "submissions"
 
     def idempotency_key(self, request, national_id: str) -> str | None:
         """The client's key, bound to the applicant: replaying a key with another person's data
-        files a new request instead of returning the first applicant's receipt and secret link."""
+        files a new submission instead of returning the first applicant's receipt and link."""
         key = (request.headers.get("Idempotency-Key") or "").strip()[:80]
         if not key:
             return None
         return "api:" + hashlib.sha256(f"{national_id}:{key}".encode()).hexdigest()
 
     def limited(self, request, national_id) -> bool:
-        return not allow(scope=f"{self.scope}-id", key=national_id, limit=3, window=24 * 3600)
+        return not allow(
+            scope=f"{self.kind.slug}-id",
+            key=national_id,
+            limit=SUBMISSIONS_PER_ID_PER_DAY,
+            window=24 * 3600,
+        )
+
+    def post(self, request):
+        form = self.kind.fields(_flatten(request.data), request.FILES)
+        if not form.is_valid():
+            fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+            return Response(error_body("invalid", fields=fields), status=400)
+        national_id = form.cleaned_data["national_id"]
+        key = self.idempotency_key(request, national_id)
+        if existing := selectors.submission_by_idempotency_key(self.kind, key):
+            return Response(_receipt(existing), status=status.HTTP_200_OK)
+        if self.limited(request, national_id):
+            return Response(error_body("throttled"), status=status.HTTP_429_TOO_MANY_REQUESTS)
+        submission, created = submission_file(
+            kind=self.kind,
+            data=form.submission_data(),
+            consents=form.consents(),
+            attachments=form.cleaned_data.get("attachments", ()),
+            language=request.LANGUAGE_CODE[:2],
+            idempotency_key=key,
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(_receipt(submission), status=code)
 
 
-class HelpRequestCreateView(SubmissionView):
-    scope = "help"
+def create_view(kind: SubmissionKind) -> type[SubmissionCreateView]:
+    """The filing endpoint of one kind, documented with its form's fields."""
 
     @extend_schema(
-        operation_id="help_requests_create",
+        operation_id=f"{kind.api_slug.replace('-', '_')}_create",
         parameters=[LOCALE_PARAMETER, IDEMPOTENCY_PARAMETER],
-        request={"multipart/form-data": HelpRequestFields.openapi_schema()},
+        request={"multipart/form-data": kind.fields.openapi_schema()},
         responses={
             201: ReceiptSerializer,
             200: OpenApiResponse(
@@ -111,62 +137,16 @@ class HelpRequestCreateView(SubmissionView):
         tags=["requests"],
     )
     def post(self, request):
-        form = HelpRequestFields(_flatten(request.data), request.FILES)
-        if not form.is_valid():
-            return _invalid(form)
-        key = self.idempotency_key(request, form.cleaned_data["national_id"])
-        if key and (existing := HelpRequest.objects.filter(idempotency_key=key).first()):
-            return Response(ReceiptSerializer(_receipt(existing)).data, status=status.HTTP_200_OK)
-        if self.limited(request, form.cleaned_data["national_id"]):
-            return Response(error_body("throttled"), status=status.HTTP_429_TOO_MANY_REQUESTS)
-        submission, created = help_request_submit(
-            data=form.request_data(),
-            consents=form.consents(),
-            attachments=form.cleaned_data["attachments"],
-            language=request.LANGUAGE_CODE[:2],
-            idempotency_key=key,
-        )
-        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(ReceiptSerializer(_receipt(submission)).data, status=code)
+        return SubmissionCreateView.post(self, request)
 
-
-class VolunteerApplicationCreateView(SubmissionView):
-    scope = "volunteer"
-
-    @extend_schema(
-        operation_id="volunteer_applications_create",
-        parameters=[LOCALE_PARAMETER, IDEMPOTENCY_PARAMETER],
-        request={"multipart/form-data": VolunteerApplicationFields.openapi_schema()},
-        responses={
-            201: ReceiptSerializer,
-            200: ReceiptSerializer,
-            400: ErrorSerializer,
-            429: ErrorSerializer,
-        },
-        tags=["requests"],
-    )
-    def post(self, request):
-        form = VolunteerApplicationFields(_flatten(request.data))
-        if not form.is_valid():
-            return _invalid(form)
-        key = self.idempotency_key(request, form.cleaned_data["national_id"])
-        if key and (existing := VolunteerApplication.objects.filter(idempotency_key=key).first()):
-            return Response(ReceiptSerializer(_receipt(existing)).data, status=status.HTTP_200_OK)
-        if self.limited(request, form.cleaned_data["national_id"]):
-            return Response(error_body("throttled"), status=status.HTTP_429_TOO_MANY_REQUESTS)
-        submission, created = volunteer_application_submit(
-            data=form.application_data(),
-            consents=form.consents(),
-            language=request.LANGUAGE_CODE[:2],
-            idempotency_key=key,
-        )
-        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(ReceiptSerializer(_receipt(submission)).data, status=code)
+    name = f"{kind.model.__name__}CreateView"
+    return type(name, (SubmissionCreateView,), {"kind": kind, "post": post, "__doc__": None})
 
 
 class TrackingView(APIView):
-    """The public part of a request's timeline. The secret from the tracking link goes in the
-    `X-Tracking-Key` header, never in the URL. A wrong key and an unknown reference look alike."""
+    """The public part of a submission's timeline. The secret from the tracking link goes in
+    the `X-Tracking-Key` header, never in the URL. A wrong key and an unknown reference look
+    alike."""
 
     @extend_schema(
         operation_id="tracking_retrieve",
@@ -180,32 +160,34 @@ class TrackingView(APIView):
         tags=["requests"],
     )
     def get(self, request, kind, reference):
-        if not allow(scope="track-ip", key=client_ip(request), limit=30, window=600):
-            return Response(error_body("throttled"), status=status.HTTP_429_TOO_MANY_REQUESTS)
-        model = {"help": HelpRequest, "volunteer": VolunteerApplication}.get(kind)
-        submission = model.objects.filter(reference=reference).first() if model else None
-        if submission is None or not submission.tracking_key_matches(
-            request.headers.get("X-Tracking-Key", "")
+        if not allow(
+            scope="track-ip",
+            key=client_ip(request),
+            limit=TRACKING_PER_IP_PER_10_MINUTES,
+            window=600,
         ):
+            return Response(error_body("throttled"), status=status.HTTP_429_TOO_MANY_REQUESTS)
+        submission = selectors.submission_tracked(
+            kind_slug=kind, reference=reference, key=request.headers.get("X-Tracking-Key", "")
+        )
+        if submission is None:
             return Response(
                 error_body("not_found", _("No request matches this reference and key.")), status=404
             )
-        labels = dict((RequestStatus if kind == "help" else VolunteerStatus).choices)
-        timeline = [
-            {
-                "status": e.to_status,
-                "label": str(labels.get(e.to_status, e.to_status)),
-                "at": e.at,
-                "message": e.message,
-            }
-            for e in submission.events.all()
-            if e.public
-        ]
+        declared = registry.of(submission)
         data = {
             "reference": submission.reference,
             "status": submission.status,
-            "status_label": str(labels.get(submission.status, submission.status)),
-            "response_due": getattr(submission, "response_due", None),
-            "timeline": timeline,
+            "status_label": str(declared.label_of(submission.status)),
+            "response_due": submission.due_date,
+            "timeline": [
+                {
+                    "status": event.to_status,
+                    "label": str(declared.label_of(event.to_status)),
+                    "at": event.at,
+                    "message": event.message,
+                }
+                for event in submission.public_events
+            ],
         }
         return Response(TrackingSerializer(data).data)

@@ -1,46 +1,18 @@
-"""The public forms: help request and volunteer application (server-rendered, no JavaScript needed)."""
+"""The public web forms: help request and volunteer application (server-rendered, no JavaScript
+needed), the answer to a question from staff, and the rating of the service."""
 
 import time
+import uuid
 
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from forms.attachments import MAX_BYTES, MAX_FILES, check_files
-from forms.consents import HELP_REQUEST_CONSENTS, VOLUNTEER_CONSENTS
-from forms.models import ContactChannel, Gender, MaritalStatus, SupportType
-from forms.validators import (
-    normalise_mobile,
-    normalise_national_id,
-    parse_date_input,
-    validate_birth_date,
-)
+from forms.fields import HelpRequestFields, VolunteerApplicationFields, documents_field
 
 MIN_FILL_SECONDS = 3
 STARTED_SALT = "sila.forms.started"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
-
-
-def text(label, max_length, **kwargs):
-    return forms.CharField(label=label, max_length=max_length, **kwargs)
-
-
-def numeric_widget(**attrs):
-    return forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", **attrs})
 
 
 class BotCheckMixin(forms.Form):
@@ -56,8 +28,6 @@ class BotCheckMixin(forms.Form):
 
     @classmethod
     def initial_guard(cls) -> dict:
-        import uuid
-
         return {
             "started": signing.dumps(time.time(), salt=STARTED_SALT),
             "submission_token": uuid.uuid4().hex,
@@ -83,219 +53,6 @@ class BotCheckMixin(forms.Form):
         return bool(self.data.get("website"))
 
 
-class ConsentFieldsMixin:
-    consent_texts: dict = {}
-
-    @classmethod
-    def openapi_schema(cls) -> dict:
-        """The form's fields as an OpenAPI object, for the API's request body."""
-        form = cls()
-        properties = {}
-        for name, field in form.fields.items():
-            if isinstance(field, forms.FileField):
-                properties[name] = {
-                    "type": "array",
-                    "items": {"type": "string", "format": "binary"},
-                }
-            elif isinstance(field, forms.BooleanField):
-                properties[name] = {"type": "boolean"}
-            elif isinstance(field, forms.IntegerField):
-                properties[name] = {"type": "integer"}
-            else:
-                properties[name] = {"type": "string"}
-            properties[name]["description"] = str(field.label)
-        required = [name for name, field in form.fields.items() if field.required]
-        return {"type": "object", "properties": properties, "required": required}
-
-    def add_consent_fields(self):
-        for purpose, (label, required) in self.consent_texts.items():
-            self.fields[f"consent_{purpose}"] = forms.BooleanField(label=label, required=required)
-
-    def consents(self) -> dict:
-        return {
-            purpose: self.cleaned_data.get(f"consent_{purpose}", False)
-            for purpose in self.consent_texts
-        }
-
-
-class ApplicantFieldsMixin(forms.Form):
-    full_name = text(_("Full name"), 200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    national_id = forms.CharField(
-        label=_("National ID or iqama number"),
-        help_text=_("10 digits, starting with 1 (citizens) or 2 (residents)."),
-        widget=numeric_widget(autocomplete="off", maxlength="14"),
-    )
-    date_of_birth = forms.CharField(
-        label=_("Date of birth"),
-        help_text=_("Day/month/year, Gregorian (e.g. 15/3/1990) or Hijri (e.g. 18/8/1410)."),
-        widget=numeric_widget(autocomplete="bday", placeholder="15/3/1990"),
-    )
-    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, widget=forms.RadioSelect)
-    city = text(_("City"), 80, widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
-    mobile = forms.CharField(
-        label=_("Mobile number"),
-        help_text=_("For example 0551234567. We send your receipt to it."),
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "dir": "ltr"}),
-    )
-
-    def clean_national_id(self):
-        return normalise_national_id(self.cleaned_data["national_id"])
-
-    def clean_mobile(self):
-        return normalise_mobile(self.cleaned_data["mobile"])
-
-    def clean_date_of_birth(self):
-        return validate_birth_date(parse_date_input(self.cleaned_data["date_of_birth"]))
-
-
-class HelpRequestFields(ConsentFieldsMixin, ApplicantFieldsMixin):
-    """The fields of a help request, shared by the public form and the API."""
-
-    consent_texts = HELP_REQUEST_CONSENTS
-
-    support_type = forms.ModelChoiceField(
-        label=_("Type of support"),
-        queryset=SupportType.objects.filter(active=True),
-        empty_label=None,
-        widget=forms.RadioSelect,
-    )
-    nationality = text(_("Nationality"), 80)
-    marital_status = forms.ChoiceField(label=_("Marital status"), choices=MaritalStatus.choices)
-    family_size = forms.IntegerField(
-        label=_("Number of family members"), min_value=1, max_value=50, widget=numeric_widget()
-    )
-    dependants = forms.IntegerField(
-        label=_("Number of dependants"), min_value=0, max_value=50, widget=numeric_widget()
-    )
-    monthly_income = forms.DecimalField(
-        label=_("Monthly income of the family (SAR)"),
-        min_value=0,
-        max_digits=10,
-        decimal_places=2,
-        widget=numeric_widget(),
-    )
-    income_sources = text(_("Sources of income"), 300, required=False)
-    district = text(_("District"), 80)
-    email = forms.EmailField(
-        label=_("Email (optional)"),
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
-    )
-    preferred_contact = forms.ChoiceField(
-        label=_("How should we contact you?"), choices=ContactChannel.choices
-    )
-    description = forms.CharField(
-        label=_("Describe your need"),
-        max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": "3000"}),
-    )
-    attachments = MultipleFileField(
-        label=_("Documents"),
-        required=False,
-        help_text=_("PDF, JPEG, PNG or HEIC; up to %(count)d files of %(size)d MB each.")
-        % {"count": MAX_FILES, "size": MAX_BYTES // (1024 * 1024)},
-    )
-
-    sections = [
-        (
-            _("About you"),
-            [
-                "full_name",
-                "national_id",
-                "date_of_birth",
-                "gender",
-                "nationality",
-                "marital_status",
-            ],
-        ),
-        (
-            _("Your family and income"),
-            ["family_size", "dependants", "monthly_income", "income_sources"],
-        ),
-        (
-            _("Where you live and how to reach you"),
-            ["city", "district", "mobile", "email", "preferred_contact"],
-        ),
-        (_("Your request"), ["support_type", "description", "attachments"]),
-    ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_consent_fields()
-
-    def clean_attachments(self):
-        files = self.cleaned_data["attachments"]
-        check_files(files)
-        return files
-
-    def clean(self):
-        cleaned = super().clean()
-        size, dependants = cleaned.get("family_size"), cleaned.get("dependants")
-        if size is not None and dependants is not None and dependants > size:
-            self.add_error("dependants", _("Dependants cannot be more than the family members."))
-        return cleaned
-
-    def request_data(self) -> dict:
-        fields = [
-            "support_type", "full_name", "national_id", "date_of_birth", "gender", "nationality", "marital_status",
-            "family_size", "dependants", "monthly_income", "income_sources", "city", "district", "mobile", "email",
-            "preferred_contact", "description",
-        ]  # fmt: skip
-        return {field: self.cleaned_data[field] for field in fields}
-
-
-class VolunteerApplicationFields(ConsentFieldsMixin, ApplicantFieldsMixin):
-    """The fields of a volunteer application, shared by the public form and the API."""
-
-    consent_texts = VOLUNTEER_CONSENTS
-
-    email = forms.EmailField(
-        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"})
-    )
-    education = text(_("Education"), 200)
-    skills = forms.CharField(
-        label=_("Skills"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    interests = text(_("Fields of interest"), 300)
-    languages = text(_("Languages"), 200, required=False)
-    availability = text(_("Availability (days and times)"), 300)
-    hours_per_week = forms.IntegerField(
-        label=_("Hours per week"), min_value=1, max_value=60, widget=numeric_widget()
-    )
-    experience = forms.CharField(
-        label=_("Prior experience"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    platform_account = text(
-        _("National volunteering platform account (optional)"), 40, required=False
-    )
-
-    sections = [
-        (
-            _("About you"),
-            ["full_name", "national_id", "date_of_birth", "gender", "city", "mobile", "email"],
-        ),
-        (
-            _("What you bring"),
-            ["education", "skills", "interests", "languages", "experience", "platform_account"],
-        ),
-        (_("When you can help"), ["availability", "hours_per_week"]),
-    ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_consent_fields()
-
-    def application_data(self) -> dict:
-        fields = [
-            "full_name", "national_id", "date_of_birth", "gender", "city", "mobile", "email", "education", "skills",
-            "interests", "languages", "availability", "hours_per_week", "experience", "platform_account",
-        ]  # fmt: skip
-        return {field: self.cleaned_data[field] for field in fields}
-
-
 class HelpRequestForm(BotCheckMixin, HelpRequestFields):
     """The public web form: the fields plus a honeypot, a minimum fill time and a one-time token."""
 
@@ -313,17 +70,7 @@ class InformationAnswerForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    attachments = MultipleFileField(
-        label=_("Documents"),
-        required=False,
-        help_text=_("PDF, JPEG, PNG or HEIC; up to %(count)d files of %(size)d MB each.")
-        % {"count": MAX_FILES, "size": MAX_BYTES // (1024 * 1024)},
-    )
-
-    def clean_attachments(self):
-        files = self.cleaned_data["attachments"]
-        check_files(files)
-        return files
+    attachments = documents_field()
 
     def clean(self):
         cleaned = super().clean()

@@ -12,8 +12,8 @@ from django.test import TestCase
 from django.utils import timezone
 
 from forms import sms
-from forms.casework.transitions import notifications_retry_due
 from forms.models import Attachment, Consent, HelpRequest, Notification, StatusEvent
+from forms.notifications import notifications_retry_due
 from tests.forms.helpers import help_form_data, jpeg_with_exif, pdf, saudi_id
 
 pytestmark = pytest.mark.django_db
@@ -64,9 +64,7 @@ def test_a_valid_request_is_filed_with_a_reference_and_a_receipt(client, home):
     assert len(sms.outbox) == 1 and request.reference in sms.outbox[0]["message"]
     assert sms.outbox[0]["to"] == "+966551234567"
     assert len(mail.outbox) == 1 and request.reference in mail.outbox[0].subject
-    assert StatusEvent.objects.filter(
-        help_request=request, to_status="received", public=True
-    ).exists()
+    assert StatusEvent.objects.of(request).filter(to_status="received", public=True).exists()
 
 
 def test_declaration_and_consents_are_stored_with_text_version_and_language(client, home):

@@ -5,7 +5,7 @@ import pytest
 
 from django.test import TestCase
 
-from forms.casework.transitions import help_request_submit
+from forms.kinds.help import help_request_submit
 from forms.models import Attachment
 from tests.forms.helpers import pdf
 from tests.inbox.conftest import CONSENTS, file_application, file_request, help_data
