@@ -398,7 +398,7 @@ class FAQListView(APIView):
         from wagtail.rich_text import expand_db_html
 
         from cms.models import FAQ, FAQCategory, FAQPage
-        from search.site import clean_query, search_site
+        from search.site.ranking import clean_query, search_site
 
         faqs = FAQ.objects.select_related("category").prefetch_related("related_policies")
         category = request.GET.get("category")

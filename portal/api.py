@@ -20,7 +20,7 @@ from cms.api import (
     TranslatedPagesAPIViewSet,
 )
 from forms.api.urls import urlpatterns as submission_patterns
-from search.api import SiteSearchView
+from search.site.api import SiteSearchView
 
 wagtail_api = WagtailAPIRouter("wagtailapi")
 wagtail_api.register_endpoint("pages", TranslatedPagesAPIViewSet)

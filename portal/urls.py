@@ -11,7 +11,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
-from search import views as search_views
+from search.site import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),

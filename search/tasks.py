@@ -5,7 +5,7 @@ from django_tasks import task
 
 @task()
 def index_pending_submissions() -> list[int]:
-    from search.submissions import index_pending
+    from search.index.database import index_pending
 
     return list(index_pending())
 
@@ -13,6 +13,6 @@ def index_pending_submissions() -> list[int]:
 @task()
 def prune_submission_words() -> int:
     """Forget index words no submission holds any more (after erasures and retention)."""
-    from search.submissions import get_backend
+    from search.index.database import get_backend
 
     return get_backend().prune()

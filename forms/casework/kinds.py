@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from forms.casework import registry
 from forms.casework.messages import render_message, tracking_url
 from forms.models import CaseFile, MessageTemplate, Notification
-from search import submissions as search_index
-from search.arabic import index_text
+from search.index import database as search_index
+from search.text.arabic import index_text
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 
 from forms.models import HelpRequest
-from search import submissions
+from search.index import database as submissions
+from search.index.database import SubmissionQuery, get_backend, search_submissions
 from search.models import IndexRebuild, SearchPending, SubmissionEntry
-from search.quality import score_ranking
-from search.submissions import SubmissionQuery, get_backend, search_submissions
+from search.site.quality import score_ranking
 from tests.inbox.conftest import file_application, file_request, member
 from tests.search.submission_corpus import background, judged_queries, targets
 
@@ -225,7 +225,7 @@ def test_judged_staff_queries_meet_the_floor(officer):
 
 
 def test_the_elasticsearch_documents_have_arabic_analysis_keywords_and_edge_ngrams():
-    from search.elastic import index_definition
+    from search.index.elastic import index_definition
 
     definition = index_definition("sila-help-requests-v1").to_dict()
     analysis = definition["settings"]["analysis"]
@@ -254,7 +254,7 @@ def test_the_elasticsearch_documents_have_arabic_analysis_keywords_and_edge_ngra
 
 
 def test_the_elasticsearch_queries_normalise_like_the_database():
-    from search.elastic import build_search
+    from search.index.elastic import build_search
 
     indexes = {"help": "sila-help-requests", "volunteer": "sila-volunteer-applications"}
     phone = build_search(SubmissionQuery(text="٠٥٥١٢٣٤٥٦٧", kinds=("help",)), indexes).to_dict()
@@ -277,11 +277,13 @@ def test_the_elasticsearch_queries_normalise_like_the_database():
 
 
 def test_the_backend_follows_the_settings():
-    from search.elastic import ElasticsearchBackend
+    from search.index.elastic import ElasticsearchBackend
 
     submissions._backend.cache_clear()
     try:
-        with override_settings(SUBMISSION_SEARCH_BACKEND="search.elastic.ElasticsearchBackend"):
+        with override_settings(
+            SUBMISSION_SEARCH_BACKEND="search.index.elastic.ElasticsearchBackend"
+        ):
             assert isinstance(get_backend(), ElasticsearchBackend)
         assert isinstance(get_backend(), submissions.DatabaseBackend)
     finally:
@@ -293,10 +295,10 @@ def test_the_backend_follows_the_settings():
     reason="no Elasticsearch server: set ELASTICSEARCH_URL to run the live suite",
 )
 def test_live_elasticsearch_index_search_rebuild(officer, settings):
-    from search.elastic import ElasticsearchBackend
+    from search.index.elastic import ElasticsearchBackend
 
     settings.ELASTICSEARCH_URL = os.environ["ELASTICSEARCH_URL"]
-    settings.SUBMISSION_SEARCH_BACKEND = "search.elastic.ElasticsearchBackend"
+    settings.SUBMISSION_SEARCH_BACKEND = "search.index.elastic.ElasticsearchBackend"
     settings.SUBMISSION_SEARCH_INDEX_PREFIX = f"sila-test-{os.getpid()}"
     submissions._backend.cache_clear()
     try:
@@ -310,7 +312,7 @@ def test_live_elasticsearch_index_search_rebuild(officer, settings):
         call_command("rebuild_submission_index", "--no-progress", stdout=io.StringIO())
         assert backend.count("help") == 2
     finally:
-        from search.elastic import alias
+        from search.index.elastic import alias
 
         for kind in ("help", "volunteer"):
             backend.client.indices.delete(index=f"{alias(kind)}-*", ignore_unavailable=True)
@@ -334,7 +336,7 @@ def test_the_elasticsearch_answer_is_read_into_the_shared_results_shape():
     sent is the one built above."""
     from types import SimpleNamespace
 
-    from search.elastic import ElasticsearchBackend
+    from search.index.elastic import ElasticsearchBackend
 
     sent = {}
 

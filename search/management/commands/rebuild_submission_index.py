@@ -5,8 +5,8 @@ aliases at the end, so searching never stops."""
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from search.index.database import get_backend, indexed, indexed_kinds
 from search.models import IndexRebuild, SearchPending
-from search.submissions import get_backend, indexed, indexed_kinds
 
 
 class Command(BaseCommand):

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from portal.dates import to_ascii_digits
-from search import arabic
+from search.text import arabic
 
 logger = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from elasticsearch.helpers import bulk
 from django.conf import settings
 from django.utils import timezone
 
-from search.submissions import (
+from search.index.database import (
     Backend,
     Hit,
     ParsedText,

@@ -16,7 +16,7 @@ from wagtail.search.backends import get_search_backend
 
 from cms.blocks import section_entries
 from cms.models import FAQ, FAQPage, PolicyPage
-from search.arabic import WORD, normalise, term_groups, variants
+from search.text.arabic import WORD, normalise, term_groups, variants
 
 MAX_QUERY_LENGTH = 200
 SNIPPET_WORDS = 28

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cms.api import LOCALE_PARAMETER
-from search.site import clean_query, search_site
+from search.site.ranking import clean_query, search_site
 
 
 class SearchResultSerializer(serializers.Serializer):
