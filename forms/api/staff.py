@@ -22,7 +22,7 @@ from forms.casework import registry, selectors
 from forms.casework.filters import filterset_for, orderings_for
 from forms.casework.kinds import Step
 from forms.casework.transitions import submission_assign, submission_note_add, submission_transition
-from search.index.database import allowed_kinds, search_submissions
+from search.index.service import allowed_kinds, search_submissions
 
 
 def _kind(view):

@@ -22,8 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from forms.casework import registry
 from forms.casework.messages import render_message, tracking_url
 from forms.models import CaseFile, MessageTemplate, Notification
-from search.index import database as search_index
+from search.index.registry import IndexedKind
+from search.index.registry import register as index_kind
 from search.text.arabic import index_text
+from search.text.names import local_phone, name_words
 
 
 @dataclasses.dataclass(frozen=True)
@@ -247,14 +249,14 @@ class SubmissionKind:
     def search_document(self, submission) -> dict:
         """The index entry of one submission: only what staff search and filter on."""
         full_name = getattr(submission, "full_name", "")
-        name = " ".join(search_index.name_words(full_name))
+        name = " ".join(name_words(full_name))
         free_text = [getattr(submission, field) for field in self.search_text_fields]
         return {
             "kind": self.slug,
             "object_id": submission.pk,
             "reference": submission.reference,
             "national_id": getattr(submission, "national_id", ""),
-            "phone": search_index.local_phone(getattr(submission, "mobile", "")),
+            "phone": local_phone(getattr(submission, "mobile", "")),
             "name": name,
             # The name as written (normalised) and every stem, so both spellings meet.
             "text": " ".join([name, index_text(full_name, *free_text)]).strip(),
@@ -274,8 +276,8 @@ def register(kind: SubmissionKind) -> SubmissionKind:
     saves and deletes are indexed after the commit), and the case file that goes with a
     deleted submission."""
     registry.add(kind)
-    search_index.register(
-        search_index.IndexedKind(
+    index_kind(
+        IndexedKind(
             slug=kind.slug,
             model=kind.model,
             document=kind.search_document,

@@ -1,122 +1,32 @@
-"""Searching submissions for staff. The index knows no app: an app registers each kind of
-submission it wants searched (`register`: its model, how one becomes a document, who may see
-it), and its saves and deletes are then indexed after the commit.
+"""The database backend of submission search (the default): an index table in the project's own
+database — SQLite FTS5 with the trigram tokenizer, or PostgreSQL full-text search with the
+`arabic` configuration plus `pg_trgm` for names and numbers — searched with text normalised by
+search.text, answering in the shape every backend shares (search.index.query)."""
 
-One interface, two backends chosen by settings (`SUBMISSION_SEARCH_BACKEND`):
-
-- `search.submissions.DatabaseBackend` (the default): an index table in the project's own
-  database — SQLite FTS5 with the trigram tokenizer, or PostgreSQL full-text search with the
-  `arabic` configuration plus `pg_trgm` for names and numbers;
-- `search.elastic.ElasticsearchBackend`: Elasticsearch through the Elasticsearch DSL.
-
-Both index and query text normalised by `search.arabic`, and answer in the same shape. The
-database is the source of truth: every change of a submission marks it pending in the same
-transaction; a task indexes pending submissions after the commit, and whatever failed stays
-pending until the next attempt or `manage.py rebuild_submission_index`.
-
-`search_submissions(user, ...)` applies each kind's visibility before anything is counted, so a
-role never sees another kind of submission, not even in a facet.
-"""
-
-import dataclasses
-import logging
-import re
 from collections import Counter
-from collections.abc import Callable
-from functools import lru_cache
 
-from django.conf import settings
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
-from django.db.models.signals import post_delete, post_save
-from django.utils import timezone
-from django.utils.module_loading import import_string
+from django.db.models import Count, Q
 
-from portal.dates import to_ascii_digits
-from search.text import arabic
+from search.index.base import Backend
+from search.index.query import (
+    FACETS,
+    MAX_CANDIDATES,
+    Hit,
+    ParsedText,
+    SubmissionQuery,
+    SubmissionResults,
+    highlight,
+    name_score,
+)
+from search.models import SubmissionEntry
+from search.text.fuzzy import looks_like, trigram_similarity
 
-logger = logging.getLogger(__name__)
-
-FACETS = ("status", "support_type", "channel", "city")
-REFERENCE = re.compile(r"^[A-Z]{2,4}-\d{4}-\d{6}$", re.IGNORECASE)
-MAX_CANDIDATES = 500
 # A query word that matches nothing is replaced by up to SIMILAR_WORDS indexed words at least
-# this similar to it (pg_trgm similarity).
-SIMILAR_WORD = 0.4
+# SIMILAR_WORD like it (pg_trgm similarity).
 SIMILAR_WORDS = 5
 SMALL_RESULT = 20_000
-
-
-# --- what is indexed: the kinds apps register -------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class IndexedKind:
-    """A kind of submission an app wants searched."""
-
-    slug: str  # stored in the index: never rename
-    model: type
-    document: Callable[[object], dict]  # one submission -> its index entry (see SubmissionEntry)
-    visible_to: Callable[[object], bool]  # whether a user may see this kind at all
-    index_name: str  # Elasticsearch: the alias is <SUBMISSION_SEARCH_INDEX_PREFIX>-<index_name>
-
-
-_indexed: dict[str, IndexedKind] = {}
-
-
-def register(kind: IndexedKind) -> None:
-    """Index this kind: every save or delete of its model is marked pending in the same
-    transaction and indexed after the commit."""
-    _indexed[kind.slug] = kind
-
-    def changed(sender, instance, **kwargs):
-        mark_pending(kind.slug, instance.pk)
-
-    post_save.connect(changed, sender=kind.model, weak=False, dispatch_uid=f"search-{kind.slug}")
-    post_delete.connect(
-        changed, sender=kind.model, weak=False, dispatch_uid=f"search-{kind.slug}-delete"
-    )
-
-
-def indexed_kinds() -> list[str]:
-    return list(_indexed)
-
-
-def indexed(slug: str) -> IndexedKind:
-    return _indexed[slug]
-
-
-def local_phone(value: str) -> str:
-    """Digits of a Saudi mobile however written (+966 55…, 0096655…, 055…, Arabic-Indic
-    digits) as the nine local digits 5XXXXXXXX; other numbers are returned as digits."""
-    digits = "".join(ch for ch in to_ascii_digits(value or "") if ch.isdigit())
-    if digits.startswith("00"):
-        digits = digits[2:]
-    if digits.startswith("966"):
-        digits = digits[3:]
-    return digits.lstrip("0") if digits.startswith("05") or digits.startswith("0") else digits
-
-
-def joined_words(words: list[str]) -> list[str]:
-    """عبد, ابو and ام joined to the word after them, as names are indexed."""
-    joined: list[str] = []
-    for word in words:
-        if joined and joined[-1] in ("عبد", "ابو", "ام"):
-            joined[-1] = joined[-1] + word
-        else:
-            joined.append(word)
-    return joined
-
-
-def name_words(name: str) -> list[str]:
-    """A name's normalised words with عبد / ابو joined to the word after them (عبد الله and
-    عبدالله are one word) and the article dropped from family names (الحربي = حربي)."""
-    joined = joined_words(arabic.tokens(name))
-    return [
-        word[2:] if word.startswith("ال") and len(word) > 4 else word
-        for word in joined
-        if word not in ("بن", "بنت")
-    ]
 
 
 def vocabulary(texts) -> list[str]:
@@ -131,193 +41,8 @@ def vocabulary(texts) -> list[str]:
     )
 
 
-def name_score(name: str, groups: list[list[str]]) -> float:
-    """How well a match's (normalised) name answers the query's words: 2 for each word that is
-    one of the name's words, 1 for each that starts one; words found only in the place or the
-    need count nothing, so people whose name it is come first."""
-    words = name.split()
-    score = 0.0
-    for group in groups:
-        if any(variant in words for variant in group):
-            score += 2
-        elif any(word.startswith(variant) for variant in group for word in words):
-            score += 1
-    return score
-
-
-def looks_like(typed: str, word: str) -> bool:
-    """Whether `typed` may be a misspelling of `word`: trigram similarity of at least
-    SIMILAR_WORD, or (words of four letters or more) one letter left out, added, changed or
-    swapped with its neighbour (الحري for الحربي, whose trigrams are too few to tell)."""
-    if trigram_similarity(typed, word) >= SIMILAR_WORD:
-        return True
-    return len(word) >= 4 and len(typed) >= 3 and edit_distance(typed, word, limit=1) <= 1
-
-
-def edit_distance(a: str, b: str, *, limit: int) -> int:
-    """Letters to leave out, add, change or swap with a neighbour to turn `a` into `b`
-    (optimal string alignment), or limit + 1 once it is known to be more than `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, letter in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, other in enumerate(b, 1):
-            current[j] = min(
-                previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (letter != other)
-            )
-            if i > 1 and j > 1 and letter == b[j - 2] and a[i - 2] == other:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return min(previous[-1], limit + 1)
-
-
-def trigram_similarity(a: str, b: str) -> float:
-    """Shared three-letter pieces over all pieces of two words, each padded as pg_trgm pads
-    them (two spaces before, one after), so short words compare as PostgreSQL would."""
-
-    def pieces(word: str) -> set[str]:
-        padded = f"  {word} "
-        return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-    mine, theirs = pieces(a), pieces(b)
-    return len(mine & theirs) / len(mine | theirs)
-
-
-# --- the query and the answer -------------------------------------------------------------------
-
-
-@dataclasses.dataclass
-class SubmissionQuery:
-    text: str = ""
-    kinds: tuple[str, ...] = dataclasses.field(default_factory=lambda: tuple(_indexed))
-    filters: dict = dataclasses.field(default_factory=dict)  # status (list), support_type, ...
-    page: int = 1
-    per_page: int = 20
-
-    @property
-    def offset(self) -> int:
-        return (max(self.page, 1) - 1) * self.per_page
-
-
-@dataclasses.dataclass
-class Hit:
-    kind: str
-    object_id: int
-    reference: str
-    score: float
-    highlight: str = ""
-
-
-@dataclasses.dataclass
-class SubmissionResults:
-    total: int
-    hits: list[Hit]
-    facets: dict[str, list[tuple[str, int]]]
-
-    def ids(self, kind: str) -> list[int]:
-        return [hit.object_id for hit in self.hits if hit.kind == kind]
-
-
-def _spellings(word: str) -> list[str]:
-    """A query word's forms to compare with indexed words when it matches nothing: its stems,
-    the word without ال, and the word with a hamza for a و or ي typed in its place (مومن for
-    مؤمن, عايشه for عائشة: normalised, the seat is a bare ء)."""
-    bare = word[2:] if word.startswith("ال") and len(word) > 4 else word
-    seats = [bare[:i] + "ء" + bare[i + 1 :] for i in range(1, len(bare)) if bare[i] in "وي"]
-    return list(dict.fromkeys([*arabic.variants(word), bare, *seats]))
-
-
-@dataclasses.dataclass
-class ParsedText:
-    """What a staff query means: a reference, numbers (phone, ID, partial), and words."""
-
-    reference: str = ""
-    digits: str = ""
-    words: list[list[str]] = dataclasses.field(default_factory=list)  # variants per word
-    names: list[str] = dataclasses.field(default_factory=list)
-    # Per word, its variants and the word as typed (normalised, without ال): what a word that
-    # matches nothing is compared with to find what it may be a misspelling of.
-    spellings: list[list[str]] = dataclasses.field(default_factory=list)
-
-    @classmethod
-    def parse(cls, text: str) -> "ParsedText":
-        text = to_ascii_digits((text or "").strip())
-        if REFERENCE.match(text):
-            return cls(reference=text.upper())
-        digits = "".join(ch for ch in text if ch.isdigit())
-        letters = re.sub(r"[\d+\-\s()]", "", text)
-        if digits and not letters:
-            return cls(digits=digits)
-        # عبد الله is searched as عبدالله, the way names are indexed (both spellings).
-        tokens = [
-            word for word in joined_words(arabic.tokens(text)) if word not in arabic.STOPWORDS
-        ]
-        return cls(
-            words=[arabic.variants(word) for word in tokens],
-            names=name_words(text),
-            spellings=[_spellings(word) for word in tokens],
-        )
-
-    @property
-    def phone(self) -> str:
-        return local_phone(self.digits)
-
-
-def highlight(name: str, parsed: ParsedText) -> str:
-    """The name with the words that matched marked (normalised form)."""
-    wanted = set(parsed.names) | {v for group in parsed.words for v in group}
-    return " ".join(
-        f"<mark>{word}</mark>" if any(word.startswith(w) or w in word for w in wanted) else word
-        for word in name.split()
-    )
-
-
-class Backend:
-    """The interface. `index` and `remove` take documents from `document()`."""
-
-    name = "base"
-
-    def index(self, documents: list[dict]) -> None:
-        raise NotImplementedError
-
-    def remove(self, kind: str, object_ids: list[int]) -> None:
-        raise NotImplementedError
-
-    def search(self, query: SubmissionQuery) -> SubmissionResults:
-        raise NotImplementedError
-
-    def count(self, kind: str) -> int:
-        raise NotImplementedError
-
-    # A rebuild writes into a fresh target and switches to it at the end (no downtime).
-    def rebuild_start(self) -> str:
-        return ""
-
-    def rebuild_index(self, target: str, documents: list[dict]) -> None:
-        self.index(documents)
-
-    def rebuild_finish(self, target: str, kinds_ids: dict[str, set[int]] | None = None) -> None:
-        """Switch to `target`; the database backend drops entries of deleted submissions."""
-
-    def prune(self) -> int:
-        """Forget what no submission holds any more; returns how much. Nothing by default."""
-        return 0
-
-
-# --- the database backend --------------------------------------------------------------------
-
-
 class DatabaseBackend(Backend):
     name = "database"
-
-    def _entries(self):
-        from search.models import SubmissionEntry
-
-        return SubmissionEntry.objects
 
     def index(self, documents: list[dict]) -> None:
         if not documents:
@@ -325,8 +50,6 @@ class DatabaseBackend(Backend):
         if connection.vendor == "postgresql":
             self._upsert_postgresql(documents)
             return
-        from search.models import SubmissionEntry
-
         with transaction.atomic():
             for doc in documents:
                 entry, _ = SubmissionEntry.objects.update_or_create(
@@ -338,8 +61,6 @@ class DatabaseBackend(Backend):
     def bulk_index(self, documents: list[dict]) -> None:
         """Fast path for rebuilds: PostgreSQL upserts the whole batch in one statement; SQLite
         deletes the batch's old entries and inserts it again."""
-        from search.models import SubmissionEntry
-
         if not documents:
             return
         if connection.vendor == "postgresql":
@@ -384,8 +105,6 @@ class DatabaseBackend(Backend):
     def _upsert_postgresql(self, documents: list[dict]) -> None:
         """One INSERT … ON CONFLICT for the batch, from one array per column, with the text's
         vector computed in the same statement (no second write of every row)."""
-        from search.models import SubmissionEntry
-
         table = SubmissionEntry._meta.db_table
         names = [name for name, _type in self._COLUMNS]
         columns = ", ".join(names)
@@ -426,17 +145,17 @@ class DatabaseBackend(Backend):
                 )
 
     def remove(self, kind: str, object_ids: list[int]) -> None:
-        entries = self._entries().filter(kind=kind, object_id__in=object_ids)
+        entries = SubmissionEntry.objects.filter(kind=kind, object_id__in=object_ids)
         self._forget_engine(list(entries.values_list("pk", flat=True)))
         entries.delete()
 
     def count(self, kind: str) -> int:
-        return self._entries().filter(kind=kind).count()
+        return SubmissionEntry.objects.filter(kind=kind).count()
 
     def rebuild_finish(self, target: str, kinds_ids: dict[str, set[int]] | None = None) -> None:
         for kind, ids in (kinds_ids or {}).items():
             stale = set(
-                self._entries().filter(kind=kind).values_list("object_id", flat=True)
+                SubmissionEntry.objects.filter(kind=kind).values_list("object_id", flat=True)
             ).difference(ids)
             if stale:
                 self.remove(kind, list(stale))
@@ -445,7 +164,7 @@ class DatabaseBackend(Backend):
     # -- searching --
 
     def _filtered(self, query: SubmissionQuery):
-        entries = self._entries().filter(kind__in=query.kinds)
+        entries = SubmissionEntry.objects.filter(kind__in=query.kinds)
         filters = query.filters
         if filters.get("status"):
             statuses = filters["status"]
@@ -504,8 +223,6 @@ class DatabaseBackend(Backend):
     @staticmethod
     def _tsquery(groups: list[list[str]]):
         """Every group must match (one of its variants)."""
-        from django.contrib.postgres.search import SearchQuery
-
         raw = " & ".join("(" + " | ".join(group) + ")" for group in groups)
         return SearchQuery(raw, config="arabic", search_type="raw")
 
@@ -674,7 +391,7 @@ class DatabaseBackend(Backend):
             ordered = sorted(entries.values_list("submitted_at", "pk"), reverse=True)
             page_ids = [pk for _at, pk in ordered[query.offset : query.offset + query.per_page]]
         if page_ids is not None:
-            by_pk = {e.pk: e for e in self._entries().filter(pk__in=page_ids)}
+            by_pk = {e.pk: e for e in SubmissionEntry.objects.filter(pk__in=page_ids)}
             page = [by_pk[pk] for pk in page_ids]
         else:
             page = list(
@@ -693,134 +410,3 @@ class DatabaseBackend(Backend):
             for entry in page
         ]
         return SubmissionResults(total=total, hits=hits, facets=facets)
-
-
-# --- choosing the backend, following the truth -------------------------------------------------
-
-
-@lru_cache(maxsize=4)
-def _backend(path: str) -> Backend:
-    return import_string(path)()
-
-
-def get_backend() -> Backend:
-    return _backend(settings.SUBMISSION_SEARCH_BACKEND)
-
-
-def mark_pending(kind: str, object_id: int) -> None:
-    """Called in the transaction that saves or deletes the submission; the index follows the
-    commit (a submission no longer in the database is removed from the index)."""
-    from search.models import SearchPending
-
-    SearchPending.objects.update_or_create(
-        kind=kind,
-        object_id=object_id,
-        defaults={"since": timezone.now(), "attempts": 0, "last_error": ""},
-    )
-    transaction.on_commit(_enqueue_pending)
-
-
-def _enqueue_pending() -> None:
-    from search.tasks import index_pending_submissions
-
-    try:
-        index_pending_submissions.enqueue()
-    except Exception:  # noqa: BLE001 - the pending rows stay; the next change or sweep retries
-        logger.warning("could not queue submission indexing", exc_info=True)
-
-
-def index_pending(*, limit: int = 500) -> tuple[int, int]:
-    """Index what is pending. Returns (indexed, still pending). A failing backend leaves the
-    rows pending with the error; nothing is lost."""
-    from search.models import SearchPending
-
-    backend = get_backend()
-    done = failed = 0
-    pending = list(SearchPending.objects.order_by("since")[:limit])
-    for kind in _indexed.values():
-        rows = [row for row in pending if row.kind == kind.slug]
-        if not rows:
-            continue
-        objects = {
-            obj.pk: obj for obj in kind.model.objects.filter(pk__in=[r.object_id for r in rows])
-        }
-        try:
-            present = [kind.document(objects[r.object_id]) for r in rows if r.object_id in objects]
-            backend.index(present)
-            gone = [r.object_id for r in rows if r.object_id not in objects]
-            if gone:
-                backend.remove(kind.slug, gone)
-        except Exception as error:  # noqa: BLE001 - the search server may be down: retry later
-            failed += len(rows)
-            SearchPending.objects.filter(pk__in=[r.pk for r in rows]).update(
-                attempts=F("attempts") + 1,
-                last_error=f"{type(error).__name__}: {error}"[:300],
-            )
-            logger.warning("submission indexing failed: %s", type(error).__name__)
-            continue
-        # Remove only rows not changed again while indexing.
-        for row in rows:
-            SearchPending.objects.filter(pk=row.pk, since=row.since).delete()
-        done += len(rows)
-    return done, SearchPending.objects.count()
-
-
-def allowed_kinds(user) -> tuple[str, ...]:
-    """The kinds this user may see."""
-    return tuple(slug for slug, kind in _indexed.items() if kind.visible_to(user))
-
-
-def search_submissions(
-    user, *, text: str = "", kinds=None, filters=None, page: int = 1, per_page: int = 20
-) -> SubmissionResults:
-    """Search what this user may see (all kinds unless `kinds` narrows them): kinds they have no
-    right to are never searched or counted."""
-    allowed = allowed_kinds(user)
-    visible = tuple(kind for kind in (kinds or allowed) if kind in allowed)
-    if not visible:
-        return SubmissionResults(total=0, hits=[], facets={facet: [] for facet in FACETS})
-    return get_backend().search(
-        SubmissionQuery(
-            text=text, kinds=visible, filters=filters or {}, page=page, per_page=per_page
-        )
-    )
-
-
-def matching_ids(user, kind: str, text: str) -> list[int]:
-    """The ids of this kind that match `text` (best first, at most MAX_CANDIDATES): what the
-    inbox list and the staff API filter on."""
-    results = search_submissions(user, text=text, kinds=(kind,), per_page=MAX_CANDIDATES)
-    return results.ids(kind)
-
-
-def health() -> dict:
-    """The backend, documents in the index against rows in the database, and the lag."""
-    from search.models import IndexRebuild, SearchPending
-
-    backend = get_backend()
-    report = {"backend": backend.name, "kinds": {}}
-    for kind in _indexed.values():
-        try:
-            in_index = backend.count(kind.slug)
-        except Exception as error:  # noqa: BLE001 - report an unreachable server, do not fail
-            in_index = f"unavailable ({type(error).__name__})"
-        report["kinds"][kind.slug] = {
-            "database": kind.model.objects.count(),
-            "index": in_index,
-            "pending": SearchPending.objects.filter(kind=kind.slug).count(),
-        }
-    oldest = SearchPending.objects.order_by("since").values_list("since", flat=True).first()
-    report["lag_seconds"] = round((timezone.now() - oldest).total_seconds()) if oldest else 0
-    last = IndexRebuild.objects.first()
-    report["last_rebuild"] = (
-        {
-            "kind": last.kind,
-            "done": last.done,
-            "total": last.total,
-            "started_at": last.started_at.isoformat(),
-            "finished": bool(last.finished_at),
-        }
-        if last
-        else None
-    )
-    return report

@@ -7,7 +7,7 @@ find their submission. Facets are aggregations; matches are highlighted. Each re
 new versioned indexes (`sila-help-requests-v20261121T101500`) and then moves the alias the
 application reads (`sila-help-requests`), so searching never stops.
 
-Documents are indexed already normalised by `search.arabic` (the same normaliser as the
+Documents are indexed already normalised by `search.text` (the same normaliser as the
 database backend), and the queries are normalised the same way.
 """
 
@@ -33,15 +33,9 @@ from elasticsearch.helpers import bulk
 from django.conf import settings
 from django.utils import timezone
 
-from search.index.database import (
-    Backend,
-    Hit,
-    ParsedText,
-    SubmissionQuery,
-    SubmissionResults,
-    indexed,
-    indexed_kinds,
-)
+from search.index.base import Backend
+from search.index.query import Hit, ParsedText, SubmissionQuery, SubmissionResults
+from search.index.registry import indexed, indexed_kinds
 
 arabic_light_stem = token_filter("sila_arabic_stem", type="stemmer", language="arabic")
 ARABIC = analyzer(

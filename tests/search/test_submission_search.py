@@ -12,10 +12,14 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 
 from forms.models import HelpRequest
-from search.index import database as submissions
-from search.index.database import SubmissionQuery, get_backend, search_submissions
+from search.index import base, service
+from search.index.base import get_backend
+from search.index.database import DatabaseBackend
+from search.index.query import SubmissionQuery
+from search.index.service import search_submissions
 from search.models import IndexRebuild, SearchPending, SubmissionEntry
 from search.site.quality import score_ranking
+from search.text.fuzzy import edit_distance, looks_like
 from tests.inbox.conftest import file_application, file_request, member
 from tests.search.submission_corpus import background, judged_queries, targets
 
@@ -85,22 +89,20 @@ def test_a_coordinator_never_gets_a_help_request_not_even_in_a_count(db):
 
 
 def test_a_failing_backend_never_stops_a_filing_and_the_rebuild_catches_up(officer):
-    with mock.patch.object(
-        submissions.DatabaseBackend, "index", side_effect=ConnectionError("search down")
-    ):
+    with mock.patch.object(DatabaseBackend, "index", side_effect=ConnectionError("search down")):
         request = file_request(full_name="جواهر فيصل المالكي")
     assert HelpRequest.objects.filter(pk=request.pk).exists()
     pending = SearchPending.objects.get(object_id=request.pk)
     assert pending.attempts == 1 and "search down" in pending.last_error
     assert search_submissions(officer, text="جواهر").total == 0
-    health = submissions.health()
+    health = service.health()
     assert health["kinds"]["help"]["pending"] == 1 and health["kinds"]["help"]["database"] == 1
     out = io.StringIO()
     call_command("rebuild_submission_index", stdout=out)
     assert "rebuilt" in out.getvalue() and "100.0%" in out.getvalue()
     assert refs(search_submissions(officer, text="جواهر")) == [request.reference]
     assert not SearchPending.objects.exists()
-    assert submissions.health()["lag_seconds"] == 0
+    assert service.health()["lag_seconds"] == 0
 
 
 def test_an_interrupted_rebuild_resumes_where_it_stopped(officer):
@@ -149,13 +151,13 @@ def test_a_misspelt_word_finds_the_names_it_looks_like_and_only_when_it_matches_
 
 
 def test_what_counts_as_a_misspelling():
-    assert submissions.looks_like("قحطني", "قحطاني")  # trigrams
-    assert submissions.looks_like("حري", "حربي")  # a letter left out of a short word
-    assert submissions.looks_like("حبري", "حربي")  # two letters swapped
-    assert not submissions.looks_like("حري", "حمد")
-    assert not submissions.looks_like("زخرفوش", "ابراهيم")
-    assert submissions.edit_distance("kitten", "sitting", limit=3) == 3
-    assert submissions.edit_distance("kitten", "sitting", limit=1) == 2
+    assert looks_like("قحطني", "قحطاني")  # trigrams
+    assert looks_like("حري", "حربي")  # a letter left out of a short word
+    assert looks_like("حبري", "حربي")  # two letters swapped
+    assert not looks_like("حري", "حمد")
+    assert not looks_like("زخرفوش", "ابراهيم")
+    assert edit_distance("kitten", "sitting", limit=3) == 3
+    assert edit_distance("kitten", "sitting", limit=1) == 2
 
 
 @pytest.mark.skipif(
@@ -279,15 +281,15 @@ def test_the_elasticsearch_queries_normalise_like_the_database():
 def test_the_backend_follows_the_settings():
     from search.index.elastic import ElasticsearchBackend
 
-    submissions._backend.cache_clear()
+    base._backend.cache_clear()
     try:
         with override_settings(
             SUBMISSION_SEARCH_BACKEND="search.index.elastic.ElasticsearchBackend"
         ):
             assert isinstance(get_backend(), ElasticsearchBackend)
-        assert isinstance(get_backend(), submissions.DatabaseBackend)
+        assert isinstance(get_backend(), DatabaseBackend)
     finally:
-        submissions._backend.cache_clear()
+        base._backend.cache_clear()
 
 
 @pytest.mark.skipif(
@@ -300,7 +302,7 @@ def test_live_elasticsearch_index_search_rebuild(officer, settings):
     settings.ELASTICSEARCH_URL = os.environ["ELASTICSEARCH_URL"]
     settings.SUBMISSION_SEARCH_BACKEND = "search.index.elastic.ElasticsearchBackend"
     settings.SUBMISSION_SEARCH_INDEX_PREFIX = f"sila-test-{os.getpid()}"
-    submissions._backend.cache_clear()
+    base._backend.cache_clear()
     try:
         backend = get_backend()
         assert isinstance(backend, ElasticsearchBackend)
@@ -316,7 +318,7 @@ def test_live_elasticsearch_index_search_rebuild(officer, settings):
 
         for kind in ("help", "volunteer"):
             backend.client.indices.delete(index=f"{alias(kind)}-*", ignore_unavailable=True)
-        submissions._backend.cache_clear()
+        base._backend.cache_clear()
 
 
 def test_the_staff_search_api_answers_with_hits_and_facets_for_the_users_kinds(client):

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from cms.demo import DEMO_ADMIN_USERNAME, load_demo
-from search.index.database import index_pending
+from search.index.service import index_pending
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from search.index.database import health
+from search.index.service import health
 
 
 class Command(BaseCommand):
