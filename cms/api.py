@@ -17,7 +17,7 @@ from wagtail.models import Site
 
 from cms.blocks import section_entries
 from cms.models import AssociationProfile
-from portal.api_errors import error_body
+from portal.core.api import error_body
 
 
 class ErrorSerializer(serializers.Serializer):

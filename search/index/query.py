@@ -5,7 +5,7 @@ hits with their highlights."""
 import dataclasses
 import re
 
-from portal.dates import to_ascii_digits
+from portal.core.dates import to_ascii_digits
 from search.index.registry import indexed_kinds
 from search.text import arabic
 from search.text.names import joined_words, local_phone, name_words

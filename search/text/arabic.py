@@ -10,7 +10,7 @@ and queries are made of.
 import re
 import unicodedata
 
-from portal.dates import to_ascii_digits
+from portal.core.dates import to_ascii_digits
 
 TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
 TATWEEL = "\u0640"

@@ -1,7 +1,7 @@
 """Names and phone numbers as staff type them: عبد الله and عبدالله are one word, الحربي is
 حربي, and a Saudi mobile is its nine local digits however it is written."""
 
-from portal.dates import to_ascii_digits
+from portal.core.dates import to_ascii_digits
 from search.text import arabic
 
 
