@@ -13,6 +13,7 @@ from forms.kinds.help import help_request_submit, help_request_transition
 from forms.kinds.volunteer import volunteer_application_submit, volunteer_application_transition
 from forms.models import HelpRequest, SatisfactionRating, SupportType, VolunteerApplication
 from forms.validators import normalise_national_id
+from portal.core.people import staff_ensure
 
 DEMO_INBOX_STAFF = [
     # username, group, first name, last name
@@ -103,10 +104,8 @@ APPLICANTS = [
 
 
 def _staff(password: str) -> dict:
-    from cms.demo_policies import ensure_staff
-
     groups.ensure_inbox_groups()
-    return ensure_staff(password, DEMO_INBOX_STAFF)
+    return staff_ensure(password=password, people=DEMO_INBOX_STAFF)
 
 
 def _national_id(seed: int) -> str:

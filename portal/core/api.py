@@ -1,11 +1,30 @@
-"""One error shape for the whole API: a stable `code`, a translated `message`, field details."""
+"""What every endpoint of the API shares: one error shape (a stable `code`, a translated
+`message`, field details) and the `locale` parameter that picks the language."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
+
+LOCALE_PARAMETER = OpenApiParameter(
+    name="locale",
+    description="Language of the content: `ar` (default) or `en`. Falls back to Accept-Language.",
+    required=False,
+    type=str,
+    enum=["ar", "en"],
+)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The error shape of every endpoint."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(required=False)
+
 
 # DRF's default codes, mapped to the messages our catalogue translates.
 MESSAGES = {

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cms.api import LOCALE_PARAMETER
+from portal.core.api import LOCALE_PARAMETER
 from search.site.ranking import clean_query, search_site
 
 
