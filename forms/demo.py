@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from forms import groups
 from forms.casework.transitions import submission_assign
+from forms.defaults import SUPPORT_TYPES
 from forms.kinds.help import help_request_submit, help_request_transition
 from forms.kinds.volunteer import volunteer_application_submit, volunteer_application_transition
 from forms.models import HelpRequest, SatisfactionRating, SupportType, VolunteerApplication
@@ -101,6 +102,26 @@ APPLICANTS = [
     ),
     ("ماجد حسن الأحمدي", "جدة", "الروضة", "financial", "0552223344", ["spam"], 40),
 ]
+
+
+def ensure_support_types() -> int:
+    """Create the default types that are missing; staff edits are left alone. Returns the count."""
+    created = 0
+    for order, (slug, name_ar, name_en, docs_ar, docs_en) in enumerate(SUPPORT_TYPES):
+        _type, new = SupportType.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name_ar,
+                "name_ar": name_ar,
+                "name_en": name_en,
+                "required_documents": docs_ar,
+                "required_documents_ar": docs_ar,
+                "required_documents_en": docs_en,
+                "sort_order": order,
+            },
+        )
+        created += new
+    return created
 
 
 def _staff(password: str) -> dict:
