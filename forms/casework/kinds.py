@@ -223,28 +223,24 @@ class SubmissionKind:
         return [self.status_message(submission, step)] if told else []
 
     def receipt(self, submission) -> list[Notification]:
-        """The receipt messages of a filed submission (not yet saved)."""
-        messages = []
-        if self.receipt_sms and getattr(submission, "mobile", ""):
-            messages.append(
-                Notification(
-                    channel="sms",
-                    recipient=submission.mobile,
-                    body=render_message(self.receipt_sms, submission),
-                    case_file=submission.case_file,
-                )
+        """The receipt messages of a filed submission (not yet saved): an SMS to the mobile,
+        and an email when the kind sends one and the applicant gave an address."""
+        mobile, email = getattr(submission, "mobile", ""), getattr(submission, "email", "")
+        sends = [
+            ("sms", mobile, self.receipt_sms, None),
+            ("email", email, self.receipt_email, self.receipt_email_subject),
+        ]
+        return [
+            Notification(
+                channel=channel,
+                recipient=recipient,
+                subject=render_message(subject, submission) if subject else "",
+                body=render_message(body, submission),
+                case_file=submission.case_file,
             )
-        if self.receipt_email and getattr(submission, "email", ""):
-            messages.append(
-                Notification(
-                    channel="email",
-                    recipient=submission.email,
-                    subject=render_message(self.receipt_email_subject, submission),
-                    body=render_message(self.receipt_email, submission),
-                    case_file=submission.case_file,
-                )
-            )
-        return messages
+            for channel, recipient, body, subject in sends
+            if body and recipient
+        ]
 
     def search_document(self, submission) -> dict:
         """The index entry of one submission: only what staff search and filter on."""

@@ -45,22 +45,8 @@ class DatabaseBackend(Backend):
     name = "database"
 
     def index(self, documents: list[dict]) -> None:
-        if not documents:
-            return
-        if connection.vendor == "postgresql":
-            self._upsert_postgresql(documents)
-            return
-        with transaction.atomic():
-            for doc in documents:
-                entry, _ = SubmissionEntry.objects.update_or_create(
-                    kind=doc["kind"], object_id=doc["object_id"], defaults=doc
-                )
-                self._forget_engine([entry.pk])
-                self._remember_engine([entry])
-
-    def bulk_index(self, documents: list[dict]) -> None:
-        """Fast path for rebuilds: PostgreSQL upserts the whole batch in one statement; SQLite
-        deletes the batch's old entries and inserts it again."""
+        """Write the entries of these documents: PostgreSQL upserts the batch in one statement;
+        SQLite deletes the batch's old entries and inserts it again."""
         if not documents:
             return
         if connection.vendor == "postgresql":
@@ -133,9 +119,6 @@ class DatabaseBackend(Backend):
                 "INSERT INTO search_submission_fts (rowid, name, text) VALUES (%s, %s, %s)",
                 [(e.pk, e.name, e.text) for e in entries],
             )
-
-    def rebuild_index(self, target: str, documents: list[dict]) -> None:
-        self.bulk_index(documents)
 
     def _forget_engine(self, entry_ids: list[int]) -> None:
         if entry_ids and connection.vendor == "sqlite":
