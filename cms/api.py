@@ -14,27 +14,11 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet as BaseDocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet as BaseImagesAPIViewSet
 from wagtail.models import Site
+from wagtail.rich_text import expand_db_html
 
 from cms.blocks import section_entries
-from cms.models import AssociationProfile
-from portal.api_errors import error_body
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The error shape of every endpoint."""
-
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(required=False)
-
-
-LOCALE_PARAMETER = OpenApiParameter(
-    name="locale",
-    description="Language of the content: `ar` (default) or `en`. Falls back to Accept-Language.",
-    required=False,
-    type=str,
-    enum=["ar", "en"],
-)
+from cms.models import FAQ, AssociationProfile, FAQCategory, FAQPage
+from portal.core.api import LOCALE_PARAMETER, ErrorSerializer, error_body
 
 
 class ProjectErrorsMixin:
@@ -382,6 +366,10 @@ class FAQSerializer(serializers.Serializer):
 class FAQListView(APIView):
     """Questions and answers, optionally of one category or matching a search."""
 
+    # Given where the API is put together (portal.api): the slugs of the questions that match
+    # the words of `q`, best first, or None when `q` holds no words.
+    search = None
+
     @extend_schema(
         operation_id="faqs_list",
         parameters=[
@@ -395,20 +383,14 @@ class FAQListView(APIView):
         tags=["faqs"],
     )
     def get(self, request):
-        from wagtail.rich_text import expand_db_html
-
-        from cms.models import FAQ, FAQCategory, FAQPage
-        from search.site import clean_query, search_site
-
         faqs = FAQ.objects.select_related("category").prefetch_related("related_policies")
         category = request.GET.get("category")
         if category:
             if not FAQCategory.objects.filter(slug=category).exists():
                 raise serializers.ValidationError({"category": [_("Unknown category.")]})
             faqs = faqs.filter(category__slug=category)
-        query = clean_query(request.GET.get("q"))
-        if query:
-            order = [r.key.split(":", 1)[1] for r in search_site(query) if r.kind == "faq"]
+        order = self.search(request.GET.get("q")) if self.search else None
+        if order is not None:
             by_slug = {faq.slug: faq for faq in faqs.filter(slug__in=order)}
             faqs = [by_slug[slug] for slug in order if slug in by_slug]
         language = (get_language() or "ar")[:2]

@@ -1,4 +1,5 @@
-"""Demo content for `make run`: the association, its home page and a few pages. Idempotent."""
+"""Demo content for `make run`: the association, its home page, a few pages, the governance
+demo and the FAQs (portal.demo adds the other apps' parts). Idempotent."""
 
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -10,7 +11,9 @@ from django.db import transaction
 from wagtail.models import Locale, Page, Site
 from wagtail.users.models import UserProfile
 
-from .models import AssociationProfile, ContentPage, HomePage
+from cms.demo_faqs import load_faq_demo
+from cms.demo_policies import load_governance_demo
+from cms.models import AssociationProfile, ContentPage, HomePage
 
 DEMO_ADMIN_USERNAME = "admin"
 
@@ -192,18 +195,7 @@ def load_demo(*, admin_password: str) -> DemoReport:
     if ensure_association_profile(site):
         created.append("association profile")
     admin_created = ensure_demo_admin(password=admin_password)
-    from cms.demo_policies import load_governance_demo
-
     admin = get_user_model().objects.get(username=DEMO_ADMIN_USERNAME)
     created += load_governance_demo(home, admin, admin_password)
-    from cms.demo_faqs import load_faq_demo
-
     created += load_faq_demo(home)
-    from forms.defaults import ensure_support_types
-
-    if ensure_support_types():
-        created.append("types of support")
-    from forms.demo import load_inbox_demo
-
-    created += load_inbox_demo(admin_password)
     return DemoReport(created=created, admin_created=admin_created)

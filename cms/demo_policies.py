@@ -8,16 +8,12 @@ and the members present, and a third text waiting in the board-approval workflow
 import datetime as dt
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-
-from wagtail.users.models import UserProfile
-
 from cms.governance import BOARD_SECRETARIES, COMMUNICATIONS_STAFF, board_approval_workflow
 from cms.importer import parse_policy_bytes, sections_to_stream
 from cms.importer.services import policy_document_import
 from cms.models import BoardMember, BoardTerm, PolicyIndexPage, PolicyPage
 from cms.services import policy_approval_record
+from portal.core.people import staff_ensure
 
 SAMPLES = Path(__file__).resolve().parent / "demo_data" / "policies"
 POLICY_SLUG = "beneficiary-relations"
@@ -167,26 +163,7 @@ def ensure_board() -> BoardTerm:
 
 def ensure_staff(password: str, people=DEMO_STAFF) -> dict:
     """Demo users (username, group, first name[, last name]) whose admin is in Arabic."""
-    users = {}
-    for username, group_name, first_name, *last_name in people:
-        user, created = get_user_model().objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": first_name,
-                "last_name": "".join(last_name),
-                "email": f"{username}@sila.example",
-                "is_staff": True,
-            },
-        )
-        if created:
-            user.set_password(password)
-            user.save()
-            user.groups.add(Group.objects.get(name=group_name))
-            profile = UserProfile.get_for_user(user)
-            profile.preferred_language = "ar"
-            profile.save()
-        users[username] = user
-    return users
+    return staff_ensure(password=password, people=people)
 
 
 def ensure_policy_catalogue(home) -> PolicyIndexPage:

@@ -15,7 +15,6 @@ from wagtail.admin.views.generic.models import InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -31,6 +30,7 @@ from cms.importer.views import (
 from cms.models import FAQ, BoardApproval, BoardTerm, FAQCategory, PolicyPage, PolicyWithdrawal
 from cms.reports import MissingTranslationsView
 from cms.services import user_can_record_approvals
+from portal.core.admin import ServicesOnlyPermissionPolicy
 
 
 @hooks.register("insert_global_admin_css")
@@ -45,24 +45,9 @@ def bilingual_fields_js():
     return format_html('<script src="{}" defer></script>', static("cms/admin/bilingual-fields.js"))
 
 
-class RecordsOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Records can be listed and inspected; nobody, superusers included, adds, edits or deletes
-    them here. Approvals are created only by the board-approval task (cms.services)."""
-
-    def user_has_permission(self, user, action):
-        if action in {"add", "change", "delete", "copy"}:
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-
-register_permission_policy(BoardApproval, RecordsOnlyPermissionPolicy(BoardApproval))
-register_permission_policy(PolicyWithdrawal, RecordsOnlyPermissionPolicy(PolicyWithdrawal))
+# Approvals are records: created only by the board-approval task (cms.services), never edited.
+register_permission_policy(BoardApproval, ServicesOnlyPermissionPolicy(BoardApproval))
+register_permission_policy(PolicyWithdrawal, ServicesOnlyPermissionPolicy(PolicyWithdrawal))
 
 
 class BoardTermViewSet(SnippetViewSet):

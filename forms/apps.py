@@ -14,9 +14,12 @@ class IntakeConfig(AppConfig):
     verbose_name = _("Requests and applications")
 
     def ready(self):
-        # The kinds this app declares register themselves when their modules load; groups
-        # post_migrate needs the models, hence these imports here rather than at the top.
-        from forms.groups import ensure_inbox_groups_after_migrate
-        from forms.kinds import help, volunteer  # noqa: F401 - registers the kinds
+        # Imported once the models are loaded (an app's ready() is the first moment they are):
+        # the kinds this app declares register themselves as their modules load.
+        from forms.groups import ensure_inbox_groups
+        from forms.kinds import help, volunteer  # noqa: F401
+        from portal.core.roles import roles_after_migrate
 
-        post_migrate.connect(ensure_inbox_groups_after_migrate, sender=self)
+        post_migrate.connect(
+            roles_after_migrate(self.label, ensure_inbox_groups), sender=self, weak=False
+        )

@@ -1,4 +1,4 @@
-"""The types of support every install starts with (used by a data migration and the demo)."""
+"""The types of support every install starts with (data: a migration and the demo use it)."""
 
 SUPPORT_TYPES = [
     ("financial", "دعم مالي", "Financial support",
@@ -20,25 +20,3 @@ SUPPORT_TYPES = [
      "صورة الهوية الوطنية أو الإقامة",
      "A copy of the national ID or iqama"),
 ]  # fmt: skip
-
-
-def ensure_support_types() -> int:
-    """Create the default types that are missing; staff edits are left alone. Returns the count."""
-    from forms.models import SupportType
-
-    created = 0
-    for order, (slug, name_ar, name_en, docs_ar, docs_en) in enumerate(SUPPORT_TYPES):
-        _type, new = SupportType.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "name": name_ar,
-                "name_ar": name_ar,
-                "name_en": name_en,
-                "required_documents": docs_ar,
-                "required_documents_ar": docs_ar,
-                "required_documents_en": docs_en,
-                "sort_order": order,
-            },
-        )
-        created += new
-    return created

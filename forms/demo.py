@@ -9,10 +9,12 @@ from django.utils import timezone
 
 from forms import groups
 from forms.casework.transitions import submission_assign
+from forms.defaults import SUPPORT_TYPES
 from forms.kinds.help import help_request_submit, help_request_transition
 from forms.kinds.volunteer import volunteer_application_submit, volunteer_application_transition
 from forms.models import HelpRequest, SatisfactionRating, SupportType, VolunteerApplication
 from forms.validators import normalise_national_id
+from portal.core.people import staff_ensure
 
 DEMO_INBOX_STAFF = [
     # username, group, first name, last name
@@ -102,11 +104,29 @@ APPLICANTS = [
 ]
 
 
-def _staff(password: str) -> dict:
-    from cms.demo_policies import ensure_staff
+def ensure_support_types() -> int:
+    """Create the default types that are missing; staff edits are left alone. Returns the count."""
+    created = 0
+    for order, (slug, name_ar, name_en, docs_ar, docs_en) in enumerate(SUPPORT_TYPES):
+        _type, new = SupportType.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name_ar,
+                "name_ar": name_ar,
+                "name_en": name_en,
+                "required_documents": docs_ar,
+                "required_documents_ar": docs_ar,
+                "required_documents_en": docs_en,
+                "sort_order": order,
+            },
+        )
+        created += new
+    return created
 
+
+def _staff(password: str) -> dict:
     groups.ensure_inbox_groups()
-    return ensure_staff(password, DEMO_INBOX_STAFF)
+    return staff_ensure(password=password, people=DEMO_INBOX_STAFF)
 
 
 def _national_id(seed: int) -> str:

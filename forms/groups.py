@@ -4,7 +4,7 @@ applications, who manages users. Created after every migrate, so a fresh install
 Communications staff and board secretaries (cms.governance) hold none of these permissions,
 so they see no submissions at all."""
 
-from django.contrib.auth.models import Group, Permission
+from portal.core.roles import group_ensure
 
 OFFICERS = "مسؤولو علاقات المستفيدين"
 RESEARCHERS = "الباحثون الاجتماعيون"
@@ -51,24 +51,5 @@ ROLES: dict[str, list[tuple[str, str]]] = {
 
 def ensure_inbox_groups() -> None:
     """Idempotent: the groups and exactly the permissions listed above (plus admin access)."""
-    access_admin = Permission.objects.get(
-        content_type__app_label="wagtailadmin", codename="access_admin"
-    )
     for name, permissions in ROLES.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        wanted = [access_admin] + [
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in permissions
-        ]
-        group.permissions.add(*wanted)
-
-
-def ensure_inbox_groups_after_migrate(sender, using="default", **kwargs) -> None:
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-
-    if sender.label != "intake":
-        return
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0, using=using)
-    ensure_inbox_groups()
+        group_ensure(name=name, permissions=[("wagtailadmin", "access_admin"), *permissions])

@@ -35,7 +35,8 @@ def notifications_send_after_commit(notifications: Iterable[Notification]) -> li
 
 
 def _deliver_later(notification_id: int) -> None:
-    # forms.tasks runs notification_deliver from this module, so it is imported on use.
+    # forms.tasks imports this module to run notification_deliver: the task is imported on
+    # use to break that cycle (its path, forms.tasks.*, is stored by the queue).
     from forms.tasks import deliver_notification
 
     deliver_notification.enqueue(notification_id)

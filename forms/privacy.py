@@ -16,7 +16,7 @@ from forms.casework import registry
 from forms.casework.selectors import person_submissions
 from forms.casework.transitions import submission_force_status
 from forms.models import SatisfactionRating
-from portal.dates import to_ascii_digits
+from portal.core.dates import to_ascii_digits
 
 ANONYMISED = "—"
 # Kept by anonymisation: what the aggregate reports need (type, channel, city, status, dates,

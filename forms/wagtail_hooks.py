@@ -16,12 +16,12 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from forms import reports
 from forms.admin.bulk_actions import AssignBulkAction, ChangeStatusBulkAction
-from forms.admin.permissions import SubmissionPermissionPolicy
 from forms.admin.views import AttachmentDownloadView, RecordOfflineRequestView
 from forms.admin.viewsets import inbox_viewsets
 from forms.casework import registry
 from forms.kinds.help import HELP_REQUESTS
 from forms.models import MessageTemplate, SupportType
+from portal.core.admin import ServicesOnlyPermissionPolicy
 
 
 class SupportTypeViewSet(SnippetViewSet):
@@ -47,7 +47,7 @@ register_snippet(MessageTemplateViewSet)
 
 INBOX = inbox_viewsets()
 for viewset in INBOX:
-    register_permission_policy(viewset.model, SubmissionPermissionPolicy(viewset.model))
+    register_permission_policy(viewset.model, ServicesOnlyPermissionPolicy(viewset.model))
     register_snippet(viewset)
 
 hooks.register("register_bulk_action", ChangeStatusBulkAction)

@@ -20,7 +20,8 @@ from cms.api import (
     TranslatedPagesAPIViewSet,
 )
 from forms.api.urls import urlpatterns as submission_patterns
-from search.api import SiteSearchView
+from search.site.api import SiteSearchView
+from search.site.ranking import faq_slugs
 
 wagtail_api = WagtailAPIRouter("wagtailapi")
 wagtail_api.register_endpoint("pages", TranslatedPagesAPIViewSet)
@@ -50,7 +51,7 @@ v1_patterns = [
     path("", ApiRootView.as_view(), name="root"),
     path("association/", AssociationView.as_view(), name="association"),
     path("policies/", PolicyListView.as_view(), name="policies"),
-    path("faqs/", FAQListView.as_view(), name="faqs"),
+    path("faqs/", FAQListView.as_view(search=faq_slugs), name="faqs"),
     path("search/", SiteSearchView.as_view(), name="search"),
     *submission_patterns,
     path("policies/<slug:slug>/", PolicyDetailView.as_view(), name="policy"),

@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        # The menu's signals need Wagtail's models, which are loaded only once apps are ready.
         from portal.menu import connect_signals
 
         connect_signals()

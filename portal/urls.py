@@ -11,7 +11,6 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
-from search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -31,7 +30,7 @@ if settings.SERVE_PUBLIC_MEDIA:
 # Wagtail's catch-all comes last, inside the language prefix. A bare "/" is answered by
 # LocaleMiddleware, which redirects by the browser's language and falls back to Arabic.
 urlpatterns += i18n_patterns(
-    path("search/", search_views.site_search, name="site_search"),
+    path("", include("search.site.urls")),
     path("", include("forms.public.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

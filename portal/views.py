@@ -4,7 +4,7 @@ from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerEr
 from django.template import loader
 from django.utils.translation import get_language, get_language_bidi
 
-from portal.api_errors import json_error_response
+from portal.core.api import json_error_response
 from portal.middleware import API_PREFIX
 
 

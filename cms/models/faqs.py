@@ -19,7 +19,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from search.arabic import index_text
+from search.text.arabic import index_text
 
 FAQ_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
 

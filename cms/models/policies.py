@@ -17,7 +17,7 @@ from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
 from cms.blocks import PolicySectionsBlock, section_entries
-from search.arabic import index_text
+from search.text.arabic import index_text
 
 
 class PolicyCategory(models.TextChoices):

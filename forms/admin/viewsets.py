@@ -32,11 +32,12 @@ from forms.casework.kinds import Step, SubmissionKind
 from forms.casework.transitions import submission_assign, submission_note_add, submission_transition
 from forms.kinds.help import HELP_REQUESTS
 from forms.kinds.volunteer import VOLUNTEER_APPLICATIONS
+from portal.core.people import display_name
 
 
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        return user.get_full_name() or user.get_username()
+        return display_name(user)
 
 
 # --- the lists ---------------------------------------------------------------------------------
@@ -55,7 +56,7 @@ class DaysLeftColumn(Column):
 class AssigneeColumn(Column):
     def get_value(self, instance):
         user = instance.assignee
-        return (user.get_full_name() or user.get_username()) if user else ""
+        return display_name(user) if user else ""
 
 
 class SubmissionIndexView(Forbidden403Mixin, IndexView):
@@ -320,7 +321,7 @@ class AssignView(SubmissionActionView):
                 _("%(reference)s was assigned to %(name)s.")
                 % {
                     "reference": submission.reference,
-                    "name": assignee.get_full_name() or assignee.get_username(),
+                    "name": display_name(assignee),
                 },
             )
 

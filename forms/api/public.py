@@ -11,14 +11,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from cms.api import LOCALE_PARAMETER, ErrorSerializer
 from forms.casework import registry, selectors
 from forms.casework.filing import submission_file
 from forms.casework.kinds import SubmissionKind
 from forms.casework.messages import tracking_url
-from portal.api_errors import error_body
-from portal.dates import HijriDate
-from portal.ratelimit import allow, client_ip
+from portal.core.api import LOCALE_PARAMETER, ErrorSerializer, error_body
+from portal.core.dates import HijriDate
+from portal.core.ratelimit import allow, client_ip
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     "Idempotency-Key",

@@ -17,12 +17,13 @@ from rest_framework.views import APIView
 
 from wagtail.log_actions import log
 
-from cms.api import ErrorSerializer
 from forms.casework import registry, selectors
 from forms.casework.filters import filterset_for, orderings_for
 from forms.casework.kinds import Step
 from forms.casework.transitions import submission_assign, submission_note_add, submission_transition
-from search.submissions import allowed_kinds, search_submissions
+from portal.core.api import ErrorSerializer
+from portal.core.people import display_name
+from search.index.service import allowed_kinds, search_submissions
 
 
 def _kind(view):
@@ -46,7 +47,7 @@ class PersonSerializer(serializers.Serializer):
     name = serializers.SerializerMethodField()
 
     def get_name(self, user) -> str:
-        return user.get_full_name() or user.get_username()
+        return display_name(user)
 
 
 class SubmissionSummarySerializer(serializers.Serializer):

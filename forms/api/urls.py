@@ -9,6 +9,13 @@ from forms.casework import registry
 
 KIND = r"(?P<kind>[a-z][a-z-]*)"
 REFERENCE = r"(?P<reference>[A-Z]{2,4}-[0-9]{4}-[0-9]{6})"
+# /api/v1/staff/<kind>/<reference>/<what>: view, URL name
+ONE_SUBMISSION = {
+    "": (staff.StaffSubmissionDetail, "staff-submission"),
+    "transitions/": (staff.StaffSubmissionTransition, "staff-submission-transition"),
+    "notes/": (staff.StaffSubmissionNotes, "staff-submission-notes"),
+    "assignee/": (staff.StaffSubmissionAssign, "staff-submission-assign"),
+}
 
 urlpatterns = [
     *[
@@ -19,24 +26,8 @@ urlpatterns = [
     path("track/<str:kind>/<str:reference>/", TrackingView.as_view(), name="tracking"),
     path("staff/search/", staff.StaffSearch.as_view(), name="staff-search"),
     re_path(rf"^staff/{KIND}/$", staff.StaffSubmissionList.as_view(), name="staff-submissions"),
-    re_path(
-        rf"^staff/{KIND}/{REFERENCE}/$",
-        staff.StaffSubmissionDetail.as_view(),
-        name="staff-submission",
-    ),
-    re_path(
-        rf"^staff/{KIND}/{REFERENCE}/transitions/$",
-        staff.StaffSubmissionTransition.as_view(),
-        name="staff-submission-transition",
-    ),
-    re_path(
-        rf"^staff/{KIND}/{REFERENCE}/notes/$",
-        staff.StaffSubmissionNotes.as_view(),
-        name="staff-submission-notes",
-    ),
-    re_path(
-        rf"^staff/{KIND}/{REFERENCE}/assignee/$",
-        staff.StaffSubmissionAssign.as_view(),
-        name="staff-submission-assign",
-    ),
+    *[
+        re_path(rf"^staff/{KIND}/{REFERENCE}/{what}$", view.as_view(), name=name)
+        for what, (view, name) in ONE_SUBMISSION.items()
+    ],
 ]

@@ -22,8 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from forms.casework import registry
 from forms.casework.messages import render_message, tracking_url
 from forms.models import CaseFile, MessageTemplate, Notification
-from search import submissions as search_index
-from search.arabic import index_text
+from search.index.registry import IndexedKind
+from search.index.registry import register as index_kind
+from search.text.arabic import index_text
+from search.text.names import local_phone, name_words
 
 
 @dataclasses.dataclass(frozen=True)
@@ -221,40 +223,36 @@ class SubmissionKind:
         return [self.status_message(submission, step)] if told else []
 
     def receipt(self, submission) -> list[Notification]:
-        """The receipt messages of a filed submission (not yet saved)."""
-        messages = []
-        if self.receipt_sms and getattr(submission, "mobile", ""):
-            messages.append(
-                Notification(
-                    channel="sms",
-                    recipient=submission.mobile,
-                    body=render_message(self.receipt_sms, submission),
-                    case_file=submission.case_file,
-                )
+        """The receipt messages of a filed submission (not yet saved): an SMS to the mobile,
+        and an email when the kind sends one and the applicant gave an address."""
+        mobile, email = getattr(submission, "mobile", ""), getattr(submission, "email", "")
+        sends = [
+            ("sms", mobile, self.receipt_sms, None),
+            ("email", email, self.receipt_email, self.receipt_email_subject),
+        ]
+        return [
+            Notification(
+                channel=channel,
+                recipient=recipient,
+                subject=render_message(subject, submission) if subject else "",
+                body=render_message(body, submission),
+                case_file=submission.case_file,
             )
-        if self.receipt_email and getattr(submission, "email", ""):
-            messages.append(
-                Notification(
-                    channel="email",
-                    recipient=submission.email,
-                    subject=render_message(self.receipt_email_subject, submission),
-                    body=render_message(self.receipt_email, submission),
-                    case_file=submission.case_file,
-                )
-            )
-        return messages
+            for channel, recipient, body, subject in sends
+            if body and recipient
+        ]
 
     def search_document(self, submission) -> dict:
         """The index entry of one submission: only what staff search and filter on."""
         full_name = getattr(submission, "full_name", "")
-        name = " ".join(search_index.name_words(full_name))
+        name = " ".join(name_words(full_name))
         free_text = [getattr(submission, field) for field in self.search_text_fields]
         return {
             "kind": self.slug,
             "object_id": submission.pk,
             "reference": submission.reference,
             "national_id": getattr(submission, "national_id", ""),
-            "phone": search_index.local_phone(getattr(submission, "mobile", "")),
+            "phone": local_phone(getattr(submission, "mobile", "")),
             "name": name,
             # The name as written (normalised) and every stem, so both spellings meet.
             "text": " ".join([name, index_text(full_name, *free_text)]).strip(),
@@ -274,8 +272,8 @@ def register(kind: SubmissionKind) -> SubmissionKind:
     saves and deletes are indexed after the commit), and the case file that goes with a
     deleted submission."""
     registry.add(kind)
-    search_index.register(
-        search_index.IndexedKind(
+    index_kind(
+        IndexedKind(
             slug=kind.slug,
             model=kind.model,
             document=kind.search_document,

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from forms.casework import registry
 from forms.models import MessageTemplate
-from portal.dates import HijriDate, gregorian_numeric
+from portal.core.dates import HijriDate, gregorian_numeric
 
 DEFAULT_TEMPLATES = {
     MessageTemplate.Key.RECEIPT_SMS: "intake/messages/receipt_sms.txt",

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from forms.casework import registry
 from forms.casework.kinds import SubmissionKind
-from search.submissions import matching_ids
+from search.index.service import matching_ids
 
 
 def submissions_for(user, kind: SubmissionKind):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forms.casework import registry
-from forms.models.submission import CaseFile, private_storage
+from forms.models.submission import CaseFile, assignee_key, private_storage
 
 
 def case_file_key(related_name: str, *, one: bool = False, optional: bool = False):
@@ -139,14 +139,7 @@ class StatusEvent(CaseFileRow):
     message = models.TextField(_("message to the applicant"), blank=True)
     note = models.TextField(_("internal note"), blank=True)
     meeting = models.CharField(_("committee meeting"), max_length=100, blank=True)
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("assigned to"),
-    )
+    assigned_to = assignee_key()
     at = models.DateTimeField(_("at"), default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

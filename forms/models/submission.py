@@ -43,6 +43,18 @@ class ContactChannel(models.TextChoices):
     WHATSAPP = "whatsapp", _("WhatsApp")
 
 
+def assignee_key():
+    """The member of staff a submission (or a step of its timeline) was given to."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+
+
 class ReferenceCounter(models.Model):
     """The last number handed out per prefix and year (HR-2026-000123)."""
 
@@ -99,14 +111,7 @@ class Submission(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("assigned to"),
-    )
+    assignee = assignee_key()
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)

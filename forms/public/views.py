@@ -25,7 +25,7 @@ from forms.public.forms import (
     VolunteerApplicationForm,
 )
 from forms.satisfaction import satisfaction_record
-from portal.ratelimit import allow, client_ip
+from portal.core.ratelimit import allow, client_ip
 
 SUBMISSIONS_PER_IP_PER_HOUR = 20
 SUBMISSIONS_PER_ID_PER_DAY = 3

@@ -266,9 +266,9 @@ if ELASTICSEARCH_URL:
 # Elasticsearch DSL) when ELASTICSEARCH_URL is set, unless SUBMISSION_SEARCH_BACKEND says otherwise.
 SUBMISSION_SEARCH_BACKEND = env(
     "SUBMISSION_SEARCH_BACKEND",
-    "search.elastic.ElasticsearchBackend"
+    "search.index.elastic.ElasticsearchBackend"
     if ELASTICSEARCH_URL
-    else "search.submissions.DatabaseBackend",
+    else "search.index.database.DatabaseBackend",
 )
 SUBMISSION_SEARCH_INDEX_PREFIX = env("SUBMISSION_SEARCH_INDEX_PREFIX", "sila")
 

@@ -7,7 +7,7 @@ from django.utils.translation import get_language, get_language_info
 
 from wagtail.models import Site
 
-from portal.dates import HijriDate, gregorian_numeric
+from portal.core.dates import HijriDate, gregorian_numeric
 from portal.menu import cached_menu
 
 register = template.Library()

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from search.submissions import search_submissions
+from search.index.service import search_submissions
 from tests.inbox.conftest import member
 
 # Committed rows, so the index can be vacuumed as autovacuum would in production.

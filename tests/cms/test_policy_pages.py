@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cms.models import PolicyPage
 from cms.services import policy_withdraw
-from portal.dates import HijriDate
+from portal.core.dates import HijriDate
 from tests.cms.conftest import BODY, approve, make_policy
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from forms.casework.kinds import Step
 from forms.casework.transitions import submission_note_add, submission_transition
 from forms.models import StatusEvent
 from forms.privacy import person_data_erase
-from search.submissions import search_submissions
+from search.index.service import search_submissions
 from tests.factories import UserFactory
 from tests.forms.helpers import saudi_id
 from tests.inbox.conftest import member

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.arabic import TASHKEEL, index_text, normalise, search_terms, stem
+from search.text.arabic import TASHKEEL, index_text, normalise, search_terms, stem
 
 arabic_text = st.text(
     alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF), max_size=60

@@ -52,7 +52,7 @@ def test_elasticsearch_8_with_an_arabic_analyser_when_configured():
 )
 @pytest.mark.django_db
 def test_live_elasticsearch_quality():
-    from search.quality import score
+    from search.site.quality import score
     from tests.search.judged_queries import ARABIC
 
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115

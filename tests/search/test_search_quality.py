@@ -4,7 +4,7 @@ import pytest
 
 from django.core.management import call_command
 
-from search.quality import score
+from search.site.quality import score
 from tests.search.judged_queries import ARABIC, ENGLISH
 
 pytestmark = pytest.mark.django_db

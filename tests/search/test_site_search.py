@@ -98,7 +98,7 @@ def test_bad_queries_return_a_normal_page(client, faqs, query):
 
 
 def test_paging_keeps_the_query(client, faqs, monkeypatch):
-    monkeypatch.setattr("search.views.PAGE_SIZE", 1)
+    monkeypatch.setattr("search.site.views.PAGE_SIZE", 1)
     html = client.get("/ar/search/", {"q": "الزكاة المساعدة استفسار"}).content.decode()
     assert "page=2" in html and "q=%D8%A7%D9%84%D8%B2%D9%83%D8%A7%D8%A9" in html
 

@@ -12,10 +12,14 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 
 from forms.models import HelpRequest
-from search import submissions
+from search.index import base, service
+from search.index.base import get_backend
+from search.index.database import DatabaseBackend
+from search.index.query import SubmissionQuery
+from search.index.service import search_submissions
 from search.models import IndexRebuild, SearchPending, SubmissionEntry
-from search.quality import score_ranking
-from search.submissions import SubmissionQuery, get_backend, search_submissions
+from search.site.quality import score_ranking
+from search.text.fuzzy import edit_distance, looks_like
 from tests.inbox.conftest import file_application, file_request, member
 from tests.search.submission_corpus import background, judged_queries, targets
 
@@ -85,22 +89,20 @@ def test_a_coordinator_never_gets_a_help_request_not_even_in_a_count(db):
 
 
 def test_a_failing_backend_never_stops_a_filing_and_the_rebuild_catches_up(officer):
-    with mock.patch.object(
-        submissions.DatabaseBackend, "index", side_effect=ConnectionError("search down")
-    ):
+    with mock.patch.object(DatabaseBackend, "index", side_effect=ConnectionError("search down")):
         request = file_request(full_name="جواهر فيصل المالكي")
     assert HelpRequest.objects.filter(pk=request.pk).exists()
     pending = SearchPending.objects.get(object_id=request.pk)
     assert pending.attempts == 1 and "search down" in pending.last_error
     assert search_submissions(officer, text="جواهر").total == 0
-    health = submissions.health()
+    health = service.health()
     assert health["kinds"]["help"]["pending"] == 1 and health["kinds"]["help"]["database"] == 1
     out = io.StringIO()
     call_command("rebuild_submission_index", stdout=out)
     assert "rebuilt" in out.getvalue() and "100.0%" in out.getvalue()
     assert refs(search_submissions(officer, text="جواهر")) == [request.reference]
     assert not SearchPending.objects.exists()
-    assert submissions.health()["lag_seconds"] == 0
+    assert service.health()["lag_seconds"] == 0
 
 
 def test_an_interrupted_rebuild_resumes_where_it_stopped(officer):
@@ -149,13 +151,13 @@ def test_a_misspelt_word_finds_the_names_it_looks_like_and_only_when_it_matches_
 
 
 def test_what_counts_as_a_misspelling():
-    assert submissions.looks_like("قحطني", "قحطاني")  # trigrams
-    assert submissions.looks_like("حري", "حربي")  # a letter left out of a short word
-    assert submissions.looks_like("حبري", "حربي")  # two letters swapped
-    assert not submissions.looks_like("حري", "حمد")
-    assert not submissions.looks_like("زخرفوش", "ابراهيم")
-    assert submissions.edit_distance("kitten", "sitting", limit=3) == 3
-    assert submissions.edit_distance("kitten", "sitting", limit=1) == 2
+    assert looks_like("قحطني", "قحطاني")  # trigrams
+    assert looks_like("حري", "حربي")  # a letter left out of a short word
+    assert looks_like("حبري", "حربي")  # two letters swapped
+    assert not looks_like("حري", "حمد")
+    assert not looks_like("زخرفوش", "ابراهيم")
+    assert edit_distance("kitten", "sitting", limit=3) == 3
+    assert edit_distance("kitten", "sitting", limit=1) == 2
 
 
 @pytest.mark.skipif(
@@ -225,7 +227,7 @@ def test_judged_staff_queries_meet_the_floor(officer):
 
 
 def test_the_elasticsearch_documents_have_arabic_analysis_keywords_and_edge_ngrams():
-    from search.elastic import index_definition
+    from search.index.elastic import index_definition
 
     definition = index_definition("sila-help-requests-v1").to_dict()
     analysis = definition["settings"]["analysis"]
@@ -254,7 +256,7 @@ def test_the_elasticsearch_documents_have_arabic_analysis_keywords_and_edge_ngra
 
 
 def test_the_elasticsearch_queries_normalise_like_the_database():
-    from search.elastic import build_search
+    from search.index.elastic import build_search
 
     indexes = {"help": "sila-help-requests", "volunteer": "sila-volunteer-applications"}
     phone = build_search(SubmissionQuery(text="٠٥٥١٢٣٤٥٦٧", kinds=("help",)), indexes).to_dict()
@@ -277,15 +279,17 @@ def test_the_elasticsearch_queries_normalise_like_the_database():
 
 
 def test_the_backend_follows_the_settings():
-    from search.elastic import ElasticsearchBackend
+    from search.index.elastic import ElasticsearchBackend
 
-    submissions._backend.cache_clear()
+    base._backend.cache_clear()
     try:
-        with override_settings(SUBMISSION_SEARCH_BACKEND="search.elastic.ElasticsearchBackend"):
+        with override_settings(
+            SUBMISSION_SEARCH_BACKEND="search.index.elastic.ElasticsearchBackend"
+        ):
             assert isinstance(get_backend(), ElasticsearchBackend)
-        assert isinstance(get_backend(), submissions.DatabaseBackend)
+        assert isinstance(get_backend(), DatabaseBackend)
     finally:
-        submissions._backend.cache_clear()
+        base._backend.cache_clear()
 
 
 @pytest.mark.skipif(
@@ -293,12 +297,12 @@ def test_the_backend_follows_the_settings():
     reason="no Elasticsearch server: set ELASTICSEARCH_URL to run the live suite",
 )
 def test_live_elasticsearch_index_search_rebuild(officer, settings):
-    from search.elastic import ElasticsearchBackend
+    from search.index.elastic import ElasticsearchBackend
 
     settings.ELASTICSEARCH_URL = os.environ["ELASTICSEARCH_URL"]
-    settings.SUBMISSION_SEARCH_BACKEND = "search.elastic.ElasticsearchBackend"
+    settings.SUBMISSION_SEARCH_BACKEND = "search.index.elastic.ElasticsearchBackend"
     settings.SUBMISSION_SEARCH_INDEX_PREFIX = f"sila-test-{os.getpid()}"
-    submissions._backend.cache_clear()
+    base._backend.cache_clear()
     try:
         backend = get_backend()
         assert isinstance(backend, ElasticsearchBackend)
@@ -310,11 +314,11 @@ def test_live_elasticsearch_index_search_rebuild(officer, settings):
         call_command("rebuild_submission_index", "--no-progress", stdout=io.StringIO())
         assert backend.count("help") == 2
     finally:
-        from search.elastic import alias
+        from search.index.elastic import alias
 
         for kind in ("help", "volunteer"):
             backend.client.indices.delete(index=f"{alias(kind)}-*", ignore_unavailable=True)
-        submissions._backend.cache_clear()
+        base._backend.cache_clear()
 
 
 def test_the_staff_search_api_answers_with_hits_and_facets_for_the_users_kinds(client):
@@ -334,7 +338,7 @@ def test_the_elasticsearch_answer_is_read_into_the_shared_results_shape():
     sent is the one built above."""
     from types import SimpleNamespace
 
-    from search.elastic import ElasticsearchBackend
+    from search.index.elastic import ElasticsearchBackend
 
     sent = {}
 

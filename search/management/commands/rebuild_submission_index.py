@@ -5,8 +5,9 @@ aliases at the end, so searching never stops."""
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from search.index.base import get_backend
+from search.index.registry import indexed, indexed_kinds
 from search.models import IndexRebuild, SearchPending
-from search.submissions import get_backend, indexed, indexed_kinds
 
 
 class Command(BaseCommand):

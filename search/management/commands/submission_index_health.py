@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from search.submissions import health
+from search.index.service import health
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cms.api import LOCALE_PARAMETER
-from search.site import clean_query, search_site
+from portal.core.api import LOCALE_PARAMETER
+from search.site.ranking import clean_query, search_site
 
 
 class SearchResultSerializer(serializers.Serializer):

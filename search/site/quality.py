@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import translation
 
-from search.site import search_site
+from search.site.ranking import search_site
 
 
 @dataclass

@@ -16,7 +16,7 @@ from wagtail.search.backends import get_search_backend
 
 from cms.blocks import section_entries
 from cms.models import FAQ, FAQPage, PolicyPage
-from search.arabic import WORD, normalise, term_groups, variants
+from search.text.arabic import WORD, normalise, term_groups, variants
 
 MAX_QUERY_LENGTH = 200
 SNIPPET_WORDS = 28
@@ -131,3 +131,12 @@ def search_site(raw_query: str, *, limit: int = 100) -> list[Result]:
             )
     results.sort(key=lambda result: -result.score)
     return [result for result in results if result.score > 0]
+
+
+def faq_slugs(raw_query: str | None) -> list[str] | None:
+    """The slugs of the FAQs matching a query, best first; None when it holds no words (for the
+    FAQ API, which lists them all then)."""
+    query = clean_query(raw_query)
+    if not query:
+        return None
+    return [result.key.split(":", 1)[1] for result in search_site(query) if result.kind == "faq"]

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from cms.models import FAQCategory, FAQPage
-from search.site import clean_query, search_site
+from search.site.ranking import clean_query, search_site
 
 PAGE_SIZE = 10
 

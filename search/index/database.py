@@ -1,0 +1,395 @@
+"""The database backend of submission search (the default): an index table in the project's own
+database — SQLite FTS5 with the trigram tokenizer, or PostgreSQL full-text search with the
+`arabic` configuration plus `pg_trgm` for names and numbers — searched with text normalised by
+search.text, answering in the shape every backend shares (search.index.query)."""
+
+from collections import Counter
+
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection, transaction
+from django.db.models import Count, Q
+
+from search.index.base import Backend
+from search.index.query import (
+    FACETS,
+    MAX_CANDIDATES,
+    Hit,
+    ParsedText,
+    SubmissionQuery,
+    SubmissionResults,
+    highlight,
+    name_score,
+)
+from search.models import SubmissionEntry
+from search.text.fuzzy import looks_like, trigram_similarity
+
+# A query word that matches nothing is replaced by up to SIMILAR_WORDS indexed words at least
+# SIMILAR_WORD like it (pg_trgm similarity).
+SIMILAR_WORDS = 5
+SMALL_RESULT = 20_000
+
+
+def vocabulary(texts) -> list[str]:
+    """The distinct words of index texts worth looking up for misspellings, sorted."""
+    return sorted(
+        {
+            word
+            for text in texts
+            for word in text.split()
+            if 3 <= len(word) <= 100 and not word.isdigit()
+        }
+    )
+
+
+class DatabaseBackend(Backend):
+    name = "database"
+
+    def index(self, documents: list[dict]) -> None:
+        """Write the entries of these documents: PostgreSQL upserts the batch in one statement;
+        SQLite deletes the batch's old entries and inserts it again."""
+        if not documents:
+            return
+        if connection.vendor == "postgresql":
+            self._upsert_postgresql(documents)
+            return
+        with transaction.atomic():
+            by_kind: dict[str, list[int]] = {}
+            for doc in documents:
+                by_kind.setdefault(doc["kind"], []).append(doc["object_id"])
+            for kind, ids in by_kind.items():
+                old = SubmissionEntry.objects.filter(kind=kind, object_id__in=ids)
+                self._forget_engine(list(old.values_list("pk", flat=True)))
+                old.delete()
+            created = SubmissionEntry.objects.bulk_create(
+                [SubmissionEntry(**doc) for doc in documents]
+            )
+            if not created or created[0].pk is None:
+                created = list(
+                    SubmissionEntry.objects.filter(
+                        reference__in=[d["reference"] for d in documents]
+                    )
+                )
+            self._remember_engine(created)
+
+    # The columns written by one upsert, with their PostgreSQL array types.
+    _COLUMNS = (
+        ("kind", "varchar"),
+        ("object_id", "bigint"),
+        ("reference", "varchar"),
+        ("national_id", "varchar"),
+        ("phone", "varchar"),
+        ("name", "varchar"),
+        ("text", "text"),
+        ("status", "varchar"),
+        ("support_type_id", "integer"),
+        ("channel", "varchar"),
+        ("city", "varchar"),
+        ("assignee_id", "integer"),
+        ("submitted_at", "timestamptz"),
+    )
+
+    def _upsert_postgresql(self, documents: list[dict]) -> None:
+        """One INSERT … ON CONFLICT for the batch, from one array per column, with the text's
+        vector computed in the same statement (no second write of every row)."""
+        table = SubmissionEntry._meta.db_table
+        names = [name for name, _type in self._COLUMNS]
+        columns = ", ".join(names)
+        arrays = ", ".join(f"%s::{type_}[]" for _name, type_ in self._COLUMNS)
+        updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in names[2:])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, search_vector) "  # noqa: S608 - names from the model
+                f"SELECT {columns}, to_tsvector('arabic', text) FROM unnest({arrays}) "
+                f"AS batch ({columns}) "
+                f"ON CONFLICT (kind, object_id) DO UPDATE SET {updates}, "
+                "search_vector = EXCLUDED.search_vector",
+                [[doc[name] for doc in documents] for name in names],
+            )
+            # New words for the misspelling lookup; sorted, so concurrent batches lock them
+            # in the same order.
+            cursor.execute(
+                "INSERT INTO search_submission_words (word) SELECT unnest(%s::varchar[]) "
+                "ON CONFLICT DO NOTHING",
+                [vocabulary(doc["text"] for doc in documents)],
+            )
+
+    def _remember_engine(self, entries) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_submission_fts (rowid, name, text) VALUES (%s, %s, %s)",
+                [(e.pk, e.name, e.text) for e in entries],
+            )
+
+    def _forget_engine(self, entry_ids: list[int]) -> None:
+        if entry_ids and connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "DELETE FROM search_submission_fts WHERE rowid = %s", [(i,) for i in entry_ids]
+                )
+
+    def remove(self, kind: str, object_ids: list[int]) -> None:
+        entries = SubmissionEntry.objects.filter(kind=kind, object_id__in=object_ids)
+        self._forget_engine(list(entries.values_list("pk", flat=True)))
+        entries.delete()
+
+    def count(self, kind: str) -> int:
+        return SubmissionEntry.objects.filter(kind=kind).count()
+
+    def rebuild_finish(self, target: str, kinds_ids: dict[str, set[int]] | None = None) -> None:
+        for kind, ids in (kinds_ids or {}).items():
+            stale = set(
+                SubmissionEntry.objects.filter(kind=kind).values_list("object_id", flat=True)
+            ).difference(ids)
+            if stale:
+                self.remove(kind, list(stale))
+        self.prune()
+
+    # -- searching --
+
+    def _filtered(self, query: SubmissionQuery):
+        entries = SubmissionEntry.objects.filter(kind__in=query.kinds)
+        filters = query.filters
+        if filters.get("status"):
+            statuses = filters["status"]
+            entries = entries.filter(
+                status__in=statuses if isinstance(statuses, list | tuple) else [statuses]
+            )
+        for name in ("support_type_id", "assignee_id"):
+            if filters.get(name) not in (None, ""):
+                entries = entries.filter(**{name: filters[name]})
+        if filters.get("channel"):
+            entries = entries.filter(channel=filters["channel"])
+        if filters.get("city"):
+            entries = entries.filter(city=filters["city"])
+        return entries
+
+    # What a ranked search reads of each match: enough to count, facet, order and page.
+    _RANKED = ("pk", "submitted_at", "status", "support_type_id", "channel", "city")
+
+    def _scored(self, entries, parsed: ParsedText):
+        """(entries narrowed to the matches, None when unranked, else the matches as rows of
+        (score, *_RANKED), at most MAX_CANDIDATES)."""
+        if parsed.reference:
+            return entries.filter(reference=parsed.reference), None
+        if parsed.digits:
+            phone = parsed.phone
+            exact = entries.filter(Q(national_id=parsed.digits) | Q(phone=phone))
+            if len(parsed.digits) < 4 or exact.exists():
+                return exact, None
+            # Part of a number: IDs by their first digits, phones by any run of digits.
+            return entries.filter(
+                Q(national_id__startswith=parsed.digits) | Q(phone__contains=phone or parsed.digits)
+            ), None
+        if not parsed.words:
+            return entries, None
+        if connection.vendor == "postgresql":
+            return self._scored_postgresql(entries, parsed)
+        return self._scored_sqlite(entries, parsed)
+
+    def _scored_postgresql(self, entries, parsed: ParsedText):
+        groups = self._corrected(parsed)
+        if groups is None:
+            return entries.none(), []
+        # Every word as one of its stems, exactly: the planner then knows how common each is
+        # and walks the newest-first index for common names, the text index for rare ones.
+        tsquery = self._tsquery(groups)
+        # Rank only the newest matches (a common name can match thousands of requests), by
+        # how well they match the name, read with them.
+        rows = (
+            entries.filter(search_vector=tsquery)
+            .order_by("-submitted_at")
+            .values_list("name", *self._RANKED)[:MAX_CANDIDATES]
+        )
+        ranked = [(name_score(name, groups), *row) for name, *row in rows]
+        return entries.filter(pk__in=[row[1] for row in ranked]), ranked
+
+    @staticmethod
+    def _tsquery(groups: list[list[str]]):
+        """Every group must match (one of its variants)."""
+        raw = " & ".join("(" + " | ".join(group) + ")" for group in groups)
+        return SearchQuery(raw, config="arabic", search_type="raw")
+
+    @staticmethod
+    def _corrected(parsed: ParsedText) -> list[list[str]] | None:
+        """The query's words, each word no entry holds (not in the index's vocabulary) replaced
+        by the indexed words it may be the start of (عبدالل for عبدالله) or a misspelling of
+        (`looks_like`); None when such a word looks like no indexed word at all."""
+        groups = [list(group) for group in parsed.words]
+        checkable = [v for group in groups for v in group if len(v) >= 3]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word FROM search_submission_words WHERE word = ANY(%s::varchar[])",
+                [checkable],
+            )
+            known = {word for (word,) in cursor.fetchall()}
+            unknown = [
+                index
+                for index, group in enumerate(groups)
+                if all(len(v) >= 3 for v in group) and not known.intersection(group)
+            ]
+            if unknown:
+                # Candidates share a few trigrams; `looks_like` decides.
+                cursor.execute("SET LOCAL pg_trgm.similarity_threshold = 0.2")
+            for index in unknown:
+                likely: list[str] = []
+                for spelling in parsed.spellings[index]:
+                    cursor.execute(
+                        "SELECT word FROM search_submission_words WHERE word LIKE %s "
+                        "ORDER BY length(word), word LIMIT %s",
+                        [spelling + "%", SIMILAR_WORDS * 4],
+                    )
+                    likely.extend(word for (word,) in cursor.fetchall() if word not in likely)
+                    cursor.execute(
+                        "SELECT word FROM search_submission_words WHERE word %% %s "
+                        "ORDER BY word <-> %s, word LIMIT %s",
+                        [spelling, spelling, SIMILAR_WORDS * 4],
+                    )
+                    similar = [w for (w,) in cursor.fetchall() if looks_like(spelling, w)]
+                    likely.extend(w for w in similar[:SIMILAR_WORDS] if w not in likely)
+                if not likely:
+                    return None
+                groups[index] = likely
+        return groups
+
+    def prune(self) -> int:
+        """Forget vocabulary words no entry holds any more (after erasures and retention);
+        returns how many. PostgreSQL only: SQLite searches its trigram table directly."""
+        if connection.vendor != "postgresql":
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH gone AS (SELECT word FROM search_submission_words EXCEPT "
+                "SELECT word FROM search_submissionentry, "
+                "regexp_split_to_table(text, '\\s+') AS word) "
+                "DELETE FROM search_submission_words WHERE word IN (SELECT word FROM gone)"
+            )
+            return cursor.rowcount
+
+    def _scored_sqlite(self, entries, parsed: ParsedText):
+        """FTS5 (trigram tokenizer): every word must match one of its variants. When nothing
+        does and a word matches nothing at all, that word may be misspelt: it then matches the
+        indexed words that look like it (trigram similarity, as pg_trgm measures it)."""
+        pairs = [
+            ([v for v in group if len(v) >= 3], spellings)
+            for group, spellings in zip(parsed.words, parsed.spellings, strict=True)
+        ]
+        pairs = [(group, spellings) for group, spellings in pairs if group]
+        groups = [group for group, _spellings in pairs]
+        scores: dict[int, float] = {}
+        with connection.cursor() as cursor:
+            if groups:
+                scores = self._fts(cursor, groups, MAX_CANDIDATES)
+            if groups and not scores:
+                unknown = [pair for pair in pairs if not self._fts(cursor, [pair[0]], 1)]
+                known = [group for group, spellings in pairs if (group, spellings) not in unknown]
+                if unknown:
+                    found = self._fts(cursor, known, MAX_CANDIDATES * 20) if known else None
+                    for _group, spellings in unknown:
+                        similar = self._similar_sqlite(cursor, spellings)
+                        found = {
+                            rowid: (found[rowid] if found is not None else 0.0) + similarity
+                            for rowid, similarity in similar.items()
+                            if found is None or rowid in found
+                        }
+                    scores = found or {}
+        short = [group for group in parsed.words if all(len(v) < 3 for v in group)]
+        matched = entries.filter(pk__in=list(scores))
+        for group in short:  # two-letter words: plain containment
+            condition = Q()
+            for variant in group:
+                condition |= Q(text__contains=variant)
+            matched = (matched if scores else entries).filter(condition)
+        if not scores:
+            return matched, None
+        return matched, [
+            (scores.get(row[0], 0.0), *row) for row in matched.values_list(*self._RANKED)
+        ]
+
+    @staticmethod
+    def _fts(cursor, groups: list[list[str]], limit: int) -> dict[int, float]:
+        """{rowid: score} of the rows where every group matches one of its variants."""
+        expression = " AND ".join(
+            "(" + " OR ".join(f'"{v}"' for v in group) + ")" for group in groups
+        )
+        cursor.execute(
+            "SELECT rowid, bm25(search_submission_fts) FROM search_submission_fts "
+            "WHERE search_submission_fts MATCH %s ORDER BY 2 LIMIT %s",
+            [expression, limit],
+        )
+        return {rowid: -rank for rowid, rank in cursor.fetchall()}
+
+    @staticmethod
+    def _similar_sqlite(cursor, group: list[str]) -> dict[int, float]:
+        """{rowid: similarity} of the rows holding a word at least SIMILAR_WORD like one of
+        the group's variants: candidates share a three-letter piece, then are measured."""
+        pieces = sorted({v[i : i + 3] for v in group for i in range(len(v) - 2)})
+        cursor.execute(
+            "SELECT rowid, text FROM search_submission_fts WHERE search_submission_fts MATCH %s "
+            "LIMIT %s",
+            ["text : (" + " OR ".join(f'"{p}"' for p in pieces) + ")", MAX_CANDIDATES * 5],
+        )
+        found = {}
+        for rowid, text in cursor.fetchall():
+            best = max(
+                (trigram_similarity(variant, word) or 0.2) if looks_like(variant, word) else 0.0
+                for variant in group
+                for word in text.split()
+            )
+            if best:
+                found[rowid] = best
+        return found
+
+    def search(self, query: SubmissionQuery) -> SubmissionResults:
+        parsed = ParsedText.parse(query.text)
+        entries, ranked = self._scored(self._filtered(query), parsed)
+        fields = ("status", "support_type_id", "channel", "city")
+        if ranked is not None:
+            # Ranked words: the matches (at most MAX_CANDIDATES) were read once, for the
+            # total, the facets and the order (best first, then newest).
+            groups = Counter(row[3:] for row in ranked)
+            ranked = sorted(ranked, key=lambda row: (-row[0], -row[2].timestamp()))
+            page_ids = [row[1] for row in ranked[query.offset : query.offset + query.per_page]]
+            scores = {row[1]: row[0] for row in ranked}
+        else:
+            # The total and the four facets from one grouped scan of the covering index.
+            groups = Counter(
+                {
+                    tuple(row[:4]): row[4]
+                    for row in entries.order_by().values_list(*fields).annotate(n=Count("*"))
+                }
+            )
+            page_ids = None
+            scores = {}
+        total = sum(groups.values())
+        facets = {}
+        for position, facet in enumerate(FACETS):
+            counter = Counter()
+            for key, n in groups.items():
+                if key[position] is not None:
+                    counter[str(key[position])] += n
+            facets[facet] = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:20]
+        if page_ids is None and total <= SMALL_RESULT:
+            # Few matches: order them from the covering index instead of walking the
+            # newest-first index past every row that does not match.
+            ordered = sorted(entries.values_list("submitted_at", "pk"), reverse=True)
+            page_ids = [pk for _at, pk in ordered[query.offset : query.offset + query.per_page]]
+        if page_ids is not None:
+            by_pk = {e.pk: e for e in SubmissionEntry.objects.filter(pk__in=page_ids)}
+            page = [by_pk[pk] for pk in page_ids]
+        else:
+            page = list(
+                entries.order_by("-submitted_at", "-pk")[
+                    query.offset : query.offset + query.per_page
+                ]
+            )
+        hits = [
+            Hit(
+                kind=entry.kind,
+                object_id=entry.object_id,
+                reference=entry.reference,
+                score=float(scores.get(entry.pk, 0.0)),
+                highlight=highlight(entry.name, parsed) if parsed.words else "",
+            )
+            for entry in page
+        ]
+        return SubmissionResults(total=total, hits=hits, facets=facets)
