@@ -8,12 +8,13 @@ queued after the commit, so a failing mail or SMS service never loses a request.
 import datetime as dt
 import logging
 import secrets
+import time
 from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, close_old_connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -142,7 +143,7 @@ def help_request_submit(
                 help_request=request, to_status=RequestStatus.RECEIVED, public=True, by=recorded_by
             )
             receipts = _queue_receipt(request)
-            transaction.on_commit(lambda: [deliver_later(n.pk) for n in receipts])
+            transaction.on_commit(lambda: [deliver_later(n.pk) for n in receipts], robust=True)
     except IntegrityError:
         # Two retries of one submission raced; the first one won.
         if idempotency_key:
@@ -188,7 +189,7 @@ def volunteer_application_submit(
             volunteer_application=application, to_status=VolunteerStatus.NEW, public=True
         )
         receipts = _queue_volunteer_receipt(application)
-        transaction.on_commit(lambda: [deliver_later(n.pk) for n in receipts])
+        transaction.on_commit(lambda: [deliver_later(n.pk) for n in receipts], robust=True)
     return application, True
 
 
@@ -251,14 +252,51 @@ def _queue_volunteer_receipt(application: VolunteerApplication) -> list[Notifica
 
 
 def deliver_later(notification_id: int) -> None:
+    """Queue one message for the worker. The Notification row is the outbox: when the queue
+    cannot be reached (the database restarting under the commit), the row stays pending and
+    the worker's sweep (`forms.tasks.retry_notifications`) sends it; the filing still succeeds."""
     from forms.tasks import deliver_notification
 
-    deliver_notification.enqueue(notification_id)
+    try:
+        deliver_notification.enqueue(notification_id)
+    except Exception:  # noqa: BLE001 - the sweep sends what could not be queued
+        logger.warning("notification %s not queued; the sweep will send it", notification_id)
+
+
+NOTIFICATION_LEASE = dt.timedelta(seconds=60)  # longer than any send may take
+
+
+def _notification_claim(notification: Notification) -> bool:
+    """Take the message for one attempt: its next attempt moves past the lease, so the task
+    queued after the commit and the sweep never send it twice at once."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        pk=notification.pk, status=Notification.Status.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=now + NOTIFICATION_LEASE)
+    return bool(claimed)
+
+
+def _notification_save(notification: Notification, fields: list[str]) -> None:
+    """Record the outcome of an attempt; after a send the fact is kept through a database
+    restart (retried for up to a minute) rather than sending the message again later."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            notification.save(update_fields=fields)
+            return
+        except DatabaseError:
+            if time.monotonic() > deadline:
+                raise
+            close_old_connections()
+            time.sleep(1)
 
 
 def notification_deliver(*, notification: Notification) -> bool:
     """Try to send one message; on failure keep it pending with the next attempt scheduled."""
     if notification.status != Notification.Status.PENDING:
+        return notification.status == Notification.Status.SENT
+    if not _notification_claim(notification):
+        notification.refresh_from_db(fields=["status"])
         return notification.status == Notification.Status.SENT
     notification.attempts += 1
     try:
@@ -280,7 +318,7 @@ def notification_deliver(*, notification: Notification) -> bool:
         )
         notification.next_attempt_at = timezone.now() + dt.timedelta(seconds=delay)
         notification.last_error = f"{type(error).__name__}: {error}"[:300]
-        notification.save(update_fields=["attempts", "status", "next_attempt_at", "last_error"])
+        _notification_save(notification, ["attempts", "status", "next_attempt_at", "last_error"])
         logger.warning(
             "notification %s failed (attempt %s): %s",
             notification.pk,
@@ -291,17 +329,19 @@ def notification_deliver(*, notification: Notification) -> bool:
     notification.status = Notification.Status.SENT
     notification.sent_at = timezone.now()
     notification.last_error = ""
-    notification.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    _notification_save(notification, ["attempts", "status", "sent_at", "last_error"])
     return True
 
 
 def notifications_retry_due(*, now=None) -> tuple[int, int]:
-    """Send every pending message whose next attempt is due. Returns (sent, still pending)."""
+    """Send every pending message whose next attempt is due: the retries on their back-off,
+    and the messages whose task could not be queued. Returns (sent, still pending)."""
     now = now or timezone.now()
     sent = pending = 0
-    for notification in Notification.objects.filter(
+    due = Notification.objects.filter(
         status=Notification.Status.PENDING, next_attempt_at__lte=now
-    ):
+    ).order_by("next_attempt_at", "pk")
+    for notification in due.iterator(chunk_size=200):
         if notification_deliver(notification=notification):
             sent += 1
         else:
@@ -509,7 +549,7 @@ def help_request_transition(
                     ),
                 )
             )
-        transaction.on_commit(lambda: [deliver_later(n.pk) for n in queued])
+        transaction.on_commit(lambda: [deliver_later(n.pk) for n in queued], robust=True)
     help_request.refresh_from_db()
     return event
 
@@ -557,7 +597,7 @@ def volunteer_application_transition(
         )
         if notify:
             notification = _sms(locked, _status_message_for(locked, to_status, message, ""))
-            transaction.on_commit(lambda: deliver_later(notification.pk))
+            transaction.on_commit(lambda: deliver_later(notification.pk), robust=True)
     application.refresh_from_db()
     return event
 

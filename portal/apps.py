@@ -7,6 +7,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from portal import frontend_cache
         from portal.menu import connect_signals
 
         connect_signals()
+        frontend_cache.connect_signals()
