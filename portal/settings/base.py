@@ -51,6 +51,7 @@ STATIC_ROOT_ENV = env("STATIC_ROOT")
 LOG_LEVEL = env("LOG_LEVEL", "INFO")
 SECURE_SSL_REDIRECT_ENV = env_bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS_ENV = int(env("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_SSL_HOST_ENV = env("SECURE_SSL_HOST")
 DEMO_ADMIN_PASSWORD = env("DEMO_ADMIN_PASSWORD", "sila-demo-admin")
 SMS_BACKEND = env("SMS_BACKEND", "forms.sms.FileBackend")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
@@ -398,6 +399,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # django.server would log each path of runserver, tracking secrets included.
         "django.server": {"level": "WARNING"},
+        # one line per purged URL otherwise
+        "wagtail.frontendcache": {"level": "WARNING"},
     },
 }
 
