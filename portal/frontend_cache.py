@@ -171,13 +171,15 @@ def page_urls(page) -> set[str]:
 
 def faq_urls() -> set[str]:
     """FAQ pages, the policies that list related questions, the FAQ API, search and home."""
+    from wagtail.models import Site
+
     from cms.models import FAQPage, PolicyPage
 
     urls: set[str] = set()
+    for site in Site.objects.all():
+        urls.update(_with_queries(f"{site_root(site)}/api/v1/faqs/", LOCALE_QUERIES))
     for page in FAQPage.objects.live():
         urls.update(page_urls(page))
-        root = site_root(page.get_site())
-        urls.update(_with_queries(f"{root}/api/v1/faqs/", LOCALE_QUERIES))
     for policy in PolicyPage.objects.live().filter(faqs__isnull=False).distinct():
         if policy_url := policy.get_full_url():
             urls.add(policy_url)

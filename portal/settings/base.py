@@ -86,7 +86,6 @@ INSTALLED_APPS = [
     "search",
     "forms",
     "wagtail.contrib.settings",
-    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
@@ -406,8 +405,10 @@ LOGGING = {
 
 # --- Production stack: proxy cache, purge, health, periodic work -----------------------------
 
-# Wagtail's frontend-cache invalidation purges the caching proxy (deploy/nginx.conf) after
-# every change of public content; see portal.frontend_cache for the URLs each change touches.
+# Wagtail's frontend-cache invalidation (its backends, its purge task and language expansion)
+# purges the caching proxy (deploy/nginx.conf) after every change of public content;
+# portal.frontend_cache connects the changes and lists the URLs each touches. The app itself is
+# not installed: its own signal handlers would purge only the page, and before the commit.
 WAGTAILFRONTENDCACHE_LANGUAGES = ["ar", "en"]
 if FRONTEND_CACHE_PURGE_URL:
     WAGTAILFRONTENDCACHE = {

@@ -13,8 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
-from tests.stack.conftest import Client
-from tests.stack.test_proxy import file_request
+from tests.stack.conftest import Client, file_request
 
 pytestmark = pytest.mark.stack
 

@@ -8,68 +8,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.stack.conftest import Client, manage
+from tests.stack.conftest import Client, file_request, manage
 
 pytestmark = pytest.mark.stack
-
-
-def luhn_id(number: int) -> str:
-    first_nine = f"1{number:08d}"
-    for check in range(10):
-        digits = first_nine + str(check)
-        total = sum(
-            (int(c) * (2 if i % 2 == 0 else 1)) // 10 + (int(c) * (2 if i % 2 == 0 else 1)) % 10
-            for i, c in enumerate(digits)
-        )
-        if total % 10 == 0:
-            return digits
-    raise AssertionError("unreachable")
-
-
-@pytest.fixture(scope="session")
-def demo(stack):
-    out = manage(
-        stack,
-        "import json; from forms.models import SupportType; from cms.models import PolicyPage; "
-        "p = PolicyPage.objects.live().order_by('pk').first(); "
-        "print(json.dumps({'support_type': SupportType.objects.get(slug='financial').pk, "
-        "'policy_url': p.url, 'policy_slug': p.slug, 'policy_id': p.pk}))",
-    )
-    return json.loads(out.strip().splitlines()[-1])
-
-
-def filing_body(demo, number: int) -> dict:
-    return {
-        "support_type": demo["support_type"],
-        "full_name": "فاطمة بنت علي الحربي",
-        "national_id": luhn_id(number),
-        "date_of_birth": "15/3/1990",
-        "gender": "female",
-        "nationality": "سعودية",
-        "marital_status": "widowed",
-        "family_size": "5",
-        "dependants": "4",
-        "monthly_income": "2500",
-        "income_sources": "ضمان اجتماعي",
-        "city": "جدة",
-        "district": "الروضة",
-        "mobile": f"055{number % 10_000_000:07d}",
-        "email": "",
-        "preferred_contact": "sms",
-        "description": "أحتاج إلى مساعدة في دفع إيجار المسكن.",
-        "consent_declaration": True,
-        "consent_processing": True,
-        "consent_contact": True,
-    }
-
-
-def file_request(client, demo, number: int, key: str | None = None):
-    return client.request(
-        "POST",
-        "/api/v1/help-requests/?locale=ar",
-        body=json.dumps(filing_body(demo, number)),
-        headers={"Content-Type": "application/json", "Idempotency-Key": key or uuid.uuid4().hex},
-    )
 
 
 @pytest.fixture(scope="session")
