@@ -62,13 +62,14 @@ def test_a_message_is_sent_once_when_the_task_and_the_sweep_both_take_it(home, c
 
 
 def test_a_refused_message_waits_for_its_back_off_then_the_sweep_retries_it(
-    home, client, monkeypatch
+    home, client, monkeypatch, django_capture_on_commit_callbacks
 ):
     def refuse(self, *, to, message):
         raise sms.SMSError("gateway down")
 
     monkeypatch.setattr(sms.LocmemBackend, "send", refuse)
-    reference = api_filing(client, 3).json()["reference"]
+    with django_capture_on_commit_callbacks(execute=True):
+        reference = api_filing(client, 3).json()["reference"]
     notification = Notification.objects.get(help_request__reference=reference)
     assert notification.attempts == 1 and notification.status == "pending", (
         notification.last_error,
