@@ -15,7 +15,7 @@ import pytest
 
 from tests.stack.conftest import Client, file_request
 
-pytestmark = pytest.mark.stack
+pytestmark = [pytest.mark.stack, pytest.mark.xdist_group("stack")]
 
 FILINGS = 2000
 CONCURRENCY = 30

@@ -10,7 +10,7 @@ import pytest
 
 from tests.stack.conftest import Client, file_request, manage
 
-pytestmark = pytest.mark.stack
+pytestmark = [pytest.mark.stack, pytest.mark.xdist_group("stack")]
 
 
 @pytest.fixture(scope="session")
