@@ -100,6 +100,7 @@ def test_stack_throughput(stack, demo, report):  # noqa: F811
     figures["cached_page_rps"] = cached["rps"]
     figures["static_file_rps"] = static_file["rps"]
     figures["cached_vs_static"] = round(cached["rps"] / static_file["rps"], 3)
+    print(f"\n[bench] {figures}", flush=True)
 
     # 2. the uncached page at gunicorn (same settings as below for bakerydemo)
     app = f"http://127.0.0.1:{stack.app_port}"
@@ -110,11 +111,13 @@ def test_stack_throughput(stack, demo, report):  # noqa: F811
     figures["uncached_page_rps"] = uncached["rps"]
     figures["uncached_page_cpu_ms"] = uncached["cpu_ms_per_request"]
     figures["uncached_page_p99"] = uncached["p99"]
+    print(f"[bench] {figures}", flush=True)
 
     # 3. wagtail/bakerydemo's blog page, outside the project, under the same gunicorn settings
     bakery = os.environ.get("BAKERYDEMO_DIR")
     if bakery:
         figures.update(bakerydemo(Path(bakery), stack, uncached))
+        print(f"[bench] {figures}", flush=True)
 
     # 4. intake: accepted filings per second at gunicorn, the worker running
     figures.update(intake(stack, demo))
@@ -151,7 +154,11 @@ def bakerydemo(directory: Path, stack, sila: dict) -> dict:
         result = measure_page(base + post, [server.pid, *children(server.pid)], headers={})
     finally:
         server.terminate()
-        server.wait(30)
+        try:
+            server.wait(45)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     return {
         "bakerydemo_blog_rps": result["rps"],
         "bakerydemo_blog_cpu_ms": result["cpu_ms_per_request"],
