@@ -90,3 +90,15 @@ def policy_catalogue(*, parent=None, category: str | None = None) -> list[Catalo
             )
         )
     return entries
+
+
+def promised_response_period(*, default: int = 14) -> int:
+    """The period, in days, the live beneficiary-relations policy promises for an answer; the
+    default when no live policy states one."""
+    policy = (
+        PolicyPage.objects.live()
+        .filter(category="beneficiary-relations", response_period_days__isnull=False)
+        .only("response_period_days")
+        .first()
+    )
+    return policy.response_period_days if policy else default

@@ -7,7 +7,10 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from forms import groups, services
+from forms import groups
+from forms.casework.transitions import submission_assign
+from forms.kinds.help import help_request_submit, help_request_transition
+from forms.kinds.volunteer import volunteer_application_submit, volunteer_application_transition
 from forms.models import HelpRequest, SatisfactionRating, SupportType, VolunteerApplication
 from forms.validators import normalise_national_id
 
@@ -124,7 +127,7 @@ def load_inbox_demo(password: str) -> list[str]:
     consents = {"declaration": True, "processing": True, "contact": True}
     now = timezone.now()
     for index, (name, city, district, type_slug, mobile, steps, days_ago) in enumerate(APPLICANTS):
-        request, _ = services.help_request_submit(
+        request, _ = help_request_submit(
             data={
                 "support_type": SupportType.objects.get(slug=type_slug),
                 "full_name": name,
@@ -156,16 +159,14 @@ def load_inbox_demo(password: str) -> list[str]:
                 extra["meeting"] = "الاجتماع ٣ لعام ١٤٤٨"
             if step == "rejected":
                 extra["reason"] = "الدخل الشهري يتجاوز حد الاستحقاق المعتمد."
-            services.help_request_transition(
+            help_request_transition(
                 help_request=request,
                 user=committee if step in ("accepted", "rejected") else officer,
                 to_status=step,
                 **extra,
             )
         if index in (3, 4):
-            services.submission_assign(
-                submission=request, user=officer, assignee=users["researcher"]
-            )
+            submission_assign(submission=request, user=officer, assignee=users["researcher"])
         submitted = now - dt.timedelta(days=days_ago)
         HelpRequest.objects.filter(pk=request.pk).update(
             submitted_at=submitted,
@@ -178,7 +179,7 @@ def load_inbox_demo(password: str) -> list[str]:
             )
         if request.status == "closed":
             SatisfactionRating.objects.create(
-                help_request=request,
+                owner=request,
                 score=[4, 5, 3, 5][index % 4],
                 courteous="yes",
                 on_time="yes" if index % 3 else "no",
@@ -194,7 +195,7 @@ def load_inbox_demo(password: str) -> list[str]:
             ("تركي سعد المالكي", "جدة", ["screening", "accepted", "active"]),
         ]
     ):
-        application, _ = services.volunteer_application_submit(
+        application, _ = volunteer_application_submit(
             data={
                 "full_name": name,
                 "national_id": _national_id(30000000 + index * 7919),
@@ -215,7 +216,7 @@ def load_inbox_demo(password: str) -> list[str]:
             consents={"declaration": True, "processing": True, "charter": True},
         )
         for step in steps:
-            services.volunteer_application_transition(
+            volunteer_application_transition(
                 application=application, user=users["coordinator"], to_status=step
             )
     return [

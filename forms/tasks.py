@@ -1,38 +1,32 @@
-"""Background tasks of the intake app (Django's tasks API; database queue, immediate in tests)."""
+"""Background tasks of the intake app (Django's tasks API; database queue, immediate in tests).
+Their paths (`forms.tasks.*`) are stored with every queued task: keep them."""
 
 from django_tasks import task
 
 from forms.models import Notification
+from forms.notifications import notification_deliver, notifications_retry_due
+from forms.privacy import retention_apply
+from forms.reminders import deadline_reminders_send
 
 
 @task()
 def deliver_notification(notification_id: int) -> bool:
-    from forms.services import notification_deliver
-
     notification = Notification.objects.filter(pk=notification_id).first()
     return bool(notification) and notification_deliver(notification=notification)
 
 
 @task()
 def retry_notifications() -> list[int]:
-    from forms.services import notifications_retry_due
-
     return list(notifications_retry_due())
 
 
 @task()
 def send_deadline_reminders() -> int:
-    from forms.services import deadline_reminders_send
-
     return deadline_reminders_send()
 
 
 @task()
 def apply_retention() -> dict:
-    from forms.services import retention_apply
-
+    """The retention rules; returns how many submissions of each kind were anonymised."""
     report = retention_apply()
-    return {
-        "help_requests": len(report["help_requests"]),
-        "volunteer_applications": len(report["volunteer_applications"]),
-    }
+    return {key: len(value) for key, value in report.items() if isinstance(value, list)}

@@ -1,6 +1,8 @@
-"""Admin integration of the intake app: the inbox, its menu and dashboard panel, the types of
-support and the messages to applicants."""
+"""Admin registration of the intake app (registration only: the views live in forms/admin/):
+the inbox of every registered kind, its menu and dashboard panel, the bulk actions, the audit
+log's actions, the types of support and the messages to applicants."""
 
+from django.forms import Media
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -8,13 +10,17 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from forms import statistics
-from forms.admin_views import AttachmentDownloadView, RecordOfflineRequestView
-from forms.bulk_actions import AssignBulkAction, ChangeStatusBulkAction
-from forms.inbox import HelpRequestViewSet, VolunteerApplicationViewSet
+from forms import reports
+from forms.admin.bulk_actions import AssignBulkAction, ChangeStatusBulkAction
+from forms.admin.permissions import SubmissionPermissionPolicy
+from forms.admin.views import AttachmentDownloadView, RecordOfflineRequestView
+from forms.admin.viewsets import inbox_viewsets
+from forms.casework import registry
+from forms.kinds.help import HELP_REQUESTS
 from forms.models import MessageTemplate, SupportType
 
 
@@ -39,10 +45,10 @@ class MessageTemplateViewSet(SnippetViewSet):
 
 register_snippet(MessageTemplateViewSet)
 
-help_request_viewset = HelpRequestViewSet()
-volunteer_viewset = VolunteerApplicationViewSet()
-register_snippet(help_request_viewset)
-register_snippet(volunteer_viewset)
+INBOX = inbox_viewsets()
+for viewset in INBOX:
+    register_permission_policy(viewset.model, SubmissionPermissionPolicy(viewset.model))
+    register_snippet(viewset)
 
 hooks.register("register_bulk_action", ChangeStatusBulkAction)
 hooks.register("register_bulk_action", AssignBulkAction)
@@ -51,11 +57,12 @@ hooks.register("register_bulk_action", AssignBulkAction)
 # by the retention rules. Hide the snippets' generic "Delete" bulk action for them (the
 # permission policy refuses it anyway).
 _bulk_actions_for_model = bulk_action_registry.get_bulk_actions_for_model
+_SUBMISSION_MODELS = {(v.model._meta.app_label, v.model._meta.model_name) for v in INBOX}
 
 
 def _inbox_bulk_actions(app_label, model_name):
     actions = _bulk_actions_for_model(app_label, model_name)
-    if app_label == "intake" and model_name in ("helprequest", "volunteerapplication"):
+    if (app_label, model_name) in _SUBMISSION_MODELS:
         return [action for action in actions if action.action_type != "delete"]
     return actions
 
@@ -80,34 +87,9 @@ class InboxMenuItem(SubmenuMenuItem):
 @hooks.register("register_admin_menu_item")
 def inbox_menu_item():
     items = [
-        PermissionMenuItem(
-            _("Help requests"),
-            reverse("inbox_help:list"),
-            icon_name="help",
-            order=10,
-            permission="intake.view_helprequest",
-        ),
-        PermissionMenuItem(
-            _("Awaiting the committee's decision"),
-            reverse("inbox_help:list") + "?status=referred&ordering=response_due",
-            icon_name="tasks",
-            order=20,
-            permission="intake.view_helprequest",
-        ),
-        PermissionMenuItem(
-            _("Volunteer applications"),
-            reverse("inbox_volunteers:list"),
-            icon_name="group",
-            order=30,
-            permission="intake.view_volunteerapplication",
-        ),
-        PermissionMenuItem(
-            _("Record an off-line request"),
-            reverse("intake_record_request"),
-            icon_name="form",
-            order=40,
-            permission="intake.add_helprequest",
-        ),
+        PermissionMenuItem(label, url, icon_name=icon, order=order, permission=permission)
+        for viewset in INBOX
+        for label, url, icon, order, permission in viewset.menu_items()
     ]
     return InboxMenuItem(_("Inbox"), Menu(items=items), icon_name="mail", order=150)
 
@@ -125,37 +107,44 @@ def intake_admin_urls():
 
 
 class InboxPanel(Component):
+    """The help requests' figures, and how many submissions of every other kind the user sees
+    are at each status."""
+
     name = "inbox"
     order = 50
     template_name = "intake/admin/dashboard_panel.html"
 
-    def __init__(self, user):
+    def __init__(self, user, kinds):
         self.user = user
+        self.kinds = kinds
 
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
-        if self.user.has_perm("intake.view_helprequest"):
-            context["stats"] = statistics.dashboard()
-            context["list_url"] = reverse("inbox_help:list")
-        if self.user.has_perm("intake.view_volunteerapplication"):
-            context["volunteers"] = statistics.volunteer_dashboard()
-            context["volunteers_url"] = reverse("inbox_volunteers:list")
+        boards = []
+        for viewset in INBOX:
+            if viewset.kind not in self.kinds:
+                continue
+            url = reverse(f"{viewset.get_admin_url_namespace()}:list")
+            if viewset.kind is HELP_REQUESTS:
+                context["stats"] = reports.dashboard()
+                context["list_url"] = url
+            else:
+                boards.append(
+                    {"label": viewset.menu_label, "url": url, **reports.status_board(viewset.kind)}
+                )
+        context["boards"] = boards
         return context
 
     @property
     def media(self):
-        from django.forms import Media
-
         return Media(css={"all": ["intake/inbox.css"]})
 
 
 @hooks.register("construct_homepage_panels")
 def inbox_dashboard_panel(request, panels):
-    user = request.user
-    if user.has_perm("intake.view_helprequest") or user.has_perm(
-        "intake.view_volunteerapplication"
-    ):
-        panels.append(InboxPanel(user))
+    kinds = [kind for kind in registry.kinds() if kind.can_view(request.user)]
+    if kinds:
+        panels.append(InboxPanel(request.user, kinds))
 
 
 @hooks.register("register_log_actions")

@@ -1,6 +1,6 @@
 """The one API router: Wagtail's API v2, the project's REST API v1, its schema and docs."""
 
-from django.urls import include, path, re_path
+from django.urls import include, path
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.response import Response
@@ -19,8 +19,7 @@ from cms.api import (
     PolicyVersionView,
     TranslatedPagesAPIViewSet,
 )
-from forms import staff_api
-from forms.api import HelpRequestCreateView, TrackingView, VolunteerApplicationCreateView
+from forms.api.urls import urlpatterns as submission_patterns
 from search.api import SiteSearchView
 
 wagtail_api = WagtailAPIRouter("wagtailapi")
@@ -53,39 +52,7 @@ v1_patterns = [
     path("policies/", PolicyListView.as_view(), name="policies"),
     path("faqs/", FAQListView.as_view(), name="faqs"),
     path("search/", SiteSearchView.as_view(), name="search"),
-    path("help-requests/", HelpRequestCreateView.as_view(), name="help-requests"),
-    path(
-        "volunteer-applications/",
-        VolunteerApplicationCreateView.as_view(),
-        name="volunteer-applications",
-    ),
-    path("track/<str:kind>/<str:reference>/", TrackingView.as_view(), name="tracking"),
-    path("staff/search/", staff_api.StaffSearch.as_view(), name="staff-search"),
-    re_path(
-        r"^staff/(?P<kind>help-requests|volunteer-applications)/$",
-        staff_api.StaffSubmissionList.as_view(),
-        name="staff-submissions",
-    ),
-    re_path(
-        r"^staff/(?P<kind>help-requests|volunteer-applications)/(?P<reference>[A-Z]{2}-[0-9]{4}-[0-9]{6})/$",
-        staff_api.StaffSubmissionDetail.as_view(),
-        name="staff-submission",
-    ),
-    re_path(
-        r"^staff/(?P<kind>help-requests|volunteer-applications)/(?P<reference>[A-Z]{2}-[0-9]{4}-[0-9]{6})/transitions/$",
-        staff_api.StaffSubmissionTransition.as_view(),
-        name="staff-submission-transition",
-    ),
-    re_path(
-        r"^staff/(?P<kind>help-requests|volunteer-applications)/(?P<reference>[A-Z]{2}-[0-9]{4}-[0-9]{6})/notes/$",
-        staff_api.StaffSubmissionNotes.as_view(),
-        name="staff-submission-notes",
-    ),
-    re_path(
-        r"^staff/(?P<kind>help-requests|volunteer-applications)/(?P<reference>[A-Z]{2}-[0-9]{4}-[0-9]{6})/assignee/$",
-        staff_api.StaffSubmissionAssign.as_view(),
-        name="staff-submission-assign",
-    ),
+    *submission_patterns,
     path("policies/<slug:slug>/", PolicyDetailView.as_view(), name="policy"),
     path(
         "policies/<slug:slug>/versions/<int:number>/",

@@ -37,17 +37,10 @@ PERSONAL_VIEWS = frozenset(
         "intake_track",
         "intake_rate",
         "intake_attachment",
-        "api:help-requests",
-        "api:volunteer-applications",
         "api:tracking",
-        "api:staff-search",
-        "api:staff-submissions",
-        "api:staff-submission",
-        "api:staff-submission-transition",
-        "api:staff-submission-notes",
-        "api:staff-submission-assign",
     }
 )
+PERSONAL_VIEW_PREFIXES = ("api:staff-",)
 PERSONAL_PREFIXES = ("/admin/", "/documents/")
 
 # Views whose anonymous answer is the same for everyone, with the query strings a purge covers.
@@ -80,8 +73,22 @@ def _view_name(request) -> str | None:
     return match.view_name if match else None
 
 
+def filing_views() -> set[str]:
+    """The API's filing endpoints, one per kind of submission: their receipts hold the secret
+    tracking link."""
+    from forms.casework import registry
+
+    return {f"api:{kind.api_slug}" for kind in registry.kinds()}
+
+
 def is_personal(request) -> bool:
-    return _view_name(request) in PERSONAL_VIEWS or request.path.startswith(PERSONAL_PREFIXES)
+    view = _view_name(request) or ""
+    return (
+        view in PERSONAL_VIEWS
+        or view.startswith(PERSONAL_VIEW_PREFIXES)
+        or view in filing_views()
+        or request.path.startswith(PERSONAL_PREFIXES)
+    )
 
 
 def is_purgeable(request, response) -> bool:

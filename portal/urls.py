@@ -10,7 +10,6 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from forms import views as intake_views
 from portal import views
 from search import views as search_views
 
@@ -33,21 +32,7 @@ if settings.SERVE_PUBLIC_MEDIA:
 # LocaleMiddleware, which redirects by the browser's language and falls back to Arabic.
 urlpatterns += i18n_patterns(
     path("search/", search_views.site_search, name="site_search"),
-    path("help-request/", intake_views.help_request, name="intake_help_request"),
-    path(
-        "help-request/received/<str:reference>/<str:key>/",
-        intake_views.help_received,
-        name="intake_help_received",
-    ),
-    path("volunteer/", intake_views.volunteer_application, name="intake_volunteer"),
-    path("track/<str:kind>/<str:reference>/<str:key>/", intake_views.track, name="intake_track"),
-    path("track/help/<str:reference>/<str:key>/rate/", intake_views.rate, name="intake_rate"),
-    path("service-report/", intake_views.service_report, name="intake_service_report"),
-    path(
-        "track/help/<str:reference>/<str:key>/files/<int:attachment_id>/",
-        intake_views.attachment_download,
-        name="intake_attachment",
-    ),
+    path("", include("forms.public.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -1,6 +1,6 @@
 """The Elasticsearch backend of submission search, written with the Elasticsearch DSL.
 
-One `Document` per kind of submission. Text goes through an Arabic analyser (Arabic
+One index per registered kind of submission, all with the mapping of `SubmissionDocument`. Text goes through an Arabic analyser (Arabic
 normalisation, decimal digits, light stemming); the reference, ID and phone are keywords, and
 names and numbers also have an edge-n-gram field so a half-remembered name or the first digits
 find their submission. Facets are aggregations; matches are highlighted. Each rebuild writes to
@@ -34,12 +34,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from search.submissions import (
-    KINDS,
     Backend,
     Hit,
     ParsedText,
     SubmissionQuery,
     SubmissionResults,
+    indexed,
+    indexed_kinds,
 )
 
 arabic_light_stem = token_filter("sila_arabic_stem", type="stemmer", language="arabic")
@@ -101,17 +102,6 @@ class SubmissionDocument(Document):
         )
 
 
-class HelpRequestDocument(SubmissionDocument):
-    class Index:
-        name = "help-requests"
-
-
-class VolunteerApplicationDocument(SubmissionDocument):
-    class Index:
-        name = "volunteer-applications"
-
-
-DOCUMENTS = {"help": HelpRequestDocument, "volunteer": VolunteerApplicationDocument}
 FACET_FIELDS = {
     "status": "status",
     "support_type": "support_type",
@@ -121,14 +111,27 @@ FACET_FIELDS = {
 
 
 def alias(kind: str) -> str:
-    return f"{settings.SUBMISSION_SEARCH_INDEX_PREFIX}-{DOCUMENTS[kind].Index.name}"
+    """The name the application reads a kind's index by (sila-help-requests)."""
+    return f"{settings.SUBMISSION_SEARCH_INDEX_PREFIX}-{indexed(kind).index_name}"
 
 
-def index_definition(name: str, kind: str) -> Index:
-    """The settings and mappings of one (versioned) index of `kind`."""
+def kind_of_index(name: str) -> str | None:
+    """The kind whose alias names this index or one of its versions (<alias>-v<timestamp>)."""
+    return next(
+        (
+            kind
+            for kind in indexed_kinds()
+            if name == alias(kind) or name.startswith(f"{alias(kind)}-v")
+        ),
+        None,
+    )
+
+
+def index_definition(name: str) -> Index:
+    """The settings and mappings of one (versioned) index."""
     index = Index(name)
     index.settings(number_of_shards=1, number_of_replicas=0, max_ngram_diff=13)
-    index.document(DOCUMENTS[kind])
+    index.document(SubmissionDocument)
     index.analyzer(ARABIC)
     index.analyzer(PARTIAL)
     index.analyzer(PARTIAL_SEARCH)
@@ -202,7 +205,7 @@ class ElasticsearchBackend(Backend):
     def _ensure(self, kind: str) -> None:
         if not self.client.indices.exists_alias(name=alias(kind)):
             name = f"{alias(kind)}-v{timezone.now():%Y%m%dT%H%M%S%f}"
-            index_definition(name, kind).create(using=self.client)
+            index_definition(name).create(using=self.client)
             self.client.indices.put_alias(index=name, name=alias(kind))
 
     def _actions(self, index: str, documents: list[dict]):
@@ -216,7 +219,7 @@ class ElasticsearchBackend(Backend):
             }
 
     def index(self, documents: list[dict]) -> None:
-        for kind in KINDS:
+        for kind in indexed_kinds():
             docs = [doc for doc in documents if doc["kind"] == kind]
             if docs:
                 self._ensure(kind)
@@ -236,19 +239,19 @@ class ElasticsearchBackend(Backend):
 
     def rebuild_start(self) -> str:
         version = f"v{timezone.now():%Y%m%dT%H%M%S%f}"
-        for kind in KINDS:
-            index_definition(f"{alias(kind)}-{version}", kind).create(using=self.client)
+        for kind in indexed_kinds():
+            index_definition(f"{alias(kind)}-{version}").create(using=self.client)
         return version
 
     def rebuild_index(self, target: str, documents: list[dict]) -> None:
-        for kind in KINDS:
+        for kind in indexed_kinds():
             docs = [doc for doc in documents if doc["kind"] == kind]
             if docs:
                 bulk(self.client, self._actions(f"{alias(kind)}-{target}", docs))
 
     def rebuild_finish(self, target: str, kinds_ids=None) -> None:
         """Move each alias to the new index in one atomic step; drop the old indexes."""
-        for kind in KINDS:
+        for kind in indexed_kinds():
             new = f"{alias(kind)}-{target}"
             self.client.indices.refresh(index=new)
             old = []
@@ -261,7 +264,7 @@ class ElasticsearchBackend(Backend):
                 self.client.indices.delete(index=name)
 
     def search(self, query: SubmissionQuery) -> SubmissionResults:
-        indexes = {kind: alias(kind) for kind in KINDS}
+        indexes = {kind: alias(kind) for kind in indexed_kinds()}
         response = (
             build_search(query, indexes)
             .params(ignore_unavailable=True)
@@ -272,9 +275,9 @@ class ElasticsearchBackend(Backend):
         hits = []
         for hit in response:
             index = hit.meta.index
-            kind = kind_by_index.setdefault(
-                index, "help" if DOCUMENTS["help"].Index.name in index else "volunteer"
-            )
+            if index not in kind_by_index:
+                kind_by_index[index] = kind_of_index(index)
+            kind = kind_by_index[index]
             marked = getattr(hit.meta, "highlight", None)
             hits.append(
                 Hit(

@@ -1,4 +1,6 @@
-"""Searching submissions (help requests and volunteer applications) for staff.
+"""Searching submissions for staff. The index knows no app: an app registers each kind of
+submission it wants searched (`register`: its model, how one becomes a document, who may see
+it), and its saves and deletes are then indexed after the commit.
 
 One interface, two backends chosen by settings (`SUBMISSION_SEARCH_BACKEND`):
 
@@ -12,19 +14,21 @@ database is the source of truth: every change of a submission marks it pending i
 transaction; a task indexes pending submissions after the commit, and whatever failed stays
 pending until the next attempt or `manage.py rebuild_submission_index`.
 
-`search_submissions(user, ...)` applies the inbox's permissions before anything is counted, so
-a role never sees another kind of submission, not even in a facet.
+`search_submissions(user, ...)` applies each kind's visibility before anything is counted, so a
+role never sees another kind of submission, not even in a facet.
 """
 
 import dataclasses
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -33,9 +37,8 @@ from search import arabic
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("help", "volunteer")
 FACETS = ("status", "support_type", "channel", "city")
-REFERENCE = re.compile(r"^(HR|VA)-\d{4}-\d{6}$", re.IGNORECASE)
+REFERENCE = re.compile(r"^[A-Z]{2,4}-\d{4}-\d{6}$", re.IGNORECASE)
 MAX_CANDIDATES = 500
 # A query word that matches nothing is replaced by up to SIMILAR_WORDS indexed words at least
 # this similar to it (pg_trgm similarity).
@@ -44,7 +47,43 @@ SIMILAR_WORDS = 5
 SMALL_RESULT = 20_000
 
 
-# --- what is indexed -------------------------------------------------------------------------
+# --- what is indexed: the kinds apps register -------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class IndexedKind:
+    """A kind of submission an app wants searched."""
+
+    slug: str  # stored in the index: never rename
+    model: type
+    document: Callable[[object], dict]  # one submission -> its index entry (see SubmissionEntry)
+    visible_to: Callable[[object], bool]  # whether a user may see this kind at all
+    index_name: str  # Elasticsearch: the alias is <SUBMISSION_SEARCH_INDEX_PREFIX>-<index_name>
+
+
+_indexed: dict[str, IndexedKind] = {}
+
+
+def register(kind: IndexedKind) -> None:
+    """Index this kind: every save or delete of its model is marked pending in the same
+    transaction and indexed after the commit."""
+    _indexed[kind.slug] = kind
+
+    def changed(sender, instance, **kwargs):
+        mark_pending(kind.slug, instance.pk)
+
+    post_save.connect(changed, sender=kind.model, weak=False, dispatch_uid=f"search-{kind.slug}")
+    post_delete.connect(
+        changed, sender=kind.model, weak=False, dispatch_uid=f"search-{kind.slug}-delete"
+    )
+
+
+def indexed_kinds() -> list[str]:
+    return list(_indexed)
+
+
+def indexed(slug: str) -> IndexedKind:
+    return _indexed[slug]
 
 
 def local_phone(value: str) -> str:
@@ -78,35 +117,6 @@ def name_words(name: str) -> list[str]:
         for word in joined
         if word not in ("بن", "بنت")
     ]
-
-
-def document(submission) -> dict:
-    """The index entry of one submission: only what staff search and filter on."""
-    from forms.models import HelpRequest
-
-    is_help = isinstance(submission, HelpRequest)
-    name = " ".join(name_words(submission.full_name))
-    free_text = (
-        [submission.district, submission.city, submission.description]
-        if is_help
-        else [submission.city, submission.skills, submission.interests]
-    )
-    return {
-        "kind": "help" if is_help else "volunteer",
-        "object_id": submission.pk,
-        "reference": submission.reference,
-        "national_id": submission.national_id,
-        "phone": local_phone(submission.mobile),
-        "name": name,
-        # The name as written (normalised) and every stem, so both spellings meet.
-        "text": " ".join([name, arabic.index_text(submission.full_name, *free_text)]).strip(),
-        "status": submission.status,
-        "support_type_id": submission.support_type_id if is_help else None,
-        "channel": submission.channel,
-        "city": submission.city,
-        "assignee_id": submission.assignee_id,
-        "submitted_at": submission.submitted_at,
-    }
 
 
 def vocabulary(texts) -> list[str]:
@@ -183,7 +193,7 @@ def trigram_similarity(a: str, b: str) -> float:
 @dataclasses.dataclass
 class SubmissionQuery:
     text: str = ""
-    kinds: tuple[str, ...] = KINDS
+    kinds: tuple[str, ...] = dataclasses.field(default_factory=lambda: tuple(_indexed))
     filters: dict = dataclasses.field(default_factory=dict)  # status (list), support_type, ...
     page: int = 1
     per_page: int = 20
@@ -697,28 +707,14 @@ def get_backend() -> Backend:
     return _backend(settings.SUBMISSION_SEARCH_BACKEND)
 
 
-def _model(kind: str):
-    from forms.models import HelpRequest, VolunteerApplication
-
-    return HelpRequest if kind == "help" else VolunteerApplication
-
-
-def kind_of(submission) -> str:
-    """ "help" or "volunteer", for a submission or its model."""
-    from forms.models import HelpRequest
-
-    model = submission if isinstance(submission, type) else type(submission)
-    return "help" if issubclass(model, HelpRequest) else "volunteer"
-
-
-def mark_pending(submission) -> None:
+def mark_pending(kind: str, object_id: int) -> None:
     """Called in the transaction that saves or deletes the submission; the index follows the
     commit (a submission no longer in the database is removed from the index)."""
     from search.models import SearchPending
 
     SearchPending.objects.update_or_create(
-        kind=kind_of(submission),
-        object_id=submission.pk,
+        kind=kind,
+        object_id=object_id,
         defaults={"since": timezone.now(), "attempts": 0, "last_error": ""},
     )
     transaction.on_commit(_enqueue_pending)
@@ -741,19 +737,19 @@ def index_pending(*, limit: int = 500) -> tuple[int, int]:
     backend = get_backend()
     done = failed = 0
     pending = list(SearchPending.objects.order_by("since")[:limit])
-    for kind in KINDS:
-        rows = [row for row in pending if row.kind == kind]
+    for kind in _indexed.values():
+        rows = [row for row in pending if row.kind == kind.slug]
         if not rows:
             continue
         objects = {
-            obj.pk: obj for obj in _model(kind).objects.filter(pk__in=[r.object_id for r in rows])
+            obj.pk: obj for obj in kind.model.objects.filter(pk__in=[r.object_id for r in rows])
         }
         try:
-            present = [document(objects[r.object_id]) for r in rows if r.object_id in objects]
+            present = [kind.document(objects[r.object_id]) for r in rows if r.object_id in objects]
             backend.index(present)
             gone = [r.object_id for r in rows if r.object_id not in objects]
             if gone:
-                backend.remove(kind, gone)
+                backend.remove(kind.slug, gone)
         except Exception as error:  # noqa: BLE001 - the search server may be down: retry later
             failed += len(rows)
             SearchPending.objects.filter(pk__in=[r.pk for r in rows]).update(
@@ -770,21 +766,17 @@ def index_pending(*, limit: int = 500) -> tuple[int, int]:
 
 
 def allowed_kinds(user) -> tuple[str, ...]:
-    """The kinds this user may see in the inbox."""
-    kinds = []
-    if user.has_perm("intake.view_helprequest"):
-        kinds.append("help")
-    if user.has_perm("intake.view_volunteerapplication"):
-        kinds.append("volunteer")
-    return tuple(kinds)
+    """The kinds this user may see."""
+    return tuple(slug for slug, kind in _indexed.items() if kind.visible_to(user))
 
 
 def search_submissions(
-    user, *, text: str = "", kinds=KINDS, filters=None, page: int = 1, per_page: int = 20
+    user, *, text: str = "", kinds=None, filters=None, page: int = 1, per_page: int = 20
 ) -> SubmissionResults:
-    """Search what this user may see: kinds they have no right to are never searched or
-    counted."""
-    visible = tuple(kind for kind in kinds if kind in allowed_kinds(user))
+    """Search what this user may see (all kinds unless `kinds` narrows them): kinds they have no
+    right to are never searched or counted."""
+    allowed = allowed_kinds(user)
+    visible = tuple(kind for kind in (kinds or allowed) if kind in allowed)
     if not visible:
         return SubmissionResults(total=0, hits=[], facets={facet: [] for facet in FACETS})
     return get_backend().search(
@@ -807,15 +799,15 @@ def health() -> dict:
 
     backend = get_backend()
     report = {"backend": backend.name, "kinds": {}}
-    for kind in KINDS:
+    for kind in _indexed.values():
         try:
-            indexed = backend.count(kind)
+            in_index = backend.count(kind.slug)
         except Exception as error:  # noqa: BLE001 - report an unreachable server, do not fail
-            indexed = f"unavailable ({type(error).__name__})"
-        report["kinds"][kind] = {
-            "database": _model(kind).objects.count(),
-            "index": indexed,
-            "pending": SearchPending.objects.filter(kind=kind).count(),
+            in_index = f"unavailable ({type(error).__name__})"
+        report["kinds"][kind.slug] = {
+            "database": kind.model.objects.count(),
+            "index": in_index,
+            "pending": SearchPending.objects.filter(kind=kind.slug).count(),
         }
     oldest = SearchPending.objects.order_by("since").values_list("since", flat=True).first()
     report["lag_seconds"] = round((timezone.now() - oldest).total_seconds()) if oldest else 0

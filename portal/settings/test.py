@@ -4,7 +4,15 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import WAGTAILSEARCH_BACKENDS
+from .base import INSTALLED_APPS, WAGTAILSEARCH_BACKENDS
+
+# A kind of submission declared outside the intake app, to prove the engine serves it untouched.
+# Apps that declare kinds come before Wagtail's, which read the kinds when they load the admin.
+INSTALLED_APPS = [
+    *INSTALLED_APPS[: INSTALLED_APPS.index("forms") + 1],
+    "tests.toykind",
+    *INSTALLED_APPS[INSTALLED_APPS.index("forms") + 1 :],
+]
 
 DEBUG = False
 SECRET_KEY = "sila-test-key"  # noqa: S105

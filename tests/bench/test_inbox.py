@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from forms import groups
-from forms.models import HelpRequest, RequestStatus, SupportType
+from forms.models import CaseFile, HelpRequest, RequestStatus, SupportType
 from tests.bench.conftest import timed_requests
 from tests.factories import UserFactory
 
@@ -34,9 +34,12 @@ def bulk_requests(count: int) -> float:
     rng = random.Random(7)
     started = time.perf_counter()
     for start in range(0, count, BATCH):
+        numbers = range(start, min(start + BATCH, count))
+        files = CaseFile.objects.bulk_create([CaseFile(kind="help") for _ in numbers])
         HelpRequest.objects.bulk_create(
             [
                 HelpRequest(
+                    case_file=case_file,
                     reference=f"HR-2025-{number:06d}",
                     tracking_salt="0" * 32,
                     support_type=rng.choice(types),
@@ -57,7 +60,7 @@ def bulk_requests(count: int) -> float:
                     mobile=f"+9665{number:08d}",
                     description="وصف الحاجة",
                 )
-                for number in range(start, min(start + BATCH, count))
+                for number, case_file in zip(numbers, files, strict=True)
             ]
         )
     return time.perf_counter() - started

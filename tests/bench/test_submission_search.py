@@ -51,14 +51,18 @@ def bulk_load(rows: int) -> float:
         types = [row[0] for row in cursor.fetchall()]
         cursor.execute(
             f"""
+            WITH files AS (
+                INSERT INTO intake_casefile (kind) SELECT 'help' FROM generate_series(1, %s)
+                RETURNING id
+            ), numbered AS (SELECT id, (row_number() OVER (ORDER BY id))::int AS g FROM files)
             INSERT INTO intake_helprequest (
-                reference, channel, language, submitted_at, tracking_salt, status_changed_at,
+                case_file_id, reference, channel, language, submitted_at, tracking_salt, status_changed_at,
                 support_type_id, status, response_due, committee_meeting, decision_reason,
                 full_name, national_id, date_of_birth, gender, nationality, marital_status,
                 family_size, dependants, monthly_income, income_sources, city, district, mobile,
                 email, preferred_contact, description)
             SELECT
-                'HR-2025-' || lpad(g::text, 7, '0'), 'website', 'ar',
+                id, 'HR-2025-' || lpad(g::text, 7, '0'), 'website', 'ar',
                 now() - (g || ' minutes')::interval, 'bench', now(),
                 {_pick(map(str, types), 1)}::bigint,
                 {_pick(STATUSES, 2)},
@@ -70,7 +74,7 @@ def bulk_load(rows: int) -> float:
                 {_pick(DISTRICTS, 7)},
                 '+9665' || lpad(g::text, 8, '0'), '', 'sms',
                 {_pick(NEEDS, 8)}
-            FROM generate_series(1, %s) AS g
+            FROM numbered
             """,
             [rows],
         )

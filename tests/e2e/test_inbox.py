@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.test import TestCase
 
+from forms.kinds.help import help_request_submit
 from forms.models import HelpRequest, SatisfactionRating, SupportType
-from forms.services import help_request_submit
 from tests.forms.helpers import saudi_id
 
 pytestmark = [
@@ -120,7 +120,7 @@ def test_a_request_worked_from_first_look_to_rating(browser, page, demo_site, sc
     applicant.check("input[name=clear][value=yes]")
     applicant.click("form.public-form button[type=submit]")
     applicant.wait_for_selector("text=شكراً لك")
-    assert SatisfactionRating.objects.get(help_request=request).score == 5
+    assert SatisfactionRating.objects.of(request).get().score == 5
     applicant.context.close()
 
     page.goto(f"{base}/admin/")

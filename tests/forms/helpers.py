@@ -8,7 +8,7 @@ from PIL import Image
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from forms.forms import STARTED_SALT
+from forms.public.forms import STARTED_SALT
 
 
 def saudi_id(prefix: str = "1", body: str = "09876543") -> str:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from forms import sms
 from forms.models import Attachment, Consent, HelpRequest, Notification, StatusEvent
-from forms.services import notifications_retry_due
+from forms.notifications import notifications_retry_due
 from tests.forms.helpers import help_form_data, jpeg_with_exif, pdf, saudi_id
 
 pytestmark = pytest.mark.django_db
@@ -64,9 +64,7 @@ def test_a_valid_request_is_filed_with_a_reference_and_a_receipt(client, home):
     assert len(sms.outbox) == 1 and request.reference in sms.outbox[0]["message"]
     assert sms.outbox[0]["to"] == "+966551234567"
     assert len(mail.outbox) == 1 and request.reference in mail.outbox[0].subject
-    assert StatusEvent.objects.filter(
-        help_request=request, to_status="received", public=True
-    ).exists()
+    assert StatusEvent.objects.of(request).filter(to_status="received", public=True).exists()
 
 
 def test_declaration_and_consents_are_stored_with_text_version_and_language(client, home):
@@ -170,7 +168,7 @@ def test_honeypot_and_instant_submissions_store_nothing(client, home):
 
     from django.core import signing
 
-    from forms.forms import STARTED_SALT
+    from forms.public.forms import STARTED_SALT
 
     assert submit(client, website="http://spam.example").status_code == 200
     too_fast = signing.dumps(time.time(), salt=STARTED_SALT)

@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group
 from django.test import TestCase
 
 from forms import groups, sms
+from forms.kinds.help import help_request_ask_information
 from forms.models import HelpRequest
-from forms.services import help_request_ask_information
 from tests.factories import UserFactory
 from tests.forms.helpers import help_form_data, pdf, saudi_id
 

@@ -32,9 +32,7 @@ def test_volunteer_application_is_filed_with_a_reference(client, home):
     application = VolunteerApplication.objects.get()
     assert application.reference.startswith("VA-") and application.hours_per_week == 6
     assert application.charter_accepted
-    assert Consent.objects.filter(
-        volunteer_application=application, purpose="charter", given=True
-    ).exists()
+    assert Consent.objects.of(application).filter(purpose="charter", given=True).exists()
     assert "منسق التطوع" in client.get(response["Location"]).content.decode()
     assert application.reference in sms.outbox[-1]["message"]
 

@@ -10,8 +10,9 @@ from django.test import TestCase
 
 from cms.governance import BOARD_SECRETARIES, COMMUNICATIONS_STAFF
 from forms import groups
+from forms.kinds.help import help_request_submit
+from forms.kinds.volunteer import volunteer_application_submit
 from forms.models import HelpRequest, SupportType
-from forms.services import help_request_submit, volunteer_application_submit
 from tests.factories import UserFactory
 from tests.forms.helpers import saudi_id
 

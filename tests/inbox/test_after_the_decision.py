@@ -10,7 +10,10 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from forms import services, sms, statistics
+from forms import reports as statistics
+from forms import sms
+from forms.casework import transitions as services
+from forms.kinds.help import help_request_submit, help_request_transition
 from forms.models import (
     Attachment,
     HelpRequest,
@@ -19,7 +22,6 @@ from forms.models import (
     StatusEvent,
     SupportType,
 )
-from forms.services import help_request_submit
 from tests.forms.helpers import pdf
 from tests.inbox.conftest import CONSENTS, file_application, file_request, help_data
 
@@ -36,9 +38,7 @@ def close(request, roles):
         ("delivered", "officer", {}),
         ("closed", "officer", {}),
     ):
-        services.help_request_transition(
-            help_request=request, user=roles[who], to_status=to, **extra
-        )
+        help_request_transition(help_request=request, user=roles[who], to_status=to, **extra)
 
 
 def test_the_applicant_rates_a_closed_request_once(client, roles, home):
@@ -64,7 +64,7 @@ def test_the_dashboard_shows_status_overdue_time_to_decision_and_satisfaction(cl
     decided = file_request()
     close(decided, roles)
     SatisfactionRating.objects.create(
-        help_request=decided, score=5, courteous="yes", on_time="yes", clear="yes", language="ar"
+        owner=decided, score=5, courteous="yes", on_time="yes", clear="yes", language="ar"
     )
     late = file_request()
     HelpRequest.objects.filter(pk=late.pk).update(
@@ -150,4 +150,4 @@ def test_a_person_can_get_their_data_and_have_it_erased(roles, tmp_path):
     application.refresh_from_db()
     assert request.status == "withdrawn" and request.anonymised_at and request.national_id == ""
     assert application.status == "withdrawn" and application.anonymised_at
-    assert StatusEvent.objects.filter(help_request=request, to_status="withdrawn").exists()
+    assert StatusEvent.objects.of(request).filter(to_status="withdrawn").exists()

@@ -16,8 +16,11 @@ from django.utils import timezone
 
 from wagtail.models import ModelLogEntry
 
-from forms import groups, services
+from forms import groups
+from forms.casework import transitions as services
+from forms.kinds.help import help_request_transition
 from forms.models import HelpRequest, InternalNote, Notification, RequestStatus
+from forms.reminders import deadline_reminders_send
 from tests.inbox.conftest import file_application, file_request
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +107,7 @@ def test_notes_are_never_shown_to_the_applicant(client, roles):
     services.submission_note_add(
         submission=request, user=roles["officer"], text="سري: شكوك حول الدخل"
     )
-    services.help_request_transition(
+    help_request_transition(
         help_request=request,
         user=roles["officer"],
         to_status="referred",
@@ -202,7 +205,7 @@ def test_deadline_reminders_go_to_assignees_without_personal_data(roles):
     file_request()  # due in two weeks: no reminder
     mail.outbox.clear()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        count = services.deadline_reminders_send()
+        count = deadline_reminders_send()
     assert count == 2
     by_recipient = {m.to[0]: m.body for m in mail.outbox}
     assert late.reference in by_recipient[researcher.email]

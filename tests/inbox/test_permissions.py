@@ -5,8 +5,8 @@ import pytest
 
 from django.test import TestCase
 
+from forms.kinds.help import help_request_submit
 from forms.models import Attachment
-from forms.services import help_request_submit
 from tests.forms.helpers import pdf
 from tests.inbox.conftest import CONSENTS, file_application, file_request, help_data
 

@@ -5,7 +5,9 @@ import pytest
 
 from django.test import TestCase
 
-from forms import services, sms
+from forms import sms
+from forms.kinds import help as services
+from forms.kinds import volunteer
 from forms.models import (
     HelpRequest,
     Notification,
@@ -28,13 +30,13 @@ HELP_ILLEGAL = [
     if dst not in services.HELP_REQUEST_TRANSITIONS.get(src, {})
 ]
 VOLUNTEER_LEGAL = [
-    (src, dst) for src, targets in services.VOLUNTEER_TRANSITIONS.items() for dst in targets
+    (src, dst) for src, targets in volunteer.VOLUNTEER_TRANSITIONS.items() for dst in targets
 ]
 VOLUNTEER_ILLEGAL = [
     (src, dst)
     for src in VolunteerStatus.values
     for dst in VolunteerStatus.values
-    if dst not in services.VOLUNTEER_TRANSITIONS.get(src, {})
+    if dst not in volunteer.VOLUNTEER_TRANSITIONS.get(src, {})
 ]
 
 
@@ -63,13 +65,7 @@ def snapshot(submission):
     return (
         submission.status,
         submission.events.count(),
-        Notification.objects.filter(
-            **{
-                type(submission)
-                ._meta.model_name.replace("helprequest", "help_request")
-                .replace("volunteerapplication", "volunteer_application"): submission
-            }
-        ).count(),
+        Notification.objects.of(submission).count(),
     )
 
 
@@ -257,7 +253,7 @@ def test_a_rejection_tells_the_applicant_the_reason_in_their_language(roles):
     message = sms.outbox[-1]["message"]
     assert "could not accept" in message and "Income above the limit" in message
     assert (
-        StatusEvent.objects.filter(help_request=request, to_status="rejected").get().message
+        StatusEvent.objects.of(request).filter(to_status="rejected").get().message
         == "Income above the limit"
     )
 
@@ -269,7 +265,7 @@ def test_every_legal_volunteer_step_from_service_admin_and_api(client, roles, sr
     for door in ("service", "admin", "api"):
         application = file_application(status=src)
         if door == "service":
-            services.volunteer_application_transition(
+            volunteer.volunteer_application_transition(
                 application=application, user=coordinator, to_status=dst
             )
         elif door == "admin":
@@ -298,7 +294,7 @@ def test_every_illegal_volunteer_step_is_refused_everywhere(client, roles):
         application = file_application(status=src)
         before = snapshot(application)
         with pytest.raises(Exception) as refused:
-            services.volunteer_application_transition(
+            volunteer.volunteer_application_transition(
                 application=application, user=coordinator, to_status=dst
             )
         assert refused.type.__name__ == "ValidationError"

@@ -10,8 +10,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from forms import sms
-from forms.models import HelpRequest, Notification
-from forms.services import notification_deliver, notifications_retry_due
+from forms.models import Notification
+from forms.notifications import notification_deliver, notifications_retry_due
 from portal import schedule
 from portal.models import ScheduledRun
 from portal.worker import Backoff, HealingWorker
@@ -42,7 +42,7 @@ def test_a_filing_whose_receipt_cannot_be_queued_is_still_accepted_and_the_sweep
     assert response.status_code == 201
     reference = response.json()["reference"]
     assert sms.outbox == []
-    assert Notification.objects.get(help_request__reference=reference).status == "pending"
+    assert Notification.objects.get(case_file__helprequest__reference=reference).status == "pending"
     sent, pending = notifications_retry_due()
     assert (sent, pending) == (1, 0)
     assert reference in sms.outbox[0]["message"]
@@ -51,7 +51,9 @@ def test_a_filing_whose_receipt_cannot_be_queued_is_still_accepted_and_the_sweep
 def test_a_message_is_sent_once_when_the_task_and_the_sweep_both_take_it(home, client):
     sms.outbox.clear()
     response = api_filing(client, 2)
-    notification = Notification.objects.get(help_request__reference=response.json()["reference"])
+    notification = Notification.objects.get(
+        case_file__helprequest__reference=response.json()["reference"]
+    )
     sms.outbox.clear()
     Notification.objects.filter(pk=notification.pk).update(status="pending", attempts=0)
     stale_copy = Notification.objects.get(pk=notification.pk)
@@ -70,7 +72,7 @@ def test_a_refused_message_waits_for_its_back_off_then_the_sweep_retries_it(
     monkeypatch.setattr(sms.LocmemBackend, "send", refuse)
     with django_capture_on_commit_callbacks(execute=True):
         reference = api_filing(client, 3).json()["reference"]
-    notification = Notification.objects.get(help_request__reference=reference)
+    notification = Notification.objects.get(case_file__helprequest__reference=reference)
     assert notification.attempts == 1 and notification.status == "pending", (
         notification.last_error,
         list(sms.outbox),
@@ -81,7 +83,7 @@ def test_a_refused_message_waits_for_its_back_off_then_the_sweep_retries_it(
     assert notifications_retry_due() == (0, 0)  # not yet due
     later = notification.next_attempt_at + dt.timedelta(seconds=1)
     assert notifications_retry_due(now=later) == (1, 0)
-    assert HelpRequest.objects.get(reference=reference).notifications.get().status == "sent"
+    assert Notification.objects.get(case_file__helprequest__reference=reference).status == "sent"
 
 
 PERIODIC = {

@@ -165,7 +165,7 @@ def test_what_counts_as_a_misspelling():
 def test_erased_names_leave_the_word_list_with_the_daily_tasks(officer):
     from django.db import connection
 
-    from forms.services import person_data_erase
+    from forms.privacy import person_data_erase
 
     request = file_request(full_name="ريما حسن الزهراني")
     file_request(full_name="خالد سعد العتيبي")
@@ -196,7 +196,7 @@ def test_the_index_holds_only_what_staff_search_on():
 
 
 def test_judged_staff_queries_meet_the_floor(officer):
-    from forms.services import help_request_submit
+    from forms.kinds.help import help_request_submit
     from tests.inbox.conftest import CONSENTS, help_data
 
     wanted = []
@@ -227,7 +227,7 @@ def test_judged_staff_queries_meet_the_floor(officer):
 def test_the_elasticsearch_documents_have_arabic_analysis_keywords_and_edge_ngrams():
     from search.elastic import index_definition
 
-    definition = index_definition("sila-help-requests-v1", "help").to_dict()
+    definition = index_definition("sila-help-requests-v1").to_dict()
     analysis = definition["settings"]["analysis"]
     assert analysis["analyzer"]["sila_arabic"]["filter"] == [
         "lowercase",

@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from forms.services import retention_apply
+from forms.privacy import retention_apply
 
 
 class Command(BaseCommand):
@@ -22,7 +22,9 @@ class Command(BaseCommand):
         report = retention_apply(dry_run=dry_run)
         self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
         verb = "would be anonymised" if dry_run else "anonymised"
-        self.stderr.write(
-            f"{len(report['help_requests'])} help request(s) and "
-            f"{len(report['volunteer_applications'])} volunteer application(s) {verb}"
+        counts = ", ".join(
+            f"{len(value)} {key.replace('_', ' ')}"
+            for key, value in report.items()
+            if isinstance(value, list)
         )
+        self.stderr.write(f"{verb}: {counts}")

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
-from forms.services import person_data_erase, person_data_export
+from forms.privacy import person_data_erase, person_data_export
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
                 data = person_data_export(national_id=national_id)
                 with open(export, "w", encoding="utf-8") as out:
                     json.dump(data, out, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
-                count = len(data["help_requests"]) + len(data["volunteer_applications"])
+                count = sum(len(submissions) for submissions in data.values())
                 self.stdout.write(self.style.SUCCESS(f"{count} submission(s) written to {export}"))
             else:
                 report = person_data_erase(national_id=national_id)

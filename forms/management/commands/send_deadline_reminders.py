@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from forms.services import deadline_reminders_send
+from forms.reminders import deadline_reminders_send
 
 
 class Command(BaseCommand):

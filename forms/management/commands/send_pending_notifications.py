@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from forms.services import notifications_retry_due
+from forms.notifications import notifications_retry_due
 
 
 class Command(BaseCommand):

@@ -6,11 +6,11 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from search.models import IndexRebuild, SearchPending
-from search.submissions import KINDS, _model, document, get_backend
+from search.submissions import get_backend, indexed, indexed_kinds
 
 
 class Command(BaseCommand):
-    help = "Rebuild the submission search index (help requests and volunteer applications)."
+    help = "Rebuild the submission search index (every kind of submission registered)."
 
     def add_arguments(self, parser):
         parser.add_argument("--resume", action="store_true", help="Continue the last rebuild")
@@ -19,37 +19,29 @@ class Command(BaseCommand):
 
     def handle(self, *args, resume=False, batch_size=1000, no_progress=False, **options):
         backend = get_backend()
+        kinds = indexed_kinds()
         started = timezone.now()
-        runs = {}
-        if resume:
-            last = IndexRebuild.objects.filter(backend=backend.name).first()
-            if last is not None and last.finished_at is None:
-                runs = {
-                    run.kind: run
-                    for run in IndexRebuild.objects.filter(
-                        backend=backend.name, target=last.target, started_at=last.started_at
-                    )
-                }
-        if not runs:
+        runs = self._unfinished(backend) if resume else {}
+        if runs:
+            first = next(iter(runs.values()))
+            self.stdout.write(f"resuming the rebuild started {first.started_at:%Y-%m-%d %H:%M}")
+            target, started = first.target, first.started_at
+        else:
             target = backend.rebuild_start()
-            runs = {
-                kind: IndexRebuild.objects.create(
+        for kind in kinds:
+            if kind not in runs:  # a kind registered since the rebuild started begins now
+                runs[kind] = IndexRebuild.objects.create(
                     backend=backend.name,
                     target=target,
                     kind=kind,
-                    total=_model(kind).objects.count(),
+                    total=indexed(kind).model.objects.count(),
                     started_at=started,
                 )
-                for kind in KINDS
-            }
-        else:
-            self.stdout.write(
-                f"resuming the rebuild started {next(iter(runs.values())).started_at:%Y-%m-%d %H:%M}"
-            )
         seen: dict[str, set[int]] = {}
-        for kind in KINDS:
+        for kind in kinds:
             run = runs[kind]
-            model = _model(kind)
+            model = indexed(kind).model
+            document = indexed(kind).document
             seen[kind] = set(
                 model.objects.filter(pk__lte=run.last_object_id).values_list("pk", flat=True)
             )
@@ -67,7 +59,7 @@ class Command(BaseCommand):
                     self._progress(kind, run.done, run.total)
             if not no_progress:
                 self.stdout.write("")
-        backend.rebuild_finish(next(iter(runs.values())).target, seen)
+        backend.rebuild_finish(target, seen)
         finished = timezone.now()
         for run in runs.values():
             run.finished_at = finished
@@ -76,9 +68,22 @@ class Command(BaseCommand):
         SearchPending.objects.filter(since__lt=started).delete()
         self.stdout.write(
             self.style.SUCCESS(
-                "rebuilt: " + ", ".join(f"{kind} {runs[kind].done}" for kind in KINDS)
+                "rebuilt: " + ", ".join(f"{kind} {runs[kind].done}" for kind in kinds)
             )
         )
+
+    @staticmethod
+    def _unfinished(backend) -> dict:
+        """The runs of the last rebuild by kind, if it did not finish."""
+        last = IndexRebuild.objects.filter(backend=backend.name).first()
+        if last is None or last.finished_at is not None:
+            return {}
+        return {
+            run.kind: run
+            for run in IndexRebuild.objects.filter(
+                backend=backend.name, target=last.target, started_at=last.started_at
+            )
+        }
 
     def _progress(self, kind: str, done: int, total: int) -> None:
         width = 30

@@ -1,10 +1,7 @@
-"""The public forms: help request and volunteer application (server-rendered, no JavaScript needed)."""
-
-import time
+"""What applicants fill in, for every door that files a submission: the public web forms, the
+API and staff recording an off-line request."""
 
 from django import forms
-from django.core import signing
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from forms.attachments import MAX_BYTES, MAX_FILES, check_files
@@ -17,22 +14,34 @@ from forms.validators import (
     validate_birth_date,
 )
 
-MIN_FILL_SECONDS = 3
-STARTED_SALT = "sila.forms.started"
-
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
 class MultipleFileField(forms.FileField):
+    """Several files in one field, checked together (types from their content, sizes, count)."""
+
     widget = MultipleFileInput
 
     def clean(self, data, initial=None):
         single = super().clean
         if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
+            files = [single(item, initial) for item in data]
+        else:
+            files = [single(data, initial)] if data else []
+        check_files(files)
+        return files
+
+
+def documents_field() -> MultipleFileField:
+    """The applicant's documents: optional, with the rules they must follow."""
+    return MultipleFileField(
+        label=_("Documents"),
+        required=False,
+        help_text=_("PDF, JPEG, PNG or HEIC; up to %(count)d files of %(size)d MB each.")
+        % {"count": MAX_FILES, "size": MAX_BYTES // (1024 * 1024)},
+    )
 
 
 def text(label, max_length, **kwargs):
@@ -41,46 +50,6 @@ def text(label, max_length, **kwargs):
 
 def numeric_widget(**attrs):
     return forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", **attrs})
-
-
-class BotCheckMixin(forms.Form):
-    """A hidden honeypot and a minimum fill time: bots fill everything, instantly."""
-
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    started = forms.CharField(widget=forms.HiddenInput)
-    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-    @classmethod
-    def initial_guard(cls) -> dict:
-        import uuid
-
-        return {
-            "started": signing.dumps(time.time(), salt=STARTED_SALT),
-            "submission_token": uuid.uuid4().hex,
-        }
-
-    def clean_started(self):
-        try:
-            started = signing.loads(
-                self.cleaned_data["started"], salt=STARTED_SALT, max_age=24 * 3600
-            )
-        except signing.BadSignature as error:
-            raise ValidationError(
-                _("The form has expired. Please fill it in again."), code="expired"
-            ) from error
-        if time.time() - float(started) < MIN_FILL_SECONDS:
-            raise ValidationError(
-                _("The form was sent too quickly. Please check it and send it again."),
-                code="too_fast",
-            )
-        return started
-
-    def is_bot(self) -> bool:
-        return bool(self.data.get("website"))
 
 
 class ConsentFieldsMixin:
@@ -149,7 +118,7 @@ class ApplicantFieldsMixin(forms.Form):
 
 
 class HelpRequestFields(ConsentFieldsMixin, ApplicantFieldsMixin):
-    """The fields of a help request, shared by the public form and the API."""
+    """The fields of a help request: the public form, the API and the off-line record."""
 
     consent_texts = HELP_REQUEST_CONSENTS
 
@@ -189,12 +158,7 @@ class HelpRequestFields(ConsentFieldsMixin, ApplicantFieldsMixin):
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": "3000"}),
     )
-    attachments = MultipleFileField(
-        label=_("Documents"),
-        required=False,
-        help_text=_("PDF, JPEG, PNG or HEIC; up to %(count)d files of %(size)d MB each.")
-        % {"count": MAX_FILES, "size": MAX_BYTES // (1024 * 1024)},
-    )
+    attachments = documents_field()
 
     sections = [
         (
@@ -223,11 +187,6 @@ class HelpRequestFields(ConsentFieldsMixin, ApplicantFieldsMixin):
         super().__init__(*args, **kwargs)
         self.add_consent_fields()
 
-    def clean_attachments(self):
-        files = self.cleaned_data["attachments"]
-        check_files(files)
-        return files
-
     def clean(self):
         cleaned = super().clean()
         size, dependants = cleaned.get("family_size"), cleaned.get("dependants")
@@ -235,7 +194,7 @@ class HelpRequestFields(ConsentFieldsMixin, ApplicantFieldsMixin):
             self.add_error("dependants", _("Dependants cannot be more than the family members."))
         return cleaned
 
-    def request_data(self) -> dict:
+    def submission_data(self) -> dict:
         fields = [
             "support_type", "full_name", "national_id", "date_of_birth", "gender", "nationality", "marital_status",
             "family_size", "dependants", "monthly_income", "income_sources", "city", "district", "mobile", "email",
@@ -245,7 +204,7 @@ class HelpRequestFields(ConsentFieldsMixin, ApplicantFieldsMixin):
 
 
 class VolunteerApplicationFields(ConsentFieldsMixin, ApplicantFieldsMixin):
-    """The fields of a volunteer application, shared by the public form and the API."""
+    """The fields of a volunteer application: the public form and the API."""
 
     consent_texts = VOLUNTEER_CONSENTS
 
@@ -288,82 +247,9 @@ class VolunteerApplicationFields(ConsentFieldsMixin, ApplicantFieldsMixin):
         super().__init__(*args, **kwargs)
         self.add_consent_fields()
 
-    def application_data(self) -> dict:
+    def submission_data(self) -> dict:
         fields = [
             "full_name", "national_id", "date_of_birth", "gender", "city", "mobile", "email", "education", "skills",
             "interests", "languages", "availability", "hours_per_week", "experience", "platform_account",
         ]  # fmt: skip
         return {field: self.cleaned_data[field] for field in fields}
-
-
-class HelpRequestForm(BotCheckMixin, HelpRequestFields):
-    """The public web form: the fields plus a honeypot, a minimum fill time and a one-time token."""
-
-
-class VolunteerApplicationForm(BotCheckMixin, VolunteerApplicationFields):
-    """The public web form for volunteers."""
-
-
-class InformationAnswerForm(forms.Form):
-    """The applicant's answer to a request for more information, on the tracking page."""
-
-    answer = forms.CharField(
-        label=_("Your answer"),
-        max_length=3000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    attachments = MultipleFileField(
-        label=_("Documents"),
-        required=False,
-        help_text=_("PDF, JPEG, PNG or HEIC; up to %(count)d files of %(size)d MB each.")
-        % {"count": MAX_FILES, "size": MAX_BYTES // (1024 * 1024)},
-    )
-
-    def clean_attachments(self):
-        files = self.cleaned_data["attachments"]
-        check_files(files)
-        return files
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("answer", "").strip() and not cleaned.get("attachments"):
-            raise ValidationError(_("Write an answer or attach a document."), code="empty_answer")
-        return cleaned
-
-
-def _yes_no(label) -> forms.ChoiceField:
-    """A required yes/no question asked with radio buttons."""
-    return forms.ChoiceField(
-        label=label,
-        choices=[("yes", _("Yes")), ("no", _("No"))],
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Answer this question.")},
-    )
-
-
-class SatisfactionForm(forms.Form):
-    """The applicant's rating of the service: 1–5, three short questions, a comment."""
-
-    score = forms.TypedChoiceField(
-        label=_("Overall, how satisfied are you with the service?"),
-        choices=[
-            (5, _("5 — Very satisfied")),
-            (4, _("4 — Satisfied")),
-            (3, _("3 — Neither satisfied nor dissatisfied")),
-            (2, _("2 — Dissatisfied")),
-            (1, _("1 — Very dissatisfied")),
-        ],
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose how satisfied you are.")},
-    )
-    courteous = _yes_no(_("Were you received with courtesy?"))
-    on_time = _yes_no(_("Were you answered within the promised period?"))
-    clear = _yes_no(_("Were the steps and the decision explained clearly?"))
-    comment = forms.CharField(
-        label=_("Anything else you want to tell us (optional)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )

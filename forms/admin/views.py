@@ -1,9 +1,12 @@
-"""Staff screens of the intake app: recording an off-line request, downloading its documents."""
+"""Staff screens of the inbox beside its lists: the 403 page in the admin's frame, recording an
+off-line help request, downloading a submission's documents."""
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -12,12 +15,26 @@ from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
-from forms.forms import HelpRequestFields
-from forms.inbox import forbidden
+from forms.casework import registry
+from forms.casework.filing import submission_file
+from forms.fields import HelpRequestFields
+from forms.kinds.help import HELP_REQUESTS
 from forms.models import Attachment, Channel
-from forms.services import help_request_submit
 
 OFFLINE_CHANNELS = [choice for choice in Channel.choices if choice[0] != Channel.WEBSITE]
+
+
+def forbidden(request):
+    """A plain 403 in the admin's frame (Wagtail's default would redirect to the dashboard)."""
+    return TemplateResponse(request, "intake/admin/forbidden.html", status=403)
+
+
+class Forbidden403Mixin:
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied:
+            return forbidden(request)
 
 
 class OfflineHelpRequestForm(HelpRequestFields):
@@ -42,7 +59,7 @@ class RecordOfflineRequestView(WagtailAdminTemplateMixin, FormView):
     header_icon = "form"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("intake.add_helprequest"):
+        if not request.user.has_perm(HELP_REQUESTS.add_permission):
             return forbidden(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -50,8 +67,9 @@ class RecordOfflineRequestView(WagtailAdminTemplateMixin, FormView):
         return {**super().get_form_kwargs(), "files": self.request.FILES or None}
 
     def form_valid(self, form):
-        help_request, _created = help_request_submit(
-            data=form.request_data(),
+        help_request, _created = submission_file(
+            kind=HELP_REQUESTS,
+            data=form.submission_data(),
             consents=form.consents(),
             attachments=form.cleaned_data["attachments"],
             language=form.cleaned_data["language"],
@@ -67,14 +85,16 @@ class RecordOfflineRequestView(WagtailAdminTemplateMixin, FormView):
 
 
 class AttachmentDownloadView(View):
-    """A document of a request, for staff allowed to see requests; every download is logged."""
+    """A document of a submission, for staff allowed to see its kind; every download is
+    logged on the submission."""
 
     def get(self, request, pk):
-        if not request.user.has_perm("intake.view_helprequest"):
+        attachment = get_object_or_404(Attachment.objects.select_related("case_file"), pk=pk)
+        kind = registry.get(attachment.case_file.kind)
+        if kind is None or not kind.can_view(request.user):
             return forbidden(request)
-        attachment = get_object_or_404(Attachment.objects.select_related("help_request"), pk=pk)
         log(
-            instance=attachment.help_request,
+            instance=attachment.owner,
             action="intake.attachment_download",
             user=request.user,
             data={"attachment": attachment.pk},

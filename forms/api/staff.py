@@ -1,11 +1,14 @@
 """The staff API: the inbox for authenticated staff, with the same permissions as the admin.
 
-`/api/v1/staff/help-requests/` and `/api/v1/staff/volunteer-applications/`: list (filters,
-search, ordering, paging), detail, transitions, notes and assignment. Session or token
-authentication; every read of a submission's personal data is in the audit log."""
+`/api/v1/staff/<kind>/` for every registered kind (help-requests, volunteer-applications, …):
+list (filters, search, ordering, paging), detail, transitions, notes and assignment; and
+`/api/v1/staff/search/` across the kinds the user may see. Session or token authentication;
+every read of a submission's personal data is in the audit log."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.generics import ListAPIView
@@ -15,45 +18,27 @@ from rest_framework.views import APIView
 from wagtail.log_actions import log
 
 from cms.api import ErrorSerializer
-from forms import services
-from forms.inbox import (
-    HelpRequestFilterSet,
-    HelpRequestViewSet,
-    VolunteerApplicationViewSet,
-    VolunteerFilterSet,
-    help_request_staff,
-    search_filter,
-    volunteer_staff,
-)
-from forms.models import HelpRequest, VolunteerApplication
+from forms.casework import registry, selectors
+from forms.casework.filters import filterset_for, orderings_for
+from forms.casework.kinds import Step
+from forms.casework.transitions import submission_assign, submission_note_add, submission_transition
+from search.submissions import allowed_kinds, search_submissions
 
-KINDS = {
-    "help-requests": {
-        "model": HelpRequest,
-        "filterset": HelpRequestFilterSet,
-        "staff": help_request_staff,
-        "related": ["support_type", "assignee"],
-    },
-    "volunteer-applications": {
-        "model": VolunteerApplication,
-        "filterset": VolunteerFilterSet,
-        "staff": volunteer_staff,
-        "related": ["assignee"],
-    },
-}
-ORDERINGS = {"submitted_at", "-submitted_at", "response_due", "-response_due", "status"}
+
+def _kind(view):
+    kind = registry.by_api_slug(view.kwargs["kind"])
+    if kind is None:
+        raise Http404
+    return kind
 
 
 class CanViewKind(permissions.BasePermission):
-    """Authenticated staff holding `view_<model>` for the kind in the URL."""
+    """Authenticated staff holding the view permission of the kind in the URL."""
 
     def has_permission(self, request, view):
-        model = KINDS[view.kwargs["kind"]]["model"]
-        return bool(
-            request.user
-            and request.user.is_authenticated
-            and request.user.has_perm(f"intake.view_{model._meta.model_name}")
-        )
+        if not (request.user and request.user.is_authenticated):
+            return False
+        return _kind(view).can_view(request.user)
 
 
 class PersonSerializer(serializers.Serializer):
@@ -69,16 +54,16 @@ class SubmissionSummarySerializer(serializers.Serializer):
     status = serializers.CharField()
     status_label = serializers.CharField(source="get_status_display")
     channel = serializers.CharField()
-    full_name = serializers.CharField()
-    city = serializers.CharField()
+    full_name = serializers.CharField(default="")
+    city = serializers.CharField(default="")
     submitted_at = serializers.DateTimeField()
     assignee = PersonSerializer(allow_null=True)
     support_type = serializers.CharField(source="support_type.name", default=None)
-    response_due = serializers.DateField(default=None)
+    response_due = serializers.DateField(source="due_date", default=None)
     days_left = serializers.SerializerMethodField()
 
     def get_days_left(self, obj) -> int | None:
-        return obj.days_left() if isinstance(obj, HelpRequest) else None
+        return obj.days_left()
 
 
 class EventSerializer(serializers.Serializer):
@@ -114,42 +99,52 @@ class SubmissionDetailSerializer(SubmissionSummarySerializer):
     notes = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
 
-    # What the admin's request page shows of the applicant, less what the summary already has.
-    APPLICANT_FIELDS = {
-        viewset.model: [f for f in viewset.inspect_view_fields if f not in ("full_name", "city")]
-        for viewset in (HelpRequestViewSet, VolunteerApplicationViewSet)
-    }
-
     def get_applicant(self, obj) -> dict:
-        values = {name: getattr(obj, name) for name in self.APPLICANT_FIELDS[type(obj)]}
+        """What the admin's page shows of the applicant, less what the summary already has."""
+        names = [f for f in registry.of(obj).applicant_fields if f not in ("full_name", "city")]
+        values = {name: getattr(obj, name) for name in names}
         return serializers.JSONField().to_representation(
             {k: (str(v) if v is not None else None) for k, v in values.items()}
         )
 
     def get_next_statuses(self, obj) -> list[str]:
         user = self.context["request"].user
-        if isinstance(obj, HelpRequest):
-            return [str(s) for s in services.help_request_next_statuses(obj, user)]
-        return [str(s) for s in services.volunteer_application_next_statuses(obj, user)]
+        return [str(s) for s in registry.of(obj).next_statuses(obj.status, user)]
 
     def get_notes(self, obj) -> list[dict]:
-        if not services.can_work(self.context["request"].user, obj):
-            return []
-        return NoteSerializer(obj.notes.select_related("author"), many=True).data
+        notes = selectors.internal_notes(obj, self.context["request"].user)
+        return NoteSerializer(notes, many=True).data
 
     def get_attachments(self, obj) -> list[dict]:
-        if not isinstance(obj, HelpRequest):
+        if not registry.of(obj).accepts_attachments:
             return []
         return AttachmentSerializer(obj.attachments.all(), many=True).data
 
 
 class TransitionSerializer(serializers.Serializer):
+    """A step; besides these, the details its kind asks for (a help request's `reason` and
+    `meeting`)."""
+
     to_status = serializers.CharField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
     message = serializers.CharField(required=False, allow_blank=True, default="")
     notify = serializers.BooleanField(required=False, allow_null=True, default=None)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    meeting = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def __init__(self, *args, kind=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for detail in kind.details if kind else self._every_detail():
+            self.fields[detail.name] = serializers.CharField(
+                required=False, allow_blank=True, default="", help_text=str(detail.label)
+            )
+
+    @staticmethod
+    def _every_detail():
+        return list({d.name: d for kind in registry.kinds() for d in kind.details}.values())
+
+    def step(self) -> Step:
+        data = dict(self.validated_data)
+        core = {name: data.pop(name) for name in ("note", "message", "notify")}
+        return Step(to=data.pop("to_status"), details=data, **core)
 
 
 class AssignSerializer(serializers.Serializer):
@@ -157,22 +152,36 @@ class AssignSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-KIND_PARAMETER = OpenApiParameter(
-    "kind", str, location=OpenApiParameter.PATH, enum=list(KINDS), description="Kind of submission"
-)
-LIST_PARAMETERS = [
-    KIND_PARAMETER,
-    OpenApiParameter("q", str, description="Reference, national ID, phone (any format) or name"),
-    OpenApiParameter("status", str, many=True),
-    OpenApiParameter("support_type", int, description="Help requests only"),
-    OpenApiParameter("channel", str),
-    OpenApiParameter("assignee", int),
-    OpenApiParameter("overdue", bool, description="Help requests only"),
-    OpenApiParameter("city", str),
-    OpenApiParameter("submitted_at_after", str, description="YYYY-MM-DD"),
-    OpenApiParameter("submitted_at_before", str, description="YYYY-MM-DD"),
-    OpenApiParameter("ordering", str, enum=sorted(ORDERINGS)),
-]
+def _kind_parameter() -> OpenApiParameter:
+    return OpenApiParameter(
+        "kind",
+        str,
+        location=OpenApiParameter.PATH,
+        enum=[kind.api_slug for kind in registry.kinds()],
+        description="Kind of submission",
+    )
+
+
+def _list_parameters() -> list[OpenApiParameter]:
+    typed = ", ".join(kind.api_slug for kind in registry.kinds() if kind.type_field)
+    due = ", ".join(kind.api_slug for kind in registry.kinds() if kind.due_field)
+    return [
+        _kind_parameter(),
+        OpenApiParameter(
+            "q", str, description="Reference, national ID, phone (any format) or name"
+        ),
+        OpenApiParameter("status", str, many=True),
+        OpenApiParameter("support_type", int, description=f"Only {typed}"),
+        OpenApiParameter("channel", str),
+        OpenApiParameter("assignee", int),
+        OpenApiParameter("overdue", bool, description=f"Only {due}"),
+        OpenApiParameter("city", str),
+        OpenApiParameter("submitted_at_after", str, description="YYYY-MM-DD"),
+        OpenApiParameter("submitted_at_before", str, description="YYYY-MM-DD"),
+        OpenApiParameter(
+            "ordering", str, enum=sorted(set().union(*map(orderings_for, registry.kinds())))
+        ),
+    ]
 
 
 class StaffSubmissionList(ListAPIView):
@@ -180,24 +189,23 @@ class StaffSubmissionList(ListAPIView):
     serializer_class = SubmissionSummarySerializer
 
     def get_queryset(self):
-        kind = KINDS[self.kwargs["kind"]]
-        queryset = kind["model"].objects.select_related(*kind["related"])
-        filterset = kind["filterset"](self.request.GET, queryset=queryset, request=self.request)
+        kind = _kind(self)
+        related = ["assignee", *([kind.type_field] if kind.type_field else [])]
+        queryset = selectors.submissions_for(self.request.user, kind).select_related(*related)
+        filterset = filterset_for(kind)(self.request.GET, queryset=queryset, request=self.request)
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)
         queryset = filterset.qs
         if query := self.request.GET.get("q", "").strip():
-            queryset = search_filter(queryset, self.request.user, query)
+            queryset = selectors.submissions_matching(queryset, self.request.user, query)
         ordering = self.request.GET.get("ordering", "-submitted_at")
-        if ordering not in ORDERINGS or (
-            "response_due" in ordering and kind["model"] is not HelpRequest
-        ):
+        if ordering not in orderings_for(kind):
             ordering = "-submitted_at"
         return queryset.order_by(ordering, "-pk")
 
     @extend_schema(
         operation_id="staff_submissions_list",
-        parameters=LIST_PARAMETERS,
+        parameters=_list_parameters(),
         responses={200: SubmissionSummarySerializer(many=True), 403: ErrorSerializer},
         tags=["staff"],
     )
@@ -209,9 +217,10 @@ class _SubmissionView(APIView):
     permission_classes = [CanViewKind]
 
     def submission(self):
-        kind = KINDS[self.kwargs["kind"]]
+        kind = _kind(self)
+        related = ["assignee", "case_file", *([kind.type_field] if kind.type_field else [])]
         return get_object_or_404(
-            kind["model"].objects.select_related(*kind["related"]),
+            selectors.submissions_for(self.request.user, kind).select_related(*related),
             reference=self.kwargs["reference"],
         )
 
@@ -226,7 +235,7 @@ class _SubmissionView(APIView):
 class StaffSubmissionDetail(_SubmissionView):
     @extend_schema(
         operation_id="staff_submissions_retrieve",
-        parameters=[KIND_PARAMETER],
+        parameters=[_kind_parameter()],
         responses={200: SubmissionDetailSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
         tags=["staff"],
     )
@@ -239,7 +248,7 @@ class StaffSubmissionDetail(_SubmissionView):
 class StaffSubmissionTransition(_SubmissionView):
     @extend_schema(
         operation_id="staff_submissions_transition",
-        parameters=[KIND_PARAMETER],
+        parameters=[_kind_parameter()],
         request=TransitionSerializer,
         responses={200: SubmissionDetailSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
         tags=["staff"],
@@ -251,23 +260,16 @@ class StaffSubmissionTransition(_SubmissionView):
     )
     def post(self, request, kind, reference):
         submission = self.submission()
-        data = TransitionSerializer(data=request.data)
+        data = TransitionSerializer(data=request.data, kind=registry.of(submission))
         data.is_valid(raise_exception=True)
-        values = data.validated_data
-        if isinstance(submission, HelpRequest):
-            services.help_request_transition(help_request=submission, user=request.user, **values)
-        else:
-            values.pop("reason"), values.pop("meeting")
-            services.volunteer_application_transition(
-                application=submission, user=request.user, **values
-            )
+        submission_transition(submission=submission, user=request.user, step=data.step())
         return self.detail(submission)
 
 
 class StaffSubmissionNotes(_SubmissionView):
     @extend_schema(
         operation_id="staff_submissions_note_create",
-        parameters=[KIND_PARAMETER],
+        parameters=[_kind_parameter()],
         request=NoteSerializer,
         responses={201: NoteSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
         tags=["staff"],
@@ -276,7 +278,7 @@ class StaffSubmissionNotes(_SubmissionView):
         submission = self.submission()
         data = NoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        note = services.submission_note_add(
+        note = submission_note_add(
             submission=submission, user=request.user, text=data.validated_data["text"]
         )
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
@@ -285,42 +287,34 @@ class StaffSubmissionNotes(_SubmissionView):
 class StaffSubmissionAssign(_SubmissionView):
     @extend_schema(
         operation_id="staff_submissions_assign",
-        parameters=[KIND_PARAMETER],
+        parameters=[_kind_parameter()],
         request=AssignSerializer,
         responses={200: SubmissionDetailSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
         tags=["staff"],
     )
     def post(self, request, kind, reference):
         submission = self.submission()
+        declared = registry.of(submission)
         data = AssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         assignee_id = data.validated_data["assignee"]
         assignee = None
         if assignee_id is not None:
-            assignee = KINDS[kind]["staff"]().filter(pk=assignee_id).first()
+            assignee = selectors.staff_for(declared).filter(pk=assignee_id).first()
             if assignee is None:
-                if not request.user.has_perm(
-                    services.WORK
-                    if isinstance(submission, HelpRequest)
-                    else services.VOLUNTEER_WORK
-                ):
+                if not declared.can_assign(request.user):
                     raise PermissionDenied
                 raise serializers.ValidationError(
-                    {"assignee": [_no_such_staff()]}, code="invalid_assignee"
+                    {"assignee": [gettext("This person cannot work on this kind of submission.")]},
+                    code="invalid_assignee",
                 )
-        services.submission_assign(
+        submission_assign(
             submission=submission,
             user=request.user,
             assignee=assignee,
             note=data.validated_data["note"],
         )
         return self.detail(submission)
-
-
-def _no_such_staff() -> str:
-    from django.utils.translation import gettext
-
-    return gettext("This person cannot work on this kind of submission.")
 
 
 class SearchHitSerializer(serializers.Serializer):
@@ -351,7 +345,7 @@ class StaffSearch(APIView):
         operation_id="staff_search",
         parameters=[
             OpenApiParameter("q", str),
-            OpenApiParameter("kind", str, enum=["help", "volunteer"]),
+            OpenApiParameter("kind", str, enum=[kind.slug for kind in registry.kinds()]),
             OpenApiParameter("status", str, many=True),
             OpenApiParameter("channel", str),
             OpenApiParameter("city", str),
@@ -361,9 +355,8 @@ class StaffSearch(APIView):
         tags=["staff"],
     )
     def get(self, request):
-        from search.submissions import KINDS, allowed_kinds, search_submissions
-
-        if not allowed_kinds(request.user):
+        visible = allowed_kinds(request.user)
+        if not visible:
             raise PermissionDenied
         kind = request.GET.get("kind")
         try:
@@ -378,7 +371,7 @@ class StaffSearch(APIView):
         results = search_submissions(
             request.user,
             text=request.GET.get("q", ""),
-            kinds=(kind,) if kind in KINDS else KINDS,
+            kinds=(kind,) if kind in visible else visible,
             filters=filters,
             page=page,
         )

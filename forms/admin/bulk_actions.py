@@ -10,22 +10,25 @@ from django.utils.translation import ngettext
 
 from wagtail.admin.views.bulk_action import BulkAction
 
-from forms import services
-from forms.inbox import StaffChoiceField, forbidden, help_request_staff, volunteer_staff
-from forms.models import HelpRequest, RequestStatus, VolunteerApplication, VolunteerStatus
+from forms.admin.views import forbidden
+from forms.admin.viewsets import StaffChoiceField
+from forms.casework import registry
+from forms.casework.kinds import Step
+from forms.casework.selectors import staff_for
+from forms.casework.transitions import submission_assign, submission_transition
 
 
 class InboxBulkAction(BulkAction):
-    models = [HelpRequest, VolunteerApplication]
+    models = [kind.model for kind in registry.kinds()]
     template_name = "intake/admin/bulk_confirm.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(f"intake.view_{self.model._meta.model_name}"):
+        if not registry.of(self.model).can_view(request.user):
             return forbidden(request)
         return super().dispatch(request, *args, **kwargs)
 
     def check_perm(self, obj):
-        return self.request.user.has_perm(f"intake.view_{obj._meta.model_name}")
+        return registry.of(obj).can_view(self.request.user)
 
     def get_execution_context(self):
         return {"user": self.request.user, "form": self.cleaned_form.cleaned_data}
@@ -78,19 +81,11 @@ class ChangeStatusBulkAction(InboxBulkAction):
     action_priority = 10
 
     def get_form_class(self):
-        choices = (RequestStatus if self.model is HelpRequest else VolunteerStatus).choices
-        # Decisions need a meeting and a reason for each request: taken one by one.
-        if self.model is HelpRequest:
-            choices = [
-                c
-                for c in choices
-                if c[0]
-                not in (
-                    RequestStatus.ACCEPTED,
-                    RequestStatus.REJECTED,
-                    RequestStatus.INFORMATION_NEEDED,
-                )
-            ]
+        kind = registry.of(self.model)
+        # Steps that need their own details (a decision's meeting and reason) or a question
+        # for the applicant are taken one by one, on each submission's page.
+        one_by_one = {kind.waiting_status, *(s for d in kind.details for s in d.applies_to)}
+        choices = [choice for choice in kind.Status.choices if choice[0] not in one_by_one]
 
         class Form(StatusForm):
             def __init__(self, *args, **kwargs):
@@ -101,27 +96,12 @@ class ChangeStatusBulkAction(InboxBulkAction):
 
     @classmethod
     def execute_action(cls, objects, user=None, form=None, **kwargs):
-        def perform(obj):
-            if isinstance(obj, HelpRequest):
-                services.help_request_transition(
-                    help_request=obj,
-                    user=user,
-                    to_status=form["to_status"],
-                    message=form["message"],
-                    notify=form["notify"],
-                    note=form["note"],
-                )
-            else:
-                services.volunteer_application_transition(
-                    application=obj,
-                    user=user,
-                    to_status=form["to_status"],
-                    message=form["message"],
-                    notify=form["notify"],
-                    note=form["note"],
-                )
-
-        return cls._each(objects, perform)
+        step = Step(
+            to=form["to_status"], message=form["message"], notify=form["notify"], note=form["note"]
+        )
+        return cls._each(
+            objects, lambda obj: submission_transition(submission=obj, user=user, step=step)
+        )
 
 
 class AssignBulkAction(InboxBulkAction):
@@ -131,7 +111,7 @@ class AssignBulkAction(InboxBulkAction):
     action_priority = 20
 
     def get_form_class(self):
-        staff = help_request_staff() if self.model is HelpRequest else volunteer_staff()
+        staff = staff_for(registry.of(self.model))
 
         class Form(forms.Form):
             assignee = StaffChoiceField(label=_("Assign to"), queryset=staff)
@@ -142,7 +122,5 @@ class AssignBulkAction(InboxBulkAction):
     def execute_action(cls, objects, user=None, form=None, **kwargs):
         return cls._each(
             objects,
-            lambda obj: services.submission_assign(
-                submission=obj, user=user, assignee=form["assignee"]
-            ),
+            lambda obj: submission_assign(submission=obj, user=user, assignee=form["assignee"]),
         )

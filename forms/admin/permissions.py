@@ -3,7 +3,6 @@
 from django.contrib.auth import get_user_model
 
 from wagtail.permission_policies.base import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
 
 
 class SubmissionPermissionPolicy(ModelPermissionPolicy):
@@ -20,10 +19,3 @@ class SubmissionPermissionPolicy(ModelPermissionPolicy):
         if not actions:
             return get_user_model().objects.none()
         return super().users_with_any_permission(actions)
-
-
-def register_policies() -> None:
-    from forms.models import HelpRequest, VolunteerApplication
-
-    for model in (HelpRequest, VolunteerApplication):
-        register_permission_policy(model, SubmissionPermissionPolicy(model))

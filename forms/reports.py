@@ -1,4 +1,5 @@
-"""Read-only figures of the inbox: the staff dashboard and the public service report.
+"""Read-only figures of the inbox: the help requests' dashboard and public service report, and
+the status board of every kind.
 
 Times to decision are counted from filing to the committee's decision, in days."""
 
@@ -12,17 +13,15 @@ from django.db.models import Avg, Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from forms.models import (
-    OPEN_REQUEST_STATUSES,
-    Channel,
-    HelpRequest,
-    SatisfactionRating,
-    SupportType,
-    VolunteerApplication,
-    VolunteerStatus,
-    policy_response_period,
-)
+from cms.selectors import promised_response_period
+from forms.casework.kinds import SubmissionKind
+from forms.kinds.help import HELP_REQUESTS
+from forms.models import Channel, HelpRequest, SatisfactionRating, SupportType
 from forms.models import RequestStatus as S
+
+# A rating's help request, through its case file.
+RATED_TYPE = "case_file__helprequest__support_type"
+RATED_CHANNEL = "case_file__helprequest__channel"
 
 
 def percentile(values: list[float], share: float) -> float | None:
@@ -54,7 +53,7 @@ def dashboard(*, today: dt.date | None = None) -> dict:
     )
     statuses = [(value, label, by_status.get(value, 0)) for value, label in S.choices]
     overdue = HelpRequest.objects.filter(
-        status__in=OPEN_REQUEST_STATUSES, response_due__lt=today
+        status__in=HELP_REQUESTS.open, response_due__lt=today
     ).count()
 
     types = {t.pk: t.name for t in SupportType.objects.all()}
@@ -72,7 +71,9 @@ def dashboard(*, today: dt.date | None = None) -> dict:
             key=lambda row: row[0],
         )
 
-    ratings = SatisfactionRating.objects.filter(created_at__gte=since)
+    ratings = SatisfactionRating.objects.filter(
+        created_at__gte=since, case_file__kind=HELP_REQUESTS.slug
+    )
     monthly = [
         (row["month"], row["avg"], row["n"])
         for row in ratings.annotate(month=TruncMonth("created_at"))
@@ -81,25 +82,21 @@ def dashboard(*, today: dt.date | None = None) -> dict:
         .order_by("month")
     ]
     satisfaction_by_type = [
-        (types.get(row["help_request__support_type"], "?"), row["avg"], row["n"])
-        for row in ratings.values("help_request__support_type")
+        (types.get(row[RATED_TYPE], "?"), row["avg"], row["n"])
+        for row in ratings.values(RATED_TYPE)
         .annotate(avg=Avg("score"), n=Count("pk"))
-        .order_by("help_request__support_type")
+        .order_by(RATED_TYPE)
     ]
     satisfaction_by_channel = [
-        (
-            channels.get(row["help_request__channel"], row["help_request__channel"]),
-            row["avg"],
-            row["n"],
-        )
-        for row in ratings.values("help_request__channel")
+        (channels.get(row[RATED_CHANNEL], row[RATED_CHANNEL]), row["avg"], row["n"])
+        for row in ratings.values(RATED_CHANNEL)
         .annotate(avg=Avg("score"), n=Count("pk"))
-        .order_by("help_request__channel")
+        .order_by(RATED_CHANNEL)
     ]
     return {
         "statuses": statuses,
         "status_max": max([n for _v, _l, n in statuses] + [1]),
-        "open": sum(by_status.get(s, 0) for s in OPEN_REQUEST_STATUSES),
+        "open": sum(by_status.get(s, 0) for s in HELP_REQUESTS.open),
         "overdue": overdue,
         "awaiting_decision": by_status.get(S.REFERRED, 0),
         "median_days": statistics.median(all_days) if all_days else None,
@@ -113,13 +110,12 @@ def dashboard(*, today: dt.date | None = None) -> dict:
     }
 
 
-def volunteer_dashboard() -> dict:
+def status_board(kind: SubmissionKind) -> dict:
+    """How many submissions of `kind` are at each status."""
     counts = dict(
-        VolunteerApplication.objects.values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
+        kind.model.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
-    rows = [(value, label, counts.get(value, 0)) for value, label in VolunteerStatus.choices]
+    rows = [(value, label, counts.get(value, 0)) for value, label in kind.Status.choices]
     return {"statuses": rows, "status_max": max([n for _v, _l, n in rows] + [1])}
 
 
@@ -131,14 +127,16 @@ def service_report(*, now=None) -> dict:
     now = now or timezone.now()
     since = now - dt.timedelta(days=365)
     minimum = settings.SERVICE_REPORT_MIN_COUNT
-    policy_period = policy_response_period()
+    policy_period = promised_response_period()
     decisions = defaultdict(list)
     for type_id, _channel, submitted_at, decided_at, _due in _decisions(since):
         decisions[type_id].append(_days(submitted_at, decided_at))
     ratings = {
-        row["help_request__support_type"]: (row["avg"], row["n"])
-        for row in SatisfactionRating.objects.filter(created_at__gte=since)
-        .values("help_request__support_type")
+        row[RATED_TYPE]: (row["avg"], row["n"])
+        for row in SatisfactionRating.objects.filter(
+            created_at__gte=since, case_file__kind=HELP_REQUESTS.slug
+        )
+        .values(RATED_TYPE)
         .annotate(avg=Avg("score"), n=Count("pk"))
     }
     rows = []

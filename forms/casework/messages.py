@@ -1,10 +1,13 @@
-"""Rendering messages to applicants: the staff-edited text if there is one, else the default."""
+"""Messages to applicants: the staff-edited text if there is one, else the default template;
+and the links they carry (the secret tracking link, the rating link)."""
 
 import string
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from forms.casework import registry
 from forms.models import MessageTemplate
 from portal.dates import HijriDate, gregorian_numeric
 
@@ -32,30 +35,39 @@ class _SafeFormatter(string.Formatter):
         return super().format_field(value, "")
 
 
-def render_message(
-    key: str, *, submission, tracking_url: str, language: str, extra: dict | None = None
-) -> str:
-    """The message `key` for this submission in `language`. `extra` fills {status}, {reason}
-    and {rating_url}; lazy values are translated in the applicant's language."""
-    due = getattr(submission, "response_due", None)
+def tracking_url(submission) -> str:
+    """The applicant's secret link to the tracking page of their submission."""
+    kind = registry.of(submission)
+    return (
+        f"{settings.SITE_BASE_URL}/{submission.language}/track/{kind.slug}/"
+        f"{submission.reference}/{submission.tracking_key}/"
+    )
+
+
+def rating_url(submission) -> str:
+    return tracking_url(submission) + "rate/"
+
+
+def render_message(key: str, submission, **extra) -> str:
+    """The message `key` for this submission, in the applicant's language. `extra` fills
+    {status}, {reason} and {rating_url}; lazy values are translated in that language."""
+    language = submission.language
+    due = submission.due_date
     support_type = getattr(submission, "support_type", None)
+    link = tracking_url(submission)
     with translation.override(language):
+        extra = {name: str(value) for name, value in extra.items()}
         template = MessageTemplate.objects.filter(key=key).first()
         if template is not None and (getattr(template, f"body_{language}", "") or "").strip():
             values = {
                 "reference": submission.reference,
-                "name": submission.full_name,
+                "name": getattr(submission, "full_name", ""),
                 "type": support_type.name if support_type else "",
                 "due_date": gregorian_numeric(due) if due else "",
                 "due_date_hijri": HijriDate.from_gregorian(due).numeric() if due else "",
-                "tracking_url": tracking_url,
-                **{name: str(value) for name, value in (extra or {}).items()},
+                "tracking_url": link,
+                **extra,
             }
             return _SafeFormatter().format(getattr(template, f"body_{language}"), **values).strip()
-        context = {
-            "request": submission,
-            "application": submission,
-            "tracking_url": tracking_url,
-            **{name: str(value) for name, value in (extra or {}).items()},
-        }
+        context = {"request": submission, "application": submission, "tracking_url": link, **extra}
         return render_to_string(DEFAULT_TEMPLATES[key], context).strip()

@@ -1,0 +1,42 @@
+"""The routes of the submissions' API under /api/v1/ (composed by portal.api): filing for every
+kind with a form, tracking, and the staff API for every registered kind."""
+
+from django.urls import path, re_path
+
+from forms.api import staff
+from forms.api.public import TrackingView, create_view
+from forms.casework import registry
+
+KIND = r"(?P<kind>[a-z][a-z-]*)"
+REFERENCE = r"(?P<reference>[A-Z]{2,4}-[0-9]{4}-[0-9]{6})"
+
+urlpatterns = [
+    *[
+        path(f"{kind.api_slug}/", create_view(kind).as_view(), name=kind.api_slug)
+        for kind in registry.kinds()
+        if kind.fields
+    ],
+    path("track/<str:kind>/<str:reference>/", TrackingView.as_view(), name="tracking"),
+    path("staff/search/", staff.StaffSearch.as_view(), name="staff-search"),
+    re_path(rf"^staff/{KIND}/$", staff.StaffSubmissionList.as_view(), name="staff-submissions"),
+    re_path(
+        rf"^staff/{KIND}/{REFERENCE}/$",
+        staff.StaffSubmissionDetail.as_view(),
+        name="staff-submission",
+    ),
+    re_path(
+        rf"^staff/{KIND}/{REFERENCE}/transitions/$",
+        staff.StaffSubmissionTransition.as_view(),
+        name="staff-submission-transition",
+    ),
+    re_path(
+        rf"^staff/{KIND}/{REFERENCE}/notes/$",
+        staff.StaffSubmissionNotes.as_view(),
+        name="staff-submission-notes",
+    ),
+    re_path(
+        rf"^staff/{KIND}/{REFERENCE}/assignee/$",
+        staff.StaffSubmissionAssign.as_view(),
+        name="staff-submission-assign",
+    ),
+]

@@ -1,0 +1,128 @@
+"""Filing a submission of any kind: the one door for the public form, the API and staff recording
+an off-line request. One transaction writes the submission, its case file, the consents, the
+documents and the first step of its timeline; the receipts are sent after the commit, so a
+failing mail or SMS service never loses a submission."""
+
+import logging
+import secrets
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from forms.attachments import check_files, clean_file
+from forms.casework.kinds import SubmissionKind
+from forms.consents import VERSION
+from forms.models import Attachment, CaseFile, Channel, Consent, ReferenceCounter, StatusEvent
+from forms.notifications import notifications_send_after_commit
+
+logger = logging.getLogger(__name__)
+
+
+def reference_next(*, prefix: str) -> str:
+    """HR-2026-000123: numbered per prefix and year, without gaps, safe under concurrency."""
+    year = timezone.localdate().year
+    ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(prefix=prefix, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}-{year}-{counter.last:06d}"
+
+
+def consents_check(*, kind: SubmissionKind, answers: dict) -> None:
+    missing = [
+        purpose
+        for purpose, (_text, required) in kind.consents.items()
+        if required and not answers.get(purpose)
+    ]
+    if missing:
+        raise ValidationError({"consents": ["required consent missing"]}, code="consent_required")
+
+
+def consents_record(*, submission, kind: SubmissionKind, answers: dict, language: str) -> None:
+    """The text the applicant agreed to, in their language, with its version and the time."""
+    with translation.override(language):
+        Consent.objects.bulk_create(
+            [
+                Consent(
+                    owner=submission,
+                    purpose=purpose,
+                    text_version=VERSION,
+                    text=str(text),
+                    language=language,
+                    given=bool(answers.get(purpose)),
+                )
+                for purpose, (text, _required) in kind.consents.items()
+            ]
+        )
+
+
+def attachments_store(*, submission, uploads: Sequence) -> None:
+    """Store checked uploads as the submission's documents."""
+    for upload in uploads:
+        file, content_type, original = clean_file(upload)
+        Attachment.objects.create(
+            owner=submission,
+            file=file,
+            content_type=content_type,
+            original_name=original,
+            size=file.size,
+        )
+
+
+def _filed(kind: SubmissionKind, idempotency_key: str | None):
+    if not idempotency_key:
+        return None
+    return kind.model.objects.filter(idempotency_key=idempotency_key).first()
+
+
+def submission_file(
+    *,
+    kind: SubmissionKind,
+    data: dict,
+    consents: dict,
+    attachments: Sequence = (),
+    language: str = "ar",
+    channel: str = Channel.WEBSITE,
+    recorded_by=None,
+    idempotency_key: str | None = None,
+):
+    """File a submission of `kind`. Returns (submission, created); the same idempotency key
+    returns the submission it already filed instead of filing another one."""
+    if existing := _filed(kind, idempotency_key):
+        return existing, False
+    consents_check(kind=kind, answers=consents)
+    if attachments and not kind.accepts_attachments:
+        raise ValidationError({"attachments": _("This kind of submission takes no documents.")})
+    check_files(attachments)
+    try:
+        with transaction.atomic():
+            submission = kind.model(
+                **data,
+                **kind.prepare(data=data, consents=consents),
+                case_file=CaseFile.objects.create(kind=kind.slug),
+                reference=reference_next(prefix=kind.prefix),
+                status=kind.initial,
+                channel=channel,
+                language=language,
+                recorded_by=recorded_by,
+                idempotency_key=idempotency_key or None,
+                tracking_salt=secrets.token_hex(16),
+            )
+            submission.full_clean(exclude=["reference", "tracking_salt", "case_file"])
+            submission.save()
+            consents_record(submission=submission, kind=kind, answers=consents, language=language)
+            attachments_store(submission=submission, uploads=attachments)
+            StatusEvent.objects.create(
+                owner=submission, to_status=kind.initial, public=True, by=recorded_by
+            )
+            notifications_send_after_commit(kind.receipt(submission))
+    except IntegrityError:
+        # Two retries of one submission raced; the first one won.
+        if existing := _filed(kind, idempotency_key):
+            return existing, False
+        raise
+    logger.info("%s filed: %s via %s", kind.slug, submission.reference, channel)
+    return submission, True

@@ -1,0 +1,67 @@
+"""The inbox's filters for a kind, shared by the admin's lists and the staff API: status, the
+kind's type, channel, assignee, overdue (kinds that promise a date), date range and city."""
+
+import functools
+
+import django_filters
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+
+from forms.casework.kinds import SubmissionKind
+from forms.casework.selectors import staff_for
+from forms.models import Channel
+
+YES_NO = [("", "---------"), ("true", _("Yes")), ("false", _("No"))]
+
+
+def _overdue_filter(kind: SubmissionKind):
+    def filter_overdue(queryset, name, value):
+        overdue = Q(status__in=kind.open, **{f"{kind.due_field}__lt": timezone.localdate()})
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    return django_filters.BooleanFilter(
+        label=_("Overdue"), method=filter_overdue, widget=forms.Select(choices=YES_NO)
+    )
+
+
+@functools.cache
+def filterset_for(kind: SubmissionKind) -> type[WagtailFilterSet]:
+    """The filter set of `kind`'s lists (built once per kind)."""
+    model_fields = {field.name for field in kind.model._meta.get_fields()}
+    filters = {
+        "status": django_filters.MultipleChoiceFilter(
+            label=_("Status"), choices=kind.Status.choices, widget=forms.CheckboxSelectMultiple
+        )
+    }
+    if kind.type_field:
+        field = kind.model._meta.get_field(kind.type_field)
+        filters[kind.type_field] = django_filters.ModelChoiceFilter(
+            label=capfirst(field.verbose_name), queryset=field.related_model.objects.all()
+        )
+    filters["channel"] = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
+    filters["assignee"] = django_filters.ModelChoiceFilter(
+        label=_("Assigned to"), queryset=lambda request=None: staff_for(kind)
+    )
+    if kind.due_field:
+        filters["overdue"] = _overdue_filter(kind)
+    filters["submitted_at"] = django_filters.DateFromToRangeFilter(
+        label=_("Submitted"), widget=DateRangePickerWidget
+    )
+    if "city" in model_fields:
+        filters["city"] = django_filters.CharFilter(label=_("City"), lookup_expr="icontains")
+    meta = type("Meta", (), {"model": kind.model, "fields": [n for n in filters if n != "overdue"]})
+    return type(f"{kind.model.__name__}FilterSet", (WagtailFilterSet,), {**filters, "Meta": meta})
+
+
+def orderings_for(kind: SubmissionKind) -> set[str]:
+    """The orderings the staff API accepts for `kind`'s lists."""
+    orderings = {"submitted_at", "-submitted_at", "status"}
+    if kind.due_field:
+        orderings |= {kind.due_field, f"-{kind.due_field}"}
+    return orderings

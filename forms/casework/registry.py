@@ -1,0 +1,45 @@
+"""The kinds of submission the casework engine serves: the one place where the tracking door,
+the staff API, search and the admin look a kind up (by slug, API slug or model).
+
+Kinds are added by `forms.casework.kinds.register`; this module imports nothing, so models
+can ask for their kind without a cycle."""
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from forms.casework.kinds import SubmissionKind
+
+_kinds: dict[str, "SubmissionKind"] = {}
+
+
+def add(kind: "SubmissionKind") -> None:
+    known = _kinds.get(kind.slug)
+    if known is not None and known is not kind:
+        raise ImproperlyConfigured(f"two kinds of submission use the slug {kind.slug!r}")
+    _kinds[kind.slug] = kind
+
+
+def kinds() -> list["SubmissionKind"]:
+    """Every kind, in the order they were registered."""
+    return list(_kinds.values())
+
+
+def get(slug: str) -> "SubmissionKind | None":
+    return _kinds.get(slug)
+
+
+def by_api_slug(api_slug: str) -> "SubmissionKind | None":
+    return next((kind for kind in _kinds.values() if kind.api_slug == api_slug), None)
+
+
+def of(submission_or_model) -> "SubmissionKind":
+    """The kind of a submission or of its model."""
+    model = (
+        submission_or_model if isinstance(submission_or_model, type) else type(submission_or_model)
+    )
+    for kind in _kinds.values():
+        if issubclass(model, kind.model):
+            return kind
+    raise LookupError(f"{model.__name__} is not a registered kind of submission")

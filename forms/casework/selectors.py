@@ -1,0 +1,112 @@
+"""Reads of the casework, for every door: what a user may see of a kind (the one place a scope
+is applied), a submission by its reference or tracking link, who may be given one, its
+timeline, and the steps a user may take."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from forms.casework import registry
+from forms.casework.kinds import SubmissionKind
+from search.submissions import matching_ids
+
+
+def submissions_for(user, kind: SubmissionKind):
+    """The submissions of `kind` this user may see (none without the kind's view permission)."""
+    if not kind.can_view(user):
+        return kind.model.objects.none()
+    return kind.model.objects.all()
+
+
+def submissions_matching(queryset, user, text: str):
+    """Narrow a list to what the submission search finds for `text` (reference, ID, phone in
+    any format, name however spelled, words of the description), within what `user` may see."""
+    kind = registry.of(queryset.model)
+    return queryset.filter(pk__in=matching_ids(user, kind.slug, text))
+
+
+def submission_tracked(*, kind_slug: str, reference: str, key: str):
+    """The submission behind a tracking link, or None — the same answer whether the reference
+    does not exist or the key is wrong."""
+    kind = registry.get(kind_slug)
+    if kind is None:
+        return None
+    submission = kind.model.objects.filter(reference=reference).first()
+    if submission is None or not submission.tracking_key_matches(key):
+        return None
+    return submission
+
+
+def submission_by_idempotency_key(kind: SubmissionKind, key: str | None):
+    return kind.model.objects.filter(idempotency_key=key).first() if key else None
+
+
+def staff_for(kind: SubmissionKind):
+    """Active users who may be given a submission of `kind`: holding any permission of its
+    procedure (directly, through a group, or as superusers)."""
+    codenames = [perm.split(".", 1)[1] for perm in kind.working_permissions]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__codename__in=codenames)
+            | Q(user_permissions__codename__in=codenames)
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def next_steps(submission, user) -> list[tuple[str, str]]:
+    """(status, label) of the steps this user may take on this submission."""
+    kind = registry.of(submission)
+    return [
+        (status, kind.label_of(status)) for status in kind.next_statuses(submission.status, user)
+    ]
+
+
+def internal_notes(submission, user) -> list:
+    """The internal notes, for those who work the kind; nothing for anyone else."""
+    if not registry.of(submission).can_work(user):
+        return []
+    return list(submission.notes.select_related("author"))
+
+
+def timeline(submission, user) -> list[tuple[str, object, object]]:
+    """Steps and (for those who work the kind) internal notes, oldest first, as
+    ("event" | "note", when, row)."""
+    events = list(submission.events.select_related("by", "assigned_to"))
+    notes = internal_notes(submission, user)
+    return sorted(
+        [("event", e.at, e) for e in events] + [("note", n.created_at, n) for n in notes],
+        key=lambda item: item[1],
+    )
+
+
+def question(submission) -> str:
+    """The last question put to the applicant, while the submission waits for their answer."""
+    kind = registry.of(submission)
+    return next(
+        (
+            event.message
+            for event in reversed(submission.public_events)
+            if event.to_status == kind.waiting_status
+        ),
+        "",
+    )
+
+
+def can_rate(submission) -> bool:
+    kind = registry.of(submission)
+    return bool(kind.rated_status) and (
+        submission.status == kind.rated_status and submission.rating is None
+    )
+
+
+def person_submissions(national_id: str) -> dict[SubmissionKind, list]:
+    """Every submission held about one person, by kind."""
+    return {
+        kind: list(kind.model.objects.filter(**{kind.person_key: national_id}).order_by("pk"))
+        for kind in registry.kinds()
+        if kind.person_key
+    }

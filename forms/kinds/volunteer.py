@@ -1,0 +1,126 @@
+"""Volunteer applications (خدمة التطوع), declared: application, screening, an interview,
+the decision, then active volunteering until it ends."""
+
+from django.utils.translation import gettext_lazy as _
+
+from forms.casework.filing import submission_file
+from forms.casework.kinds import Step, SubmissionKind, register
+from forms.casework.transitions import submission_transition
+from forms.consents import VOLUNTEER_CONSENTS
+from forms.fields import VolunteerApplicationFields
+from forms.models import Channel, MessageTemplate, VolunteerApplication, VolunteerStatus
+
+VOLUNTEER_WORK = "intake.work_volunteerapplication"
+
+_V = VolunteerStatus
+VOLUNTEER_TRANSITIONS: dict[str, dict[str, str]] = {
+    _V.NEW: {_V.SCREENING: VOLUNTEER_WORK, _V.DECLINED: VOLUNTEER_WORK},
+    _V.SCREENING: {
+        _V.INTERVIEW: VOLUNTEER_WORK,
+        _V.ACCEPTED: VOLUNTEER_WORK,
+        _V.DECLINED: VOLUNTEER_WORK,
+    },
+    _V.INTERVIEW: {_V.ACCEPTED: VOLUNTEER_WORK, _V.DECLINED: VOLUNTEER_WORK},
+    _V.ACCEPTED: {_V.ACTIVE: VOLUNTEER_WORK, _V.WITHDRAWN: VOLUNTEER_WORK},
+    _V.ACTIVE: {_V.ENDED: VOLUNTEER_WORK},
+}
+OPEN = frozenset({_V.NEW, _V.SCREENING, _V.INTERVIEW})
+for _open in OPEN:
+    VOLUNTEER_TRANSITIONS[_open].update({_V.WITHDRAWN: VOLUNTEER_WORK, _V.SPAM: VOLUNTEER_WORK})
+
+
+class VolunteerApplicationKind(SubmissionKind):
+    slug = "volunteer"
+    api_slug = "volunteer-applications"
+    prefix = "VA"
+    model = VolunteerApplication
+    Status = VolunteerStatus
+    initial = _V.NEW
+
+    procedure = VOLUNTEER_TRANSITIONS
+    open = OPEN
+    decided = frozenset({_V.ACCEPTED, _V.DECLINED})
+    finished = frozenset({_V.DECLINED, _V.ENDED, _V.WITHDRAWN, _V.SPAM})
+    silent = frozenset({_V.SPAM})
+    withdrawn = _V.WITHDRAWN
+    erasure_withdraws = frozenset({*OPEN, _V.ACCEPTED, _V.ACTIVE})
+    work_permission = VOLUNTEER_WORK
+
+    fields = VolunteerApplicationFields
+    consents = VOLUNTEER_CONSENTS
+    applicant_fields = (
+        "full_name",
+        "national_id",
+        "date_of_birth",
+        "gender",
+        "city",
+        "mobile",
+        "email",
+        "education",
+        "skills",
+        "interests",
+        "languages",
+        "availability",
+        "hours_per_week",
+        "experience",
+        "platform_account",
+        "charter_accepted",
+    )
+    personal_fields = {
+        "skills": "",
+        "experience": "",
+        "platform_account": "",
+        "languages": "",
+        "education": "",
+        "interests": "",
+        "availability": "",
+    }
+    search_text_fields = ("city", "skills", "interests")
+    receipt_sms = MessageTemplate.Key.VOLUNTEER_RECEIPT_SMS
+    status_sms = MessageTemplate.Key.VOLUNTEER_STATUS_SMS
+    received_note = _(
+        "Your volunteer application was received. The volunteer coordinator will contact you."
+    )
+
+    def prepare(self, *, data: dict, consents: dict) -> dict:
+        return {"charter_accepted": bool(consents.get("charter"))}
+
+
+VOLUNTEER_APPLICATIONS = register(VolunteerApplicationKind())
+
+
+# --- the services by their old names ------------------------------------------------------------
+
+
+def volunteer_application_submit(
+    *,
+    data: dict,
+    consents: dict,
+    language: str = "ar",
+    channel: str = Channel.WEBSITE,
+    idempotency_key: str | None = None,
+) -> tuple[VolunteerApplication, bool]:
+    return submission_file(
+        kind=VOLUNTEER_APPLICATIONS,
+        data=data,
+        consents=consents,
+        language=language,
+        channel=channel,
+        idempotency_key=idempotency_key,
+    )
+
+
+def volunteer_application_transition(
+    *,
+    application: VolunteerApplication,
+    user,
+    to_status: str,
+    note: str = "",
+    message: str = "",
+    notify: bool | None = None,
+):
+    return submission_transition(
+        submission=application,
+        user=user,
+        step=Step(to=to_status, note=note, message=message, notify=notify),
+    )

@@ -1,0 +1,60 @@
+"""The models of the intake app (label `intake`), one module per noun: what every submission
+shares and its case file (`submission`), the rows of a case file (`casefile`), each kind of
+submission (`help`, `volunteer`) and the messages staff edit (`messages`)."""
+
+from forms.models.casefile import (
+    Attachment,
+    CaseFileRow,
+    Consent,
+    ConsentPurpose,
+    InternalNote,
+    Notification,
+    SatisfactionRating,
+    StatusEvent,
+    YesNo,
+)
+from forms.models.help import (
+    HelpRequest,
+    MaritalStatus,
+    RequestStatus,
+    SupportType,
+    response_due_date,
+)
+from forms.models.messages import MessageTemplate
+from forms.models.submission import (
+    CaseFile,
+    Channel,
+    ContactChannel,
+    Gender,
+    ReferenceCounter,
+    Submission,
+    private_storage,
+)
+from forms.models.volunteer import VolunteerApplication, VolunteerStatus
+
+__all__ = [
+    "Attachment",
+    "CaseFile",
+    "CaseFileRow",
+    "Channel",
+    "Consent",
+    "ConsentPurpose",
+    "ContactChannel",
+    "Gender",
+    "HelpRequest",
+    "InternalNote",
+    "MaritalStatus",
+    "MessageTemplate",
+    "Notification",
+    "ReferenceCounter",
+    "RequestStatus",
+    "SatisfactionRating",
+    "StatusEvent",
+    "Submission",
+    "SupportType",
+    "VolunteerApplication",
+    "VolunteerStatus",
+    "YesNo",
+    "private_storage",
+    "response_due_date",
+]

@@ -1,0 +1,48 @@
+"""Messages to applicants that staff edit in both languages (the defaults are templates)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MessageTemplate(models.Model):
+    """A message to applicants, editable by staff in both languages. Placeholders in braces:
+    {reference}, {name}, {type}, {due_date}, {due_date_hijri}, {tracking_url}, {status},
+    {reason}, {rating_url}."""
+
+    class Key(models.TextChoices):
+        RECEIPT_SMS = "receipt_sms", _("Receipt of a help request (SMS)")
+        RECEIPT_EMAIL_SUBJECT = (
+            "receipt_email_subject",
+            _("Receipt of a help request (email subject)"),
+        )
+        RECEIPT_EMAIL = "receipt_email", _("Receipt of a help request (email)")
+        INFORMATION_NEEDED_SMS = "information_needed_sms", _("More information needed (SMS)")
+        VOLUNTEER_RECEIPT_SMS = (
+            "volunteer_receipt_sms",
+            _("Receipt of a volunteer application (SMS)"),
+        )
+        STATUS_CHANGED_SMS = "status_changed_sms", _("A help request's status changed (SMS)")
+        ACCEPTED_SMS = "accepted_sms", _("A help request was accepted (SMS)")
+        REJECTED_SMS = "rejected_sms", _("A help request was rejected (SMS)")
+        RATING_REQUEST_SMS = "rating_request_sms", _("Asking to rate the service (SMS)")
+        VOLUNTEER_STATUS_SMS = (
+            "volunteer_status_sms",
+            _("A volunteer application's status changed (SMS)"),
+        )
+
+    key = models.CharField(_("message"), max_length=40, choices=Key.choices, unique=True)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Placeholders: {reference}, {name}, {type}, {due_date}, {due_date_hijri}, "
+            "{tracking_url}, {status}, {reason}, {rating_url}."
+        ),
+    )
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("message to applicants")
+        verbose_name_plural = _("messages to applicants")
+
+    def __str__(self):
+        return self.get_key_display()
