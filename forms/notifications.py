@@ -52,10 +52,9 @@ def _deliver_later(notification_id: int) -> None:
 NOTIFICATION_LEASE = dt.timedelta(seconds=60)  # longer than any send may take
 
 
-def _notification_claim(notification: Notification) -> bool:
+def _notification_claim(notification: Notification, now) -> bool:
     """Take the message for one attempt: its next attempt moves past the lease, so the task
     queued after the commit and the sweep never send it twice at once."""
-    now = timezone.now()
     claimed = Notification.objects.filter(
         pk=notification.pk, status=Notification.Status.PENDING, next_attempt_at__lte=now
     ).update(next_attempt_at=now + NOTIFICATION_LEASE)
@@ -77,11 +76,11 @@ def _notification_save(notification: Notification, fields: list[str]) -> None:
             time.sleep(1)
 
 
-def notification_deliver(*, notification: Notification) -> bool:
+def notification_deliver(*, notification: Notification, now=None) -> bool:
     """Try to send one message; on failure keep it pending with the next attempt scheduled."""
     if notification.status != Notification.Status.PENDING:
         return notification.status == Notification.Status.SENT
-    if not _notification_claim(notification):
+    if not _notification_claim(notification, now or timezone.now()):
         notification.refresh_from_db(fields=["status"])
         return notification.status == Notification.Status.SENT
     notification.attempts += 1
@@ -128,7 +127,7 @@ def notifications_retry_due(*, now=None) -> tuple[int, int]:
         status=Notification.Status.PENDING, next_attempt_at__lte=now
     ).order_by("next_attempt_at", "pk")
     for notification in due.iterator(chunk_size=200):
-        if notification_deliver(notification=notification):
+        if notification_deliver(notification=notification, now=now):
             sent += 1
         else:
             pending += 1

@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 
 from forms.models import HelpRequest
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# pg_dump reads committed rows only; the migrations' rows (locale, root page) are restored after.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
