@@ -7,7 +7,7 @@ export UV_PYTHON_DOWNLOADS := never
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format messages check-messages bench worker install clean
+.PHONY: run test test-postgres lint format messages check-messages bench worker install clean stack stack-stop stack-status stack-packages
 
 install: .venv/.synced
 
@@ -20,11 +20,33 @@ install: .venv/.synced
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: install
-	$(PY) manage.py db_worker
+	$(PY) manage.py run_worker
+
+# The production shape on this machine: nginx (cache + TLS front), gunicorn, supervised workers,
+# PostgreSQL and Redis. Needs Debian's nginx-light, libnginx-mod-http-cache-purge, redis-server,
+# postgresql (installed when missing).
+stack: install stack-packages
+	$(PY) deploy/stack.py up
+
+stack-stop:
+	$(PY) deploy/stack.py down
+
+stack-status:
+	$(PY) deploy/stack.py status
+
+stack-packages:
+	@missing=""; \
+	command -v nginx >/dev/null 2>&1 || missing="$$missing nginx-light"; \
+	[ -f /usr/lib/nginx/modules/ngx_http_cache_purge_module.so ] || missing="$$missing libnginx-mod-http-cache-purge"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	command -v pg_ctlcluster >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
 
 # pytest exits 5 when it collected nothing; here that is a failure, never a silent pass.
 test: install
@@ -51,7 +73,8 @@ messages: install
 check-messages: install
 	$(PY) scripts/check_messages.py
 
-bench: install
+bench: install stack-packages
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(PY) -m pytest tests/bench -o addopts="-p no:cacheprovider" -q -s
 
 clean:

@@ -4,11 +4,12 @@ scheduled, so nothing is lost."""
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import DatabaseError, close_old_connections, transaction
 from django.utils import timezone
 
 from forms import sms
@@ -30,21 +31,57 @@ def notifications_send_after_commit(notifications: Iterable[Notification]) -> li
     stored = Notification.objects.bulk_create(list(notifications))
     ids = [notification.pk for notification in stored]
     if ids:
-        transaction.on_commit(lambda: [_deliver_later(pk) for pk in ids])
+        # robust: a failure here never turns the committed filing into an error answer
+        transaction.on_commit(lambda: [_deliver_later(pk) for pk in ids], robust=True)
     return stored
 
 
 def _deliver_later(notification_id: int) -> None:
-    # forms.tasks imports this module to run notification_deliver: the task is imported on
-    # use to break that cycle (its path, forms.tasks.*, is stored by the queue).
+    """Queue one message for the worker. The Notification row is the outbox: when the queue
+    cannot be reached (the database restarting under the commit), the row stays pending and
+    the worker's sweep (`forms.tasks.retry_notifications`) sends it."""
+    # forms.tasks runs notification_deliver from this module, so it is imported on use.
     from forms.tasks import deliver_notification
 
-    deliver_notification.enqueue(notification_id)
+    try:
+        deliver_notification.enqueue(notification_id)
+    except Exception:  # noqa: BLE001 - the sweep sends what could not be queued
+        logger.warning("notification %s not queued; the sweep will send it", notification_id)
 
 
-def notification_deliver(*, notification: Notification) -> bool:
+NOTIFICATION_LEASE = dt.timedelta(seconds=60)  # longer than any send may take
+
+
+def _notification_claim(notification: Notification, now) -> bool:
+    """Take the message for one attempt: its next attempt moves past the lease, so the task
+    queued after the commit and the sweep never send it twice at once."""
+    claimed = Notification.objects.filter(
+        pk=notification.pk, status=Notification.Status.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=now + NOTIFICATION_LEASE)
+    return bool(claimed)
+
+
+def _notification_save(notification: Notification, fields: list[str]) -> None:
+    """Record the outcome of an attempt; after a send the fact is kept through a database
+    restart (retried for up to a minute) rather than sending the message again later."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            notification.save(update_fields=fields)
+            return
+        except DatabaseError:
+            if time.monotonic() > deadline:
+                raise
+            close_old_connections()
+            time.sleep(1)
+
+
+def notification_deliver(*, notification: Notification, now=None) -> bool:
     """Try to send one message; on failure keep it pending with the next attempt scheduled."""
     if notification.status != Notification.Status.PENDING:
+        return notification.status == Notification.Status.SENT
+    if not _notification_claim(notification, now or timezone.now()):
+        notification.refresh_from_db(fields=["status"])
         return notification.status == Notification.Status.SENT
     notification.attempts += 1
     try:
@@ -66,7 +103,7 @@ def notification_deliver(*, notification: Notification) -> bool:
         )
         notification.next_attempt_at = timezone.now() + dt.timedelta(seconds=delay)
         notification.last_error = f"{type(error).__name__}: {error}"[:300]
-        notification.save(update_fields=["attempts", "status", "next_attempt_at", "last_error"])
+        _notification_save(notification, ["attempts", "status", "next_attempt_at", "last_error"])
         logger.warning(
             "notification %s failed (attempt %s): %s",
             notification.pk,
@@ -77,18 +114,20 @@ def notification_deliver(*, notification: Notification) -> bool:
     notification.status = Notification.Status.SENT
     notification.sent_at = timezone.now()
     notification.last_error = ""
-    notification.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    _notification_save(notification, ["attempts", "status", "sent_at", "last_error"])
     return True
 
 
 def notifications_retry_due(*, now=None) -> tuple[int, int]:
-    """Send every pending message whose next attempt is due. Returns (sent, still pending)."""
+    """Send every pending message whose next attempt is due: the retries on their back-off,
+    and the messages whose task could not be queued. Returns (sent, still pending)."""
     now = now or timezone.now()
     sent = pending = 0
-    for notification in Notification.objects.filter(
+    due = Notification.objects.filter(
         status=Notification.Status.PENDING, next_attempt_at__lte=now
-    ):
-        if notification_deliver(notification=notification):
+    ).order_by("next_attempt_at", "pk")
+    for notification in due.iterator(chunk_size=200):
+        if notification_deliver(notification=notification, now=now):
             sent += 1
         else:
             pending += 1

@@ -1,13 +1,18 @@
-"""Fixed-window rate limits in the cache (Redis in production, local memory otherwise)."""
+"""Fixed-window rate limits in the cache (Redis in production, local memory otherwise).
+
+Production refuses a per-process cache, so a limit is one limit across workers and hosts.
+While Redis is unreachable the limits let requests through (portal.cache), logged."""
 
 import hashlib
 
 from django.core.cache import cache
 
+from portal.core.clients import client_address
+
 
 def client_ip(request) -> str:
-    # Behind the proxy, REMOTE_ADDR is set from X-Forwarded-For by the proxy configuration.
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address as the trusted proxies report it (portal.core.clients)."""
+    return getattr(request, "client_address", None) or client_address(request)
 
 
 def allow(*, scope: str, key: str, limit: int, window: int) -> bool:

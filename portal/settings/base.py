@@ -1,5 +1,6 @@
 """Settings shared by every environment; the only module that reads the environment."""
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -10,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 PORTAL_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PORTAL_DIR.parent
 VAR_DIR = BASE_DIR / "var"
+# The embedded defaults (SQLite, collected static files, SMS files) live in var/, which a fresh
+# clone does not have; a read-only install sets DATABASE_URL and STATIC_ROOT elsewhere.
+with contextlib.suppress(OSError):
+    VAR_DIR.mkdir(exist_ok=True)
 
 
 def env(name: str, default: str | None = None) -> str | None:
@@ -46,11 +51,27 @@ STATIC_ROOT_ENV = env("STATIC_ROOT")
 LOG_LEVEL = env("LOG_LEVEL", "INFO")
 SECURE_SSL_REDIRECT_ENV = env_bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS_ENV = int(env("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_SSL_HOST_ENV = env("SECURE_SSL_HOST")
 DEMO_ADMIN_PASSWORD = env("DEMO_ADMIN_PASSWORD", "sila-demo-admin")
 SMS_BACKEND = env("SMS_BACKEND", "forms.sms.FileBackend")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", "")
 SMS_SENDER = env("SMS_SENDER", "Sila")
+
+# --- Environment: the production stack (proxy, shared cache, pool, health, logs) ---------------
+REDIS_URL = env("REDIS_URL")
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (nginx: 1). The client
+# address is the entry that many places from the end; anything a client forged stays in front.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+# psycopg 3 connection pool per process (PostgreSQL only): its largest size, 0 switches it off.
+DATABASE_POOL_SIZE = int(env("DATABASE_POOL_SIZE", "0"))
+# How long the caching proxy keeps a public page or API read (it is purged on every change).
+PROXY_CACHE_SECONDS = int(env("PROXY_CACHE_SECONDS", "600"))
+# The proxy's purge endpoint (deploy/nginx.conf); unset: no proxy cache to purge.
+FRONTEND_CACHE_PURGE_URL = env("FRONTEND_CACHE_PURGE_URL")
+# /readyz fails when the oldest waiting task has waited longer than this.
+TASK_QUEUE_MAX_LAG = int(env("TASK_QUEUE_MAX_LAG", "300"))
+LOG_FORMAT = env("LOG_FORMAT", "plain")
 
 # --- Applications ------------------------------------------------------------------------
 
@@ -96,6 +117,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Production stack: /healthz and /readyz answer before host checks, redirects and sessions;
+    # then the request id and the client's address (from the trusted proxies) for every request.
+    "portal.health.HealthCheckMiddleware",
+    "portal.proxy.RequestContextMiddleware",
+    "portal.proxy.SharedCacheHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -131,11 +157,23 @@ TEMPLATES = [
 
 # --- Data ----------------------------------------------------------------------------------
 
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite waits for a busy database instead of failing at once (the task worker writes too).
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and DATABASE_POOL_SIZE:
+    # One pool per process, shared by gunicorn's threads; connections are checked before use,
+    # so a restarted PostgreSQL costs one failed attempt, not a broken process.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -144,10 +182,14 @@ CACHES = {
         "LOCATION": "sila",
     }
 }
-if env("REDIS_URL"):
+if REDIS_URL:
+    # Shared by every process and host: rate limits are one limit, not one per worker.
+    # Short timeouts, and a lost connection is a cache miss, not a failed request.
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env("REDIS_URL"),
+        "BACKEND": "portal.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "sila",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -294,6 +336,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_RATES": {"submissions": "30/hour"},
+    # Throttles count the same client address as portal.proxy.client_address.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -331,16 +375,61 @@ if EMAIL_HOST_ENV:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 
 # --- Logging -------------------------------------------------------------------------------
+# LOG_FORMAT=json (production's default) writes one JSON object a line with the request id;
+# no log line carries a client address, a query string or a tracking secret.
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "portal.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "portal.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.request": {"level": "ERROR"},
+        # django.server would log each path of runserver, tracking secrets included.
+        "django.server": {"level": "WARNING"},
+        # one line per purged URL otherwise
+        "wagtail.frontendcache": {"level": "WARNING"},
     },
+}
+
+# --- Production stack: proxy cache, purge, health, periodic work -----------------------------
+
+# Wagtail's frontend-cache invalidation (its backends, its purge task and language expansion)
+# purges the caching proxy (deploy/nginx.conf) after every change of public content;
+# portal.frontend_cache connects the changes and lists the URLs each touches. The app itself is
+# not installed: its own signal handlers would purge only the page, and before the commit.
+WAGTAILFRONTENDCACHE_LANGUAGES = ["ar", "en"]
+if FRONTEND_CACHE_PURGE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "portal.frontend_cache.NginxPurgeBackend",
+            "LOCATION": FRONTEND_CACHE_PURGE_URL,
+            "SCHEMES": ["https"] if SECURE_SSL_REDIRECT_ENV else ["http", "https"],
+        }
+    }
+# The load balancer's probes are answered over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Periodic work, run by the task workers (`manage.py run_worker`) without cron: each entry runs
+# once across all workers, every `every` seconds or daily `at` a local time (Asia/Riyadh).
+PERIODIC_TASKS = {
+    "notification-sweep": {"task": "forms.tasks.retry_notifications", "every": 30},
+    "submission-index-catch-up": {"task": "search.tasks.index_pending_submissions", "every": 60},
+    "deadline-reminders": {"task": "forms.tasks.send_deadline_reminders", "at": "06:00"},
+    "retention": {"task": "forms.tasks.apply_retention", "at": "03:00"},
+    "submission-words-prune": {"task": "search.tasks.prune_submission_words", "at": "03:30"},
+    "task-results-prune": {"task": "portal.tasks.prune_task_results", "at": "04:00"},
 }
 
 # Workflows publish the approved revision (for policies: the one the board approved).

@@ -12,7 +12,7 @@ def run_with_production_settings(**env_overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "REDIS_URL"}
     }
     env.update(DJANGO_SETTINGS_MODULE="portal.settings.production", **env_overrides)
     return subprocess.run(
@@ -36,17 +36,28 @@ def test_production_without_secret_key_exits_with_one_line_and_no_traceback():
 
 
 def test_production_without_allowed_hosts_names_it():
-    result = run_with_production_settings(SECRET_KEY="x" * 50)
+    result = run_with_production_settings(SECRET_KEY="x" * 50, REDIS_URL="redis://127.0.0.1:1/0")
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_production_starts_when_both_are_set():
+def test_production_starts_when_secret_hosts_and_shared_cache_are_set():
+    result = run_with_production_settings(
+        SECRET_KEY="a-long-random-production-secret-" + "x" * 30,
+        ALLOWED_HOSTS="example.org",
+        REDIS_URL="redis://127.0.0.1:1/0",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_without_a_shared_cache_refuses_to_start():
     result = run_with_production_settings(
         SECRET_KEY="a-long-random-production-secret-" + "x" * 30, ALLOWED_HOSTS="example.org"
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_only_base_settings_read_the_environment():

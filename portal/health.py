@@ -1,0 +1,103 @@
+"""/healthz (the process is alive) and /readyz (it can serve: database, cache, task queue,
+search). Answered before host validation, redirects, sessions and languages, never cached, and
+with nothing in them about any person."""
+
+import json
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.utils import timezone
+
+
+def _json(body: dict, status: int = 200) -> HttpResponse:
+    response = HttpResponse(json.dumps(body), status=status, content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _timed(check) -> dict:
+    started = time.perf_counter()
+    try:
+        result = check()
+    except Exception as error:  # noqa: BLE001 - a failing dependency is the answer, not a 500
+        result = {"ok": False, "error": type(error).__name__}
+    result["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return result
+
+
+def check_database() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"ok": True}
+
+
+def check_cache() -> dict:
+    ping = getattr(cache, "ping", None)
+    if ping is not None:
+        return {"ok": ping()}
+    cache.set("sila:readyz", "1", 10)
+    return {"ok": cache.get("sila:readyz") == "1"}
+
+
+def check_task_queue() -> dict:
+    """The age of the oldest task waiting to run: workers that stopped show here first."""
+    from django_tasks_db.models import DBTaskResult
+
+    oldest = (
+        DBTaskResult.objects.ready()
+        .order_by("enqueued_at")
+        .values_list("enqueued_at", flat=True)
+        .first()
+    )
+    lag = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+    return {"ok": lag <= settings.TASK_QUEUE_MAX_LAG, "lag_seconds": round(lag, 1)}
+
+
+def check_search() -> dict:
+    """The submission-search backend answers, and how far its index is behind."""
+    from search.models import SearchPending
+    from search.submissions import get_backend
+
+    backend = get_backend()
+    client = getattr(backend, "client", None)
+    ok = bool(client.ping()) if client is not None and hasattr(client, "ping") else True
+    oldest = SearchPending.objects.order_by("since").values_list("since", flat=True).first()
+    lag = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+    return {"ok": ok, "backend": backend.name, "lag_seconds": round(lag, 1)}
+
+
+CHECKS = {
+    "database": check_database,
+    "cache": check_cache,
+    "task_queue": check_task_queue,
+    "search": check_search,
+}
+
+
+def readiness() -> tuple[bool, dict]:
+    results = {name: _timed(check) for name, check in CHECKS.items()}
+    return all(result["ok"] for result in results.values()), results
+
+
+class HealthCheckMiddleware:
+    """Answers the probes first, so a load balancer asking by address over plain HTTP is
+    answered too (no ALLOWED_HOSTS check, no HTTPS redirect, no language redirect)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD"):
+            if request.path == "/healthz":
+                return _json({"status": "ok"})
+            if request.path == "/readyz":
+                ready, checks = readiness()
+                return _json(
+                    {"status": "ready" if ready else "not ready", "checks": checks},
+                    status=200 if ready else 503,
+                )
+        return self.get_response(request)

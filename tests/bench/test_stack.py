@@ -1,0 +1,263 @@
+"""The production stack under load (wrk, 127.0.0.1 only, bounded): the cached policy page through
+the proxy against nginx serving the same bytes as a static file, the uncached page's requests/s
+and CPU per request at gunicorn, wagtail/bakerydemo's blog page under the same gunicorn settings
+when BAKERYDEMO_DIR names a prepared checkout, and intake on PostgreSQL with the worker running.
+
+Runs with `make bench` and DATABASE_URL=postgres://… (the stack needs PostgreSQL's binaries).
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.stack.conftest import Client, demo, free_port, stack  # noqa: F401
+
+ROOT = Path(__file__).resolve().parents[2]
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+
+
+def wrk(url: str, *, connections: int, headers: dict | None = None, script: str | None = None):
+    if not shutil.which("wrk"):
+        pytest.skip("wrk is not installed (Debian: wrk)")
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{SECONDS}s", "--latency", "--timeout", "10s"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    if script:
+        command += ["-s", script]
+    out = subprocess.run(
+        [*command, url], capture_output=True, text=True, timeout=SECONDS + 60
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+    p99 = re.search(r"99%\s+([\d.]+\w+)", out)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": round(rps, 1),
+        "p99": p99[1] if p99 else None,
+        "non_2xx": int(non_2xx[1]) if non_2xx else 0,
+        "out": out,
+    }
+
+
+def process_cpu_seconds(pids: list[int]) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / ticks
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(line) for line in out.split()]
+
+
+def gunicorn_pids(stack) -> list[int]:
+    master = int(stack.supervisorctl("pid", "web").stdout.strip())
+    return [master, *children(master)]
+
+
+def measure_page(url: str, pids: list[int], *, headers: dict, connections: int = 8) -> dict:
+    import urllib.request
+
+    for _ in range(5):  # warm up: image renditions, template and query caches, every worker
+        urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60).read()  # noqa: S310
+    before = process_cpu_seconds(pids)
+    result = wrk(url, connections=connections, headers=headers)
+    spent = process_cpu_seconds(pids) - before
+    requests = result["rps"] * SECONDS
+    result["cpu_ms_per_request"] = round(spent / requests * 1000, 2) if requests else None
+    return result
+
+
+def test_stack_throughput(stack, demo, report):  # noqa: F811
+    figures = {"seconds": SECONDS}
+    host = f"{stack.host}:{stack.tls_port}"
+    page = demo["policy_url"]
+    front = f"https://127.0.0.1:{stack.tls_port}"
+
+    # 1. the cached page through the proxy against the same bytes as a static file
+    browser = Client(stack)
+    browser.get(page)
+    warm = browser.get(page)
+    assert warm.getheader("X-Cache-Status") == "HIT"
+    static_dir = stack.directory / "static" / "bench"
+    static_dir.mkdir(parents=True, exist_ok=True)
+    (static_dir / "policy.html").write_bytes(warm.body)
+    static = browser.get("/static/bench/policy.html")
+    assert static.body == warm.body
+    browser.close()
+    cached = wrk(front + page, connections=32, headers={"Host": host})
+    static_file = wrk(front + "/static/bench/policy.html", connections=32, headers={"Host": host})
+    figures["cached_page_rps"] = cached["rps"]
+    figures["static_file_rps"] = static_file["rps"]
+    figures["cached_vs_static"] = round(cached["rps"] / static_file["rps"], 3)
+    print(f"\n[bench] {figures}", flush=True)
+
+    # 2. the uncached page at gunicorn (same settings as below for bakerydemo)
+    app = f"http://127.0.0.1:{stack.app_port}"
+    uncached = measure_page(
+        app + page, gunicorn_pids(stack), headers={"Host": host, "X-Forwarded-Proto": "https"}
+    )
+    assert uncached["non_2xx"] == 0
+    figures["uncached_page_rps"] = uncached["rps"]
+    figures["uncached_page_cpu_ms"] = uncached["cpu_ms_per_request"]
+    figures["uncached_page_p99"] = uncached["p99"]
+    print(f"[bench] {figures}", flush=True)
+
+    # 3. wagtail/bakerydemo's blog page, outside the project, under the same gunicorn settings
+    bakery = os.environ.get("BAKERYDEMO_DIR")
+    if bakery:
+        figures.update(bakerydemo(Path(bakery), stack, uncached))
+        print(f"[bench] {figures}", flush=True)
+
+    # 4. intake: accepted filings per second at gunicorn, the worker running
+    figures.update(intake(stack, demo))
+    report("stack", figures)
+
+
+def bakerydemo(directory: Path, stack, sila: dict) -> dict:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get(
+            "BAKERYDEMO_SETTINGS", "bakerydemo.settings.bench"
+        ),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": stack.app_env()["GUNICORN_WORKERS"],
+        "GUNICORN_THREADS": stack.app_env()["GUNICORN_THREADS"],
+    }
+    server = subprocess.Popen(
+        [str(directory / ".venv/bin/python"), "-m", "gunicorn", "--config",
+         str(ROOT / "deploy" / "gunicorn.conf.py"), "bakerydemo.wsgi:application"],
+        cwd=directory, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        import urllib.request
+
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(120):
+            try:
+                index = urllib.request.urlopen(base + "/blog/", timeout=5).read().decode()  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.5)
+        post = re.search(r'href="(/blog/[^"/]+/)"', index)[1]
+        result = measure_page(base + post, [server.pid, *children(server.pid)], headers={})
+    finally:
+        server.terminate()
+        try:
+            server.wait(45)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    return {
+        "bakerydemo_blog_rps": result["rps"],
+        "bakerydemo_blog_cpu_ms": result["cpu_ms_per_request"],
+        "sila_vs_bakerydemo_rps": round(sila["rps"] / result["rps"], 2) if result["rps"] else None,
+        "sila_vs_bakerydemo_cpu": round(
+            result["cpu_ms_per_request"] / sila["cpu_ms_per_request"], 2
+        )
+        if result["cpu_ms_per_request"] and sila["cpu_ms_per_request"]
+        else None,
+    }
+
+
+INTAKE_SCRIPT = textwrap.dedent(
+    """
+    local counter = 0
+    thread_id = 0
+    accepted = 0
+    local threads = {}
+    function setup(thread)
+      thread:set("thread_id", #threads + 1)
+      table.insert(threads, thread)
+    end
+    local function saudi_id(n)
+      local first = string.format("2%08d", n)
+      for check = 0, 9 do
+        local digits = first .. check
+        local total = 0
+        for i = 1, 10 do
+          local d = tonumber(digits:sub(i, i)) * ((i % 2 == 1) and 2 or 1)
+          total = total + math.floor(d / 10) + d % 10
+        end
+        if total % 10 == 0 then return digits end
+      end
+    end
+    function request()
+      counter = counter + 1
+      local n = thread_id * 10000000 + counter
+      local body = string.format(BODY, saudi_id(n), n % 10000000)
+      wrk.headers["Idempotency-Key"] = "bench-" .. n
+      wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", thread_id, math.floor(counter / 250) % 250, counter % 250)
+      return wrk.format("POST", nil, nil, body)
+    end
+    function response(status)
+      if status == 201 then accepted = accepted + 1 end
+    end
+    function done(summary)
+      local total = 0
+      for _, thread in ipairs(threads) do total = total + thread:get("accepted") end
+      io.write(string.format("accepted %d\\n", total))
+    end
+    """
+)
+
+
+def intake(stack, demo) -> dict:  # noqa: F811
+    fields = {
+        "support_type": demo["support_type"],
+        "full_name": "فاطمة بنت علي الحربي",
+        "national_id": "%s",  # filled in by the Lua script, one valid ID per request
+        "date_of_birth": "15/3/1990",
+        "gender": "female",
+        "nationality": "سعودية",
+        "marital_status": "widowed",
+        "family_size": "5",
+        "dependants": "4",
+        "monthly_income": "2500",
+        "income_sources": "ضمان",
+        "city": "جدة",
+        "district": "الروضة",
+        "mobile": "055%07d",
+        "email": "",
+        "preferred_contact": "sms",
+        "description": "أحتاج إلى مساعدة.",
+        "consent_declaration": True,
+        "consent_processing": True,
+        "consent_contact": True,
+    }
+    body = json.dumps(fields, ensure_ascii=False)
+    script = Path(tempfile.mkdtemp()) / "intake.lua"
+    script.write_text(f"BODY = [[{body}]]\n" + INTAKE_SCRIPT)
+    app = f"http://127.0.0.1:{stack.app_port}/api/v1/help-requests/"
+    result = wrk(
+        app,
+        connections=16,
+        headers={
+            "Host": f"{stack.host}:{stack.tls_port}",
+            "X-Forwarded-Proto": "https",
+            "Content-Type": "application/json",
+        },
+        script=str(script),
+    )
+    accepted = int(re.search(r"accepted (\d+)", result["out"])[1])
+    return {
+        "intake_accepted_per_second": round(accepted / SECONDS, 1),
+        "intake_p99": result["p99"],
+        "intake_worker": stack.status()["processes"].get("worker:worker-0"),
+        "python": sys.version.split()[0],
+    }
