@@ -5,11 +5,16 @@ with nothing in them about any person."""
 import json
 import time
 
+from django_tasks_db.models import DBTaskResult
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.utils import timezone
+
+from search.index.base import get_backend
+from search.models import SearchPending
 
 
 def _json(body: dict, status: int = 200) -> HttpResponse:
@@ -45,8 +50,6 @@ def check_cache() -> dict:
 
 def check_task_queue() -> dict:
     """The age of the oldest task waiting to run: workers that stopped show here first."""
-    from django_tasks_db.models import DBTaskResult
-
     oldest = (
         DBTaskResult.objects.ready()
         .order_by("enqueued_at")
@@ -59,9 +62,6 @@ def check_task_queue() -> dict:
 
 def check_search() -> dict:
     """The submission-search backend answers, and how far its index is behind."""
-    from search.models import SearchPending
-    from search.submissions import get_backend
-
     backend = get_backend()
     client = getattr(backend, "client", None)
     ok = bool(client.ping()) if client is not None and hasattr(client, "ping") else True
