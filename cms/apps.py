@@ -11,5 +11,10 @@ class CmsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from cms.governance import ensure_governance_after_migrate
+        from portal.core.roles import permissions_register
+
+        # Board secretaries record the approvals that publish policies: they sign in with a
+        # second factor, and granting their role is audited.
+        permissions_register(privileged=["cms.change_boardterm"])
 
         post_migrate.connect(ensure_governance_after_migrate, sender=self)

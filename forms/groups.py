@@ -49,7 +49,17 @@ ROLES: dict[str, list[tuple[str, str]]] = {
 }
 
 
+# Every inbox role may use the staff API with tokens of its own (Settings → API tokens); the
+# administrators list and revoke anyone's.
+API_TOKENS = [
+    ("wagtailcore", f"{action}_apitoken") for action in ("add", "change", "delete", "view")
+]
+
+
 def ensure_inbox_groups() -> None:
-    """Idempotent: the groups and exactly the permissions listed above (plus admin access)."""
+    """Idempotent: the groups and exactly the permissions listed above (plus admin access and
+    API tokens)."""
     for name, permissions in ROLES.items():
-        group_ensure(name=name, permissions=[("wagtailadmin", "access_admin"), *permissions])
+        group_ensure(
+            name=name, permissions=[("wagtailadmin", "access_admin"), *API_TOKENS, *permissions]
+        )

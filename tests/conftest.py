@@ -3,8 +3,10 @@
 import pytest
 
 from django.core.cache import cache
+from django.test import Client
 from django.utils import translation
 
+from tests.accounts_helpers import second_factor_pass
 from tests.factories import ContentPageFactory, make_profile, make_site
 
 
@@ -22,6 +24,23 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _staff_pass_the_second_factor(request, monkeypatch):
+    """`client.force_login(user)` stands for a whole sign-in: the password and, for the roles
+    that need it, the second factor. Tests marked `password_only` stop after the password."""
+    if request.node.get_closest_marker("password_only"):
+        yield
+        return
+    force_login = Client.force_login
+
+    def force_login_and_verify(self, user, backend=None):
+        force_login(self, user, backend)
+        second_factor_pass(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login_and_verify)
+    yield
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.core.roles import permissions_register
+
 if TYPE_CHECKING:
     from forms.casework.kinds import SubmissionKind
 
@@ -19,6 +21,8 @@ def add(kind: "SubmissionKind") -> None:
     if known is not None and known is not kind:
         raise ImproperlyConfigured(f"two kinds of submission use the slug {kind.slug!r}")
     _kinds[kind.slug] = kind
+    # Whoever may read a kind sees personal data: a second factor, audited grants, closed choosers.
+    permissions_register(personal_data=[kind.view_permission])
 
 
 def kinds() -> list["SubmissionKind"]:

@@ -33,3 +33,51 @@ def roles_after_migrate(app_label: str, ensure: Callable[[], None]) -> Callable:
         ensure()
 
     return receiver
+
+
+# --- Who must prove a second factor, whose grants are audited --------------------------------
+# Apps declare the permissions that open personal data (each kind's view permission) and the
+# ones that manage others (users, groups, the board's records). The kernel keeps the two lists
+# so that sign-in, role granting and the admin's closures ask one place.
+
+_PERSONAL_DATA_PERMISSIONS: set[str] = set()
+_PRIVILEGED_PERMISSIONS: set[str] = {
+    "auth.add_user",
+    "auth.change_user",
+    "auth.add_group",
+    "auth.change_group",
+}
+
+
+def permissions_register(*, personal_data: Iterable[str] = (), privileged: Iterable[str] = ()):
+    """Declare "app_label.codename" permissions that read personal data or manage others."""
+    _PERSONAL_DATA_PERMISSIONS.update(personal_data)
+    _PRIVILEGED_PERMISSIONS.update(privileged)
+
+
+def personal_data_permissions() -> frozenset[str]:
+    return frozenset(_PERSONAL_DATA_PERMISSIONS)
+
+
+def sees_personal_data(user) -> bool:
+    """Whether the user holds a permission that opens applicants' personal data."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or any(user.has_perm(p) for p in _PERSONAL_DATA_PERMISSIONS)
+
+
+def needs_second_factor(user) -> bool:
+    """Superusers, every role that sees personal data, and every role that manages others."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return sees_personal_data(user) or any(user.has_perm(p) for p in _PRIVILEGED_PERMISSIONS)
+
+
+def group_sees_personal_data(group: Group) -> bool:
+    labels = {
+        f"{app_label}.{codename}"
+        for app_label, codename in group.permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+    return bool(labels & _PERSONAL_DATA_PERMISSIONS)

@@ -1,6 +1,7 @@
 """Settings shared by every environment; the only module that reads the environment."""
 
 import contextlib
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -90,7 +91,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's users app, with the project's rules for granting roles (portal.accounts.roles).
+    "portal.accounts.apps.WagtailUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -102,11 +104,14 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -129,9 +134,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff accounts: the second factor, idle and absolute session limits, the actor of changes.
+    "django_otp.middleware.OTPMiddleware",
+    "portal.accounts.middleware.StaffSessionMiddleware",
+    "portal.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -193,6 +204,12 @@ if REDIS_URL:
     }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# django-axes first: it refuses a locked-out account or address before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -329,7 +346,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.accounts.tokens.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -362,6 +379,36 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Staff accounts ------------------------------------------------------------------------
+# Sessions: signed out after 30 minutes without a request, and 12 hours after signing in
+# whatever happens (portal.accounts.middleware); the cookie never outlives the session.
+STAFF_SESSION_IDLE_SECONDS = 30 * 60
+STAFF_SESSION_MAX_SECONDS = 12 * 60 * 60
+SESSION_COOKIE_AGE = STAFF_SESSION_MAX_SECONDS
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Lockout (django-axes): 5 failed sign-ins for one account from one address, or 20 from one
+# address whatever the accounts, pause signing in from there for 15 minutes; every new failure
+# during the pause starts it again. The address is the client's behind the trusted proxies.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = 5
+LOGIN_ADDRESS_FAILURE_LIMIT = 20
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_HANDLER = "portal.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "portal.core.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no user names or addresses in the logs
+AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True
+
+# Second factor (django-otp): TOTP apps and one-time backup codes.
+OTP_TOTP_ISSUER = "Sila"
+SECOND_FACTOR_BACKUP_CODES = 10
+
+# API tokens (Wagtail's APIToken: only a keyed hash is stored) expire this long after creation.
+API_TOKEN_LIFETIME_DAYS = 90
 
 # --- Mail ----------------------------------------------------------------------------------
 

@@ -1,0 +1,63 @@
+"""Admin registration of the staff accounts (registration only: the views live in
+portal/accounts/): the second factor's screens, API tokens, the audit log's actions."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.widgets.button import Button
+
+from portal.accounts import second_factor, views
+from portal.accounts.token_views import ApiTokenViewSet
+
+
+@hooks.register("register_admin_urls")
+def second_factor_urls():
+    return [
+        path("two-factor/setup/", views.SetupView.as_view(), name="sila_second_factor_setup"),
+        path("two-factor/verify/", views.VerifyView.as_view(), name="sila_second_factor_verify"),
+        path("two-factor/", views.BackupCodesView.as_view(), name="sila_second_factor_codes"),
+        path(
+            "two-factor/reset/<int:user_id>/",
+            views.ResetView.as_view(),
+            name="sila_second_factor_reset",
+        ),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def api_tokens_viewset():
+    return ApiTokenViewSet("wagtailusers_api_tokens", url_prefix="api-tokens")
+
+
+@hooks.register("register_account_menu_item")
+def second_factor_account_item(request):
+    return {
+        "url": reverse("sila_second_factor_codes"),
+        "label": _("Two-step verification"),
+        "help_text": _("Your authenticator app and backup codes."),
+    }
+
+
+@hooks.register("register_user_listing_buttons")
+def second_factor_reset_button(user, request_user):
+    if second_factor.user_can_reset(request_user, user) and second_factor.is_enrolled(user):
+        yield Button(
+            _("Reset two-step verification"),
+            url=reverse("sila_second_factor_reset", args=[user.pk]),
+            priority=60,
+        )
+
+
+@hooks.register("register_log_actions")
+def register_account_log_actions(actions):
+    for action, label, message in (
+        ("sila.account_locked", _("Sign-in locked"), _("Signing in was paused after failures")),
+        ("sila.second_factor_enrol", _("Two-step verification set up"), _("An app was set up")),
+        ("sila.second_factor_reset", _("Two-step verification reset"), _("The app was removed")),
+        ("sila.backup_code_used", _("Backup code used"), _("Signed in with a backup code")),
+        ("sila.role_grant", _("Role granted"), _("A role was granted")),
+        ("sila.role_withdraw", _("Role withdrawn"), _("A role was withdrawn")),
+        ("sila.group_permissions", _("Group permissions changed"), _("Permissions changed")),
+    ):
+        actions.register_action(action, label, message)

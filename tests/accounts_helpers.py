@@ -1,0 +1,28 @@
+"""Signing staff in for tests: the password, then the second factor their role needs."""
+
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.core.roles import needs_second_factor
+
+
+def app_device(user) -> TOTPDevice:
+    """The user's confirmed authenticator app, made when missing."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+
+
+def current_code(device: TOTPDevice, drift: int = 0) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.drift = drift
+    return f"{totp.token():0{device.digits}d}"
+
+
+def second_factor_pass(client, user) -> None:
+    """Mark the client's session as having proved the second factor (when the role needs it)."""
+    if not needs_second_factor(user):
+        return
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = app_device(user).persistent_id
+    session.save()
