@@ -23,6 +23,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import HeaderButton
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
+from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
 from forms.admin.views import Forbidden403Mixin, forbidden
@@ -334,6 +335,55 @@ class NoteView(SubmissionActionView):
         messages.success(request, _("The note was added."))
 
 
+# --- the chooser (a modal other admin forms could open) ------------------------------------------
+
+
+class SubmissionChooserMixin:
+    """Snippet choosers list every row to anyone in the admin; a submission's chooser is for the
+    roles that may see its kind, and lists only what the inbox would."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not registry.of(self.model_class).can_view(request.user):
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object_list(self):
+        return selectors.submissions_for(self.request.user, registry.of(self.model_class))
+
+    def get_object(self, pk):
+        return get_object_or_404(self.get_object_list(), pk=pk)
+
+
+class SubmissionChooseView(SubmissionChooserMixin, snippet_chooser.ChooseView):
+    pass
+
+
+class SubmissionChooseResultsView(SubmissionChooserMixin, snippet_chooser.ChooseResultsView):
+    pass
+
+
+class SubmissionChosenView(SubmissionChooserMixin, snippet_chooser.SnippetChosenView):
+    pass
+
+
+class SubmissionChosenMultipleView(
+    SubmissionChooserMixin, snippet_chooser.SnippetChosenMultipleView
+):
+    pass
+
+
+class SubmissionCreateView(SubmissionChooserMixin, snippet_chooser.SnippetCreateView):
+    pass
+
+
+class SubmissionChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    choose_view_class = SubmissionChooseView
+    choose_results_view_class = SubmissionChooseResultsView
+    chosen_view_class = SubmissionChosenView
+    chosen_multiple_view_class = SubmissionChosenMultipleView
+    create_view_class = SubmissionCreateView
+
+
 # --- the viewsets ------------------------------------------------------------------------------
 
 
@@ -347,6 +397,7 @@ class SubmissionViewSet(SnippetViewSet):
     copy_view_enabled = False
     index_view_class = SubmissionIndexView
     inspect_view_class = SubmissionInspectView
+    chooser_viewset_class = SubmissionChooserViewSet
     icon = "doc-full"
     menu_order = 100
     ordering = ["-submitted_at"]

@@ -6,7 +6,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Sum
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 
 from wagtail.log_actions import log
 
@@ -28,7 +28,8 @@ class LockoutHandler(AxesDatabaseHandler):
 
 def lockout_response(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return TemplateResponse(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+    # Rendered now: django-axes answers from a middleware, after the views rendered theirs.
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
 
 def account_locked(sender, request=None, username=None, ip_address=None, **kwargs) -> None:

@@ -134,11 +134,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Staff accounts: the second factor, idle and absolute session limits, the actor of changes.
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff accounts: the second factor, idle and absolute session limits, who is acting.
     "django_otp.middleware.OTPMiddleware",
     "portal.accounts.middleware.StaffSessionMiddleware",
     "portal.accounts.middleware.SecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
@@ -345,8 +345,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # The token first: a request without credentials then gets 401 with WWW-Authenticate.
         "portal.accounts.tokens.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
