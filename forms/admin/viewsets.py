@@ -24,7 +24,13 @@ from wagtail.admin.widgets import HeaderButton
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 from wagtail.snippets.views import chooser as snippet_chooser
-from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
+from wagtail.snippets.views.snippets import (
+    HistoryView,
+    IndexView,
+    InspectView,
+    SnippetViewSet,
+    UsageView,
+)
 
 from forms.admin.views import Forbidden403Mixin, forbidden
 from forms.casework import registry, selectors
@@ -335,6 +341,14 @@ class NoteView(SubmissionActionView):
         messages.success(request, _("The note was added."))
 
 
+class SubmissionHistoryView(Forbidden403Mixin, HistoryView):
+    pass
+
+
+class SubmissionUsageView(Forbidden403Mixin, UsageView):
+    pass
+
+
 # --- the chooser (a modal other admin forms could open) ------------------------------------------
 
 
@@ -398,6 +412,8 @@ class SubmissionViewSet(SnippetViewSet):
     index_view_class = SubmissionIndexView
     inspect_view_class = SubmissionInspectView
     chooser_viewset_class = SubmissionChooserViewSet
+    history_view_class = SubmissionHistoryView
+    usage_view_class = SubmissionUsageView
     icon = "doc-full"
     menu_order = 100
     ordering = ["-submitted_at"]
