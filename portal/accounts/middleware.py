@@ -74,6 +74,9 @@ def session_started(sender, request, user, **kwargs) -> None:
 EXEMPT_URL_NAMES = (
     "wagtailadmin_login",
     "wagtailadmin_logout",
+    # What every admin page loads, the sign-in screens included: the icons and the catalogue.
+    "wagtailadmin_sprite",
+    "wagtailadmin_javascript_catalog",
     "sila_second_factor_setup",
     "sila_second_factor_verify",
     "sila_second_factor_codes",

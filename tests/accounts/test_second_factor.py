@@ -155,3 +155,12 @@ def test_an_administrator_resets_a_lost_phone_and_it_is_audited(client, roles, s
 def test_a_session_verified_before_stays_verified_only_for_its_own_user(client, roles):
     client.force_login(roles["officer"])
     assert client.get("/admin/")["Location"].startswith("/admin/two-factor/setup/")
+
+
+def test_one_can_sign_out_from_the_code_screen(client, roles):
+    app_device(roles["officer"])
+    sign_in(client, "officer")
+    page = client.get("/admin/two-factor/verify/").content.decode()
+    assert 'action="/admin/logout/"' in page
+    client.post("/admin/logout/")
+    assert "_auth_user_id" not in client.session

@@ -77,3 +77,24 @@ def screenshot(page):
         return path
 
     return take
+
+
+def admin_sign_in(page, base: str, username: str, password: str) -> None:
+    """The admin's sign-in as staff do it: the password, then the code of their authenticator
+    app when their role needs one (the app is set up for them here beforehand)."""
+    from django.contrib.auth import get_user_model
+
+    from portal.core.roles import needs_second_factor
+    from tests.accounts_helpers import app_device, fresh_code
+
+    user = get_user_model().objects.get(username=username)
+    device = app_device(user) if needs_second_factor(user) else None
+    page.goto(f"{base}/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.locator("button[type=submit]").click()
+    if device is not None:
+        page.wait_for_url("**/admin/two-factor/verify/**")
+        page.fill("input[name=code]", fresh_code(device))
+        page.locator("form button[type=submit]").click()
+    page.wait_for_url(f"{base}/admin/")

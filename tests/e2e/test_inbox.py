@@ -11,6 +11,7 @@ from django.test import TestCase
 
 from forms.kinds.help import help_request_submit
 from forms.models import HelpRequest, SatisfactionRating, SupportType
+from tests.e2e.conftest import admin_sign_in
 from tests.forms.helpers import saudi_id
 
 pytestmark = [
@@ -27,11 +28,7 @@ def demo_site(live_server):
 
 def login(page, base, username):
     page.context.clear_cookies()
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "sila-demo-admin")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
+    admin_sign_in(page, base, username, "sila-demo-admin")
 
 
 def step(page, to_status, **fields):

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from cms.models import BoardApproval, PolicyPage
+from tests.e2e.conftest import admin_sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,11 +26,7 @@ def test_secretary_approves_a_submitted_revision_and_the_public_sees_it(
     assert policy.workflow_in_progress  # the demo's third text waits for the board
     submitted = policy.current_workflow_task_state.revision_id
 
-    page.goto(f"{demo_site}/admin/login/")
-    page.fill("input[name=username]", "secretary")
-    page.fill("input[name=password]", settings.DEMO_ADMIN_PASSWORD)
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(f"{demo_site}/admin/")
+    admin_sign_in(page, demo_site, "secretary", settings.DEMO_ADMIN_PASSWORD)
     assert page.locator("html").get_attribute("dir") == "rtl"
     screenshot("admin-awaiting-board-approval-ar")
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from cms.models import BoardApproval, PolicyImport, PolicyPage
+from tests.e2e.conftest import admin_sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -76,11 +77,7 @@ def wide_page(browser):
 
 
 def log_in(page, site, username, password):
-    page.goto(f"{site}/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(f"{site}/admin/")
+    admin_sign_in(page, site, username, password)
 
 
 def test_editor_imports_a_word_policy_and_the_secretary_confirms_its_approval(

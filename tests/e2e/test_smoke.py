@@ -4,6 +4,8 @@ import pytest
 
 from django.core.management import call_command
 
+from tests.e2e.conftest import admin_sign_in
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -64,11 +66,7 @@ def test_translated_404_in_the_browser(page, demo_site, screenshot):
 
 
 def test_arabic_admin_for_the_demo_administrator(page, demo_site, screenshot, settings):
-    page.goto(f"{demo_site}/admin/login/")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", settings.DEMO_ADMIN_PASSWORD)
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(f"{demo_site}/admin/")
+    admin_sign_in(page, demo_site, "admin", settings.DEMO_ADMIN_PASSWORD)
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
     screenshot("admin-dashboard-ar")
@@ -87,11 +85,7 @@ def test_arabic_fields_are_right_to_left_in_an_english_admin(page, demo_site, sc
     profile.save()
     about = ContentPage.objects.get(slug="about")
 
-    page.goto(f"{demo_site}/admin/login/")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", settings.DEMO_ADMIN_PASSWORD)
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(f"{demo_site}/admin/")
+    admin_sign_in(page, demo_site, "admin", settings.DEMO_ADMIN_PASSWORD)
     page.goto(f"{demo_site}/admin/pages/{about.pk}/edit/")
     assert page.locator("html").get_attribute("dir") == "ltr"
     direction = "el => getComputedStyle(el).direction"
