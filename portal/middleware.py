@@ -1,9 +1,13 @@
 """Language selection: URL prefix for public pages, `?locale=` or Accept-Language for the API."""
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
+from django.template import loader
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from portal.core.api import json_error_response
 
 API_PREFIX = "/api/"
 # Paths that live outside the /ar/ and /en/ prefixes: a 404 there is final, not a cue to
@@ -32,3 +36,45 @@ class PortalLocaleMiddleware(LocaleMiddleware):
             response.headers.setdefault("Content-Language", translation.get_language())
             return response
         return super().process_response(request, response)
+
+
+# A query value longer than this is no search or filter a person typed.
+MAX_QUERY_VALUE_LENGTH = 2000
+
+
+class QueryGuardMiddleware:
+    """One place that refuses what no page or endpoint can use: a NUL byte in the path or in any
+    query parameter (PostgreSQL cannot store or compare it, so it would reach a query as a 500)
+    and oversized query values. The answer is a translated 400: the API's error shape under
+    /api/, the site's page elsewhere. Runs after the language is chosen."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self.refused(request):
+            return bad_request_response(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def refused(request) -> bool:
+        if "\x00" in request.path:
+            return True
+        for key, values in request.GET.lists():
+            if "\x00" in key:
+                return True
+            for value in values:
+                if "\x00" in value or len(value) > MAX_QUERY_VALUE_LENGTH:
+                    return True
+        return False
+
+
+def bad_request_response(request):
+    """A translated 400: JSON under /api/, a plain page of the site elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return json_error_response("bad_request", 400)
+    context = {
+        "LANGUAGE_CODE": translation.get_language(),
+        "LANGUAGE_BIDI": translation.get_language_bidi(),
+    }
+    return HttpResponseBadRequest(loader.render_to_string("400.html", context))

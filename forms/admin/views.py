@@ -4,7 +4,6 @@ off-line help request, downloading a submission's documents."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
+from forms.attachments import download_response
 from forms.casework import registry
 from forms.casework.filing import submission_file
 from forms.fields import HelpRequestFields
@@ -99,9 +99,4 @@ class AttachmentDownloadView(View):
             user=request.user,
             data={"attachment": attachment.pk},
         )
-        return FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
+        return download_response(attachment, reference=attachment.owner.reference)

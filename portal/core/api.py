@@ -7,6 +7,7 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.views import exception_handler as drf_exception_handler
 
 LOCALE_PARAMETER = OpenApiParameter(
@@ -37,10 +38,21 @@ MESSAGES = {
     "unsupported_media_type": lambda: _("This type of content is not supported."),
     "throttled": lambda: _("Too many requests. Please try again later."),
     "parse_error": lambda: _("The request could not be read."),
+    "not_an_object": lambda: _("The body of the request must be a JSON object."),
     "invalid": lambda: _("Some of the data sent is not valid."),
     "bad_request": lambda: _("The request is not valid."),
     "server_error": lambda: _("Something went wrong on our side. Please try again later."),
 }
+
+
+class ObjectJSONParser(JSONParser):
+    """JSON bodies, which must be objects: a list, a string or a number answers 400."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        if not isinstance(data, dict):
+            raise exceptions.ParseError(code="not_an_object")
+        return data
 
 
 def error_body(code: str, message: str | None = None, fields: dict | None = None) -> dict:
