@@ -1,4 +1,7 @@
-"""Language selection: URL prefix for public pages, `?locale=` or Accept-Language for the API."""
+"""The project's middleware: the language (URL prefix for public pages, `?locale=` or
+Accept-Language for the API), one guard against unusable query values, the security headers."""
+
+from csp.middleware import CSPMiddleware
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest
@@ -78,3 +81,31 @@ def bad_request_response(request):
         "LANGUAGE_BIDI": translation.get_language_bidi(),
     }
     return HttpResponseBadRequest(loader.render_to_string("400.html", context))
+
+
+class SecurityHeadersMiddleware(CSPMiddleware):
+    """Content-Security-Policy by path (the public policy, or the tools' one for the admin and
+    the API docs), Permissions-Policy and Cross-Origin-Resource-Policy on every answer.
+    A response that set its own policy (a download's sandbox) keeps it."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        tools = settings.CONTENT_SECURITY_POLICY_TOOLS
+        if (
+            not report_only
+            and parts.config is None
+            and request.path_info.startswith(tuple(tools["PATH_PREFIXES"]))
+        ):
+            parts.config = tools["DIRECTIVES"]
+            parts.nonce = None  # a nonce would switch 'unsafe-inline' off in browsers
+        return parts
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        corp = settings.CROSS_ORIGIN_RESOURCE_POLICY
+        for prefix, value in settings.CROSS_ORIGIN_RESOURCE_POLICY_SHARED.items():
+            if request.path_info.startswith(prefix):
+                corp = value
+        response.headers.setdefault("Cross-Origin-Resource-Policy", corp)
+        return response
