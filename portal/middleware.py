@@ -91,10 +91,12 @@ class SecurityHeadersMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         tools = settings.CONTENT_SECURITY_POLICY_TOOLS
+        path = request.path_info
         if (
             not report_only
             and parts.config is None
-            and request.path_info.startswith(tuple(tools["PATH_PREFIXES"]))
+            and path.startswith(tuple(tools["PATH_PREFIXES"]))
+            and not path.startswith(tuple(tools["STRICT_PREFIXES"]))
         ):
             parts.config = tools["DIRECTIVES"]
             parts.nonce = None  # a nonce would switch 'unsafe-inline' off in browsers

@@ -381,12 +381,13 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # gives it nonce="{{ request.csp_nonce }}" and the nonce joins the header for that response.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": [SELF],
+        "default-src": [NONE],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
         "form-action": [SELF],
@@ -394,9 +395,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # The Wagtail admin and the API's interactive docs write inline scripts and styles of their own
-# (and the admin frames its previews): their own policy, still nothing from another origin.
+# (date pickers, inline panels; the admin frames its previews): their own policy, still nothing
+# from another origin. The sign-in pages, which anyone reaches, need nothing inline and keep the
+# public policy.
 CONTENT_SECURITY_POLICY_TOOLS = {
     "PATH_PREFIXES": ["/admin/", "/api/docs/"],
+    "STRICT_PREFIXES": ["/admin/login/", "/admin/password_reset/"],
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, UNSAFE_INLINE],
