@@ -27,7 +27,12 @@ PUBLIC = [
 ]
 API = ["/api/v1/faqs/", "/api/v1/association/", "/api/v2/pages/", "/api/schema/"]
 TOOLS = ["/admin/", "/admin/pages/", "/admin/inbox/help-requests/", "/api/docs/"]
-PRIVATE_REFERRERS = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
+PRIVATE_REFERRERS = {
+    "no-referrer",
+    "same-origin",
+    "strict-origin",
+    "strict-origin-when-cross-origin",
+}
 
 
 def policy(response) -> dict[str, list[str]]:
@@ -144,7 +149,7 @@ def test_a_template_that_asks_for_a_nonce_gets_it_in_the_header(rf, home):
 
     from portal.middleware import SecurityHeadersMiddleware
 
-    template = engines["django"].from_string("<script nonce=\"{{ request.csp_nonce }}\"></script>")
+    template = engines["django"].from_string('<script nonce="{{ request.csp_nonce }}"></script>')
 
     def view(request):
         from django.http import HttpResponse
