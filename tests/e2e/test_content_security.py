@@ -33,9 +33,9 @@ def watched(page):
     page.add_init_script(WATCH)
     page.on(
         "console",
-        lambda message: console.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            console.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
 
     def violations() -> list[str]:
