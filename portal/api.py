@@ -81,10 +81,10 @@ def document_shared_errors(result, generator, request, public):
     before any view runs (portal.middleware.QueryGuardMiddleware), and a path naming nothing
     is a 404."""
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    for path, operations in result.get("paths", {}).items():
+    for route, operations in result.get("paths", {}).items():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             responses.setdefault("400", {**error, "description": "The request is not valid."})
-            if "{" in path:
+            if "{" in route:
                 responses.setdefault("404", {**error, "description": "Nothing is found here."})
     return result
