@@ -43,7 +43,7 @@ def exported_rows(client, url, export="csv"):
 
 def test_formula_cells_are_neutralised_and_the_csv_opens_as_utf8(client, roles):  # noqa: F811
     values = payloads()
-    for index, value in enumerate(values):
+    for value in values:
         file_request(full_name=value[:200], district=value[:80], mobile="+966551234567")
     file_request(full_name="منيرة صالح")
     client.force_login(roles["officer"])
