@@ -145,13 +145,6 @@ def sniff(data: bytes) -> str | None:
     return mime if mime in ALLOWED and mime != "application/pdf" else None
 
 
-def detect_type(upload) -> str | None:
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    return sniff(head)
-
-
 def _check_pdf(data: bytes, name: str) -> None:
     if _HTML_MARKERS.search(data):
         raise ValidationError(

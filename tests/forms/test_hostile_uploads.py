@@ -200,3 +200,21 @@ print(json.dumps({"codes": codes, "seconds": time.perf_counter() - started,
     assert figures["codes"] == ["image_too_large"] * 3
     assert figures["grown_kb"] < 100 * 1024
     assert figures["seconds"] < 5
+
+
+@pytest.mark.parametrize(
+    "case", ["png-bomb-20000x20000", "fake-heic-0", "pdf-script-in-object-stream"]
+)
+def test_staff_recording_an_offline_request_get_the_same_refusals(client, home, case):
+    from tests.forms.test_staff import offline_data, staff
+
+    client.force_login(staff("add_helprequest"))
+    name, data, code = CORPUS[case]
+    response = client.post(
+        "/admin/requests/record/",
+        {**offline_data(full_name="سارة محمد"), "attachments": [upload(name, data)]},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert ARABIC[code] in page and "سارة محمد" in page
+    assert not HelpRequest.objects.exists()
