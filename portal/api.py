@@ -73,3 +73,18 @@ urlpatterns = [
 def only_project_endpoints(endpoints):
     """drf-spectacular preprocessing hook: document /api/v1/, not Wagtail's own v2 views."""
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
+
+
+def document_shared_errors(result, generator, request, public):
+    """drf-spectacular postprocessing hook: answers every operation can give, documented on
+    every operation. A query value no endpoint can use (a NUL byte, an oversized value) is a 400
+    before any view runs (portal.middleware.QueryGuardMiddleware), and a path naming nothing
+    is a 404."""
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    for route, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("400", {**error, "description": "The request is not valid."})
+            if "{" in route:
+                responses.setdefault("404", {**error, "description": "Nothing is found here."})
+    return result

@@ -1,9 +1,16 @@
-"""Language selection: URL prefix for public pages, `?locale=` or Accept-Language for the API."""
+"""The project's middleware: the language (URL prefix for public pages, `?locale=` or
+Accept-Language for the API), one guard against unusable query values, the security headers."""
+
+from csp.middleware import CSPMiddleware
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
+from django.template import loader
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from portal.core.api import json_error_response
 
 API_PREFIX = "/api/"
 # Paths that live outside the /ar/ and /en/ prefixes: a 404 there is final, not a cue to
@@ -32,3 +39,75 @@ class PortalLocaleMiddleware(LocaleMiddleware):
             response.headers.setdefault("Content-Language", translation.get_language())
             return response
         return super().process_response(request, response)
+
+
+# A query value longer than this is no search or filter a person typed.
+MAX_QUERY_VALUE_LENGTH = 2000
+
+
+class QueryGuardMiddleware:
+    """One place that refuses what no page or endpoint can use: a NUL byte in the path or in any
+    query parameter (PostgreSQL cannot store or compare it, so it would reach a query as a 500)
+    and oversized query values. The answer is a translated 400: the API's error shape under
+    /api/, the site's page elsewhere. Runs after the language is chosen."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self.refused(request):
+            return bad_request_response(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def refused(request) -> bool:
+        if "\x00" in request.path:
+            return True
+        for key, values in request.GET.lists():
+            if "\x00" in key:
+                return True
+            for value in values:
+                if "\x00" in value or len(value) > MAX_QUERY_VALUE_LENGTH:
+                    return True
+        return False
+
+
+def bad_request_response(request):
+    """A translated 400: JSON under /api/, a plain page of the site elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return json_error_response("bad_request", 400)
+    context = {
+        "LANGUAGE_CODE": translation.get_language(),
+        "LANGUAGE_BIDI": translation.get_language_bidi(),
+    }
+    return HttpResponseBadRequest(loader.render_to_string("400.html", context))
+
+
+class SecurityHeadersMiddleware(CSPMiddleware):
+    """Content-Security-Policy by path (the public policy, or the tools' one for the admin and
+    the API docs), Permissions-Policy and Cross-Origin-Resource-Policy on every answer.
+    A response that set its own policy (a download's sandbox) keeps it."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        tools = settings.CONTENT_SECURITY_POLICY_TOOLS
+        path = request.path_info
+        if (
+            not report_only
+            and parts.config is None
+            and path.startswith(tuple(tools["PATH_PREFIXES"]))
+            and not path.startswith(tuple(tools["STRICT_PREFIXES"]))
+        ):
+            parts.config = tools["DIRECTIVES"]
+            parts.nonce = None  # a nonce would switch 'unsafe-inline' off in browsers
+        return parts
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        corp = settings.CROSS_ORIGIN_RESOURCE_POLICY
+        for prefix, value in settings.CROSS_ORIGIN_RESOURCE_POLICY_SHARED.items():
+            if request.path_info.startswith(prefix):
+                corp = value
+        response.headers.setdefault("Cross-Origin-Resource-Policy", corp)
+        return response

@@ -5,7 +5,7 @@ from django.template import loader
 from django.utils.translation import get_language, get_language_bidi
 
 from portal.core.api import json_error_response
-from portal.middleware import API_PREFIX
+from portal.middleware import API_PREFIX, bad_request_response
 
 
 def page_not_found(request, exception=None):
@@ -14,6 +14,11 @@ def page_not_found(request, exception=None):
         return json_error_response("not_found", 404)
     body = loader.render_to_string("404.html", {"request_path": request.path}, request=request)
     return HttpResponseNotFound(body)
+
+
+def bad_request(request, exception=None):
+    """A translated 400 (portal.middleware.bad_request_response)."""
+    return bad_request_response(request)
 
 
 def server_error(request):

@@ -6,7 +6,7 @@ from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.html import strip_tags
 from django.utils.translation import get_language
@@ -19,6 +19,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from portal.core.ratelimit import allow, client_ip
 from search.text.arabic import index_text
 
 FAQ_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
@@ -121,6 +122,9 @@ class FAQFeedback(models.Model):
 
 
 VOTES_COOKIE = "sila_faq_votes"
+# Votes one client address may send in an hour: a reader votes on a few answers, a script on
+# hundreds. The cookie stops a browser voting twice; this stops a client that drops it.
+FAQ_VOTES_PER_CLIENT = 30
 
 
 class FAQPage(RoutablePageMixin, Page):
@@ -180,6 +184,14 @@ class FAQPage(RoutablePageMixin, Page):
                 request.get_signed_cookie(VOTES_COOKIE, default="", salt=VOTES_COOKIE).split(","),
             )
         )
+        if not allow(
+            scope="faq-vote", key=client_ip(request), limit=FAQ_VOTES_PER_CLIENT, window=3600
+        ):
+            return HttpResponse(
+                _("Too many votes were sent from this connection. Please try again later."),
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
         answer = request.POST.get("helpful")
         if answer in {"yes", "no"} and faq.slug not in voted:
             faq_feedback_record(

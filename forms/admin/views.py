@@ -3,8 +3,7 @@ off-line help request, downloading a submission's documents."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
+from forms.attachments import download_response
 from forms.casework import registry
 from forms.casework.filing import submission_file
 from forms.fields import HelpRequestFields
@@ -67,15 +67,22 @@ class RecordOfflineRequestView(WagtailAdminTemplateMixin, FormView):
         return {**super().get_form_kwargs(), "files": self.request.FILES or None}
 
     def form_valid(self, form):
-        help_request, _created = submission_file(
-            kind=HELP_REQUESTS,
-            data=form.submission_data(),
-            consents=form.consents(),
-            attachments=form.cleaned_data["attachments"],
-            language=form.cleaned_data["language"],
-            channel=form.cleaned_data["channel"],
-            recorded_by=self.request.user,
-        )
+        try:
+            help_request, _created = submission_file(
+                kind=HELP_REQUESTS,
+                data=form.submission_data(),
+                consents=form.consents(),
+                attachments=form.cleaned_data["attachments"],
+                language=form.cleaned_data["language"],
+                channel=form.cleaned_data["channel"],
+                recorded_by=self.request.user,
+            )
+        except ValidationError as error:
+            # A refusal of the service shows on the form, which keeps what staff typed.
+            errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            for field, texts in errors.items():
+                form.add_error(field if field in form.fields else None, texts)
+            return self.form_invalid(form)
         messages.success(
             self.request,
             _("Request %(reference)s was recorded; the applicant gets the receipt.")
@@ -99,9 +106,4 @@ class AttachmentDownloadView(View):
             user=request.user,
             data={"attachment": attachment.pk},
         )
-        return FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
+        return download_response(attachment, reference=attachment.owner.reference)

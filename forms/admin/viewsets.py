@@ -40,6 +40,7 @@ from forms.casework.transitions import submission_assign, submission_note_add, s
 from forms.kinds.help import HELP_REQUESTS
 from forms.kinds.volunteer import VOLUNTEER_APPLICATIONS
 from portal.core.people import display_name
+from portal.core.spreadsheets import SafeSpreadsheetExportMixin
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -66,7 +67,7 @@ class AssigneeColumn(Column):
         return display_name(user) if user else ""
 
 
-class SubmissionIndexView(Forbidden403Mixin, IndexView):
+class SubmissionIndexView(Forbidden403Mixin, SafeSpreadsheetExportMixin, IndexView):
     default_ordering = "-submitted_at"
 
     @cached_property

@@ -3,10 +3,11 @@ in) and tracking by the secret key, sent in a header."""
 
 import hashlib
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -15,7 +16,8 @@ from forms.casework import registry, selectors
 from forms.casework.filing import submission_file
 from forms.casework.kinds import SubmissionKind
 from forms.casework.messages import tracking_url
-from portal.core.api import LOCALE_PARAMETER, ErrorSerializer, error_body
+from forms.fields import strict_form_data
+from portal.core.api import LOCALE_PARAMETER, ErrorSerializer, ObjectJSONParser, error_body
 from portal.core.dates import HijriDate
 from portal.core.ratelimit import allow, client_ip
 
@@ -62,20 +64,11 @@ def _receipt(submission) -> dict:
     return ReceiptSerializer(data).data
 
 
-def _flatten(data) -> dict:
-    """QueryDict or JSON → what a Django form reads (files are passed apart)."""
-    if hasattr(data, "lists"):
-        return {key: values if len(values) > 1 else values[0] for key, values in data.lists()}
-    return {
-        key: ("on" if value is True else value) for key, value in data.items() if value is not False
-    }
-
-
 class SubmissionCreateView(APIView):
     """File a submission of `kind` from its form's fields (multipart or JSON)."""
 
     kind: SubmissionKind = None
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "submissions"
 
@@ -87,7 +80,11 @@ class SubmissionCreateView(APIView):
             return None
         return "api:" + hashlib.sha256(f"{national_id}:{key}".encode()).hexdigest()
 
-    def limited(self, request, national_id) -> bool:
+    def limited(self, request, national_id, key) -> bool:
+        """The applicant's daily limit. Retries of one key count once: the first is counted,
+        the others wait for its receipt (submission_file), however many race."""
+        if key and not allow(scope=f"{self.kind.slug}-key", key=key, limit=1, window=24 * 3600):
+            return False
         return not allow(
             scope=f"{self.kind.slug}-id",
             key=national_id,
@@ -96,7 +93,13 @@ class SubmissionCreateView(APIView):
         )
 
     def post(self, request):
-        form = self.kind.fields(_flatten(request.data), request.FILES)
+        try:
+            data = strict_form_data(
+                self.kind.fields, request.data, json=not hasattr(request.data, "getlist")
+            )
+        except ValidationError as error:
+            return Response(error_body("invalid", fields=error.message_dict), status=400)
+        form = self.kind.fields(data, request.FILES)
         if not form.is_valid():
             fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
             return Response(error_body("invalid", fields=fields), status=400)
@@ -104,7 +107,7 @@ class SubmissionCreateView(APIView):
         key = self.idempotency_key(request, national_id)
         if existing := selectors.submission_by_idempotency_key(self.kind, key):
             return Response(_receipt(existing), status=status.HTTP_200_OK)
-        if self.limited(request, national_id):
+        if self.limited(request, national_id, key):
             return Response(error_body("throttled"), status=status.HTTP_429_TOO_MANY_REQUESTS)
         submission, created = submission_file(
             kind=self.kind,
@@ -124,7 +127,10 @@ def create_view(kind: SubmissionKind) -> type[SubmissionCreateView]:
     @extend_schema(
         operation_id=f"{kind.api_slug.replace('-', '_')}_create",
         parameters=[LOCALE_PARAMETER, IDEMPOTENCY_PARAMETER],
-        request={"multipart/form-data": kind.fields.openapi_schema()},
+        request={
+            "multipart/form-data": kind.fields.openapi_schema(),
+            "application/json": kind.fields.openapi_schema(json=True),
+        },
         responses={
             201: ReceiptSerializer,
             200: OpenApiResponse(

@@ -21,7 +21,12 @@ from forms.casework import registry, selectors
 from forms.casework.filters import filterset_for, orderings_for
 from forms.casework.kinds import Step
 from forms.casework.transitions import submission_assign, submission_note_add, submission_transition
-from portal.core.api import ErrorSerializer
+from portal.core.api import (
+    ErrorSerializer,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+)
 from portal.core.people import display_name
 from search.index.service import allowed_kinds, search_submissions
 
@@ -81,7 +86,7 @@ class EventSerializer(serializers.Serializer):
 
 class NoteSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    text = serializers.CharField(max_length=3000)
+    text = StrictCharField(max_length=3000)
     author = PersonSerializer(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 
@@ -126,15 +131,15 @@ class TransitionSerializer(serializers.Serializer):
     """A step; besides these, the details its kind asks for (a help request's `reason` and
     `meeting`)."""
 
-    to_status = serializers.CharField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    message = serializers.CharField(required=False, allow_blank=True, default="")
-    notify = serializers.BooleanField(required=False, allow_null=True, default=None)
+    to_status = StrictCharField()
+    note = StrictCharField(required=False, allow_blank=True, default="")
+    message = StrictCharField(required=False, allow_blank=True, default="")
+    notify = StrictBooleanField(required=False, allow_null=True, default=None)
 
     def __init__(self, *args, kind=None, **kwargs):
         super().__init__(*args, **kwargs)
         for detail in kind.details if kind else self._every_detail():
-            self.fields[detail.name] = serializers.CharField(
+            self.fields[detail.name] = StrictCharField(
                 required=False, allow_blank=True, default="", help_text=str(detail.label)
             )
 
@@ -149,8 +154,8 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    assignee = serializers.IntegerField(allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    assignee = StrictIntegerField(allow_null=True)
+    note = StrictCharField(required=False, allow_blank=True, default="")
 
 
 def _kind_parameter() -> OpenApiParameter:

@@ -111,7 +111,11 @@ def submission_file(
                 idempotency_key=idempotency_key or None,
                 tracking_salt=secrets.token_hex(16),
             )
-            submission.full_clean(exclude=["reference", "tracking_salt", "case_file"])
+            # The key's uniqueness is the database's to enforce: a check here would answer a
+            # racing retry with an error instead of the receipt (see the IntegrityError below).
+            submission.full_clean(
+                exclude=["reference", "tracking_salt", "case_file", "idempotency_key"]
+            )
             submission.save()
             consents_record(submission=submission, kind=kind, answers=consents, language=language)
             attachments_store(submission=submission, uploads=attachments)

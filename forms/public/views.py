@@ -3,7 +3,6 @@ to a question from staff, the applicant's documents and the rating), and the ser
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cms.selectors import promised_response_period
 from forms import reports
+from forms.attachments import download_response
 from forms.casework import registry, selectors
 from forms.casework.filing import submission_file
 from forms.casework.information import submission_answer_information
@@ -46,6 +46,13 @@ def _rate_limited(request, national_id: str | None, scope: str) -> bool:
     )
 
 
+def _add_errors(form, error: ValidationError) -> None:
+    """A refusal from a service shown on the form, which keeps what the applicant typed."""
+    errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, messages in errors.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
 def _types_with_periods() -> list[tuple[SupportType, int]]:
     """Active types with their answer period; the policy's period is looked up once."""
     default = promised_response_period()
@@ -70,15 +77,19 @@ def _file(request, *, kind, form_class, template: str, context: dict, received):
                     None, _("Too many requests were sent. Please try again later or call us.")
                 )
             else:
-                submission, _created = submission_file(
-                    kind=kind,
-                    data=form.submission_data(),
-                    consents=form.consents(),
-                    attachments=form.cleaned_data.get("attachments", ()),
-                    language=_language(),
-                    idempotency_key=f"form:{form.cleaned_data['submission_token']}",
-                )
-                return redirect(received(submission))
+                try:
+                    submission, _created = submission_file(
+                        kind=kind,
+                        data=form.submission_data(),
+                        consents=form.consents(),
+                        attachments=form.cleaned_data.get("attachments", ()),
+                        language=_language(),
+                        idempotency_key=f"form:{form.cleaned_data['submission_token']}",
+                    )
+                except ValidationError as error:
+                    _add_errors(form, error)
+                else:
+                    return redirect(received(submission))
     context = {
         "form": form,
         "privacy_notice": PRIVACY_NOTICE,
@@ -153,12 +164,16 @@ def track(request, kind, reference, key):
     if declared.waiting_status and submission.status == declared.waiting_status:
         form = InformationAnswerForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            submission_answer_information(
-                submission=submission,
-                answer=form.cleaned_data["answer"],
-                attachments=form.cleaned_data["attachments"],
-            )
-            return redirect(request.path)
+            try:
+                submission_answer_information(
+                    submission=submission,
+                    answer=form.cleaned_data["answer"],
+                    attachments=form.cleaned_data["attachments"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return redirect(request.path)
         context["answer_form"] = form
         context["question"] = selectors.question(submission)
     return render(
@@ -175,12 +190,7 @@ def attachment_download(request, reference, key, attachment_id, kind=HELP_REQUES
     attachment = submission.attachments.filter(pk=attachment_id).first() if submission else None
     if attachment is None:
         return render(request, "intake/link_invalid.html", status=404)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return download_response(attachment, reference=submission.reference)
 
 
 def rate(request, reference, key, kind=HELP_REQUESTS.slug):

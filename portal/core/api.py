@@ -5,8 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.views import exception_handler as drf_exception_handler
 
 LOCALE_PARAMETER = OpenApiParameter(
@@ -37,10 +39,58 @@ MESSAGES = {
     "unsupported_media_type": lambda: _("This type of content is not supported."),
     "throttled": lambda: _("Too many requests. Please try again later."),
     "parse_error": lambda: _("The request could not be read."),
+    "not_an_object": lambda: _("The body of the request must be a JSON object."),
     "invalid": lambda: _("Some of the data sent is not valid."),
     "bad_request": lambda: _("The request is not valid."),
     "server_error": lambda: _("Something went wrong on our side. Please try again later."),
 }
+
+
+class ObjectJSONParser(JSONParser):
+    """JSON bodies, which must be objects: a list, a string or a number answers 400."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        if not isinstance(data, dict):
+            raise exceptions.ParseError(code="not_an_object")
+        return data
+
+
+class StrictCharField(serializers.CharField):
+    """Text only: a number, a list or an object is refused, not turned into a string."""
+
+    default_error_messages = {"invalid": gettext_lazy("Send text.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only (form posts, which carry only text, keep Django's words)."""
+
+    default_error_messages = {"invalid": gettext_lazy("Send true or false.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (isinstance(data, str) and self._from_form()):
+            return super().to_internal_value(data)
+        self.fail("invalid")
+
+    def _from_form(self) -> bool:
+        request = self.context.get("request") if hasattr(self, "context") else None
+        return request is not None and hasattr(request.data, "getlist")
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A number (or digits in a string); true and false are not 1 and 0."""
+
+    default_error_messages = {"invalid": gettext_lazy("Send a number.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 def error_body(code: str, message: str | None = None, fields: dict | None = None) -> dict:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 from django.utils.translation import gettext_lazy as _
 
@@ -119,6 +120,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",  # lookups of the PostgreSQL submission search (pg_trgm)
     "django.contrib.sitemaps",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -128,9 +130,11 @@ MIDDLEWARE = [
     "portal.proxy.RequestContextMiddleware",
     "portal.proxy.SharedCacheHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PortalLocaleMiddleware",
+    "portal.middleware.QueryGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -351,6 +355,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies must be objects; forms and files as usual.
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.core.api.ObjectJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_RATES": {"submissions": "30/hour"},
@@ -368,6 +378,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "PREPROCESSING_HOOKS": ["portal.api.only_project_endpoints"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.document_shared_errors",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -377,9 +391,63 @@ SPECTACULAR_SETTINGS = {
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Nothing of the site is framed by another site; Wagtail's preview views allow their own frame
+# (SAMEORIGIN) themselves, and the admin's policy says frame-ancestors 'self'.
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp, portal.middleware.SecurityHeadersMiddleware). Public pages
+# and the API: nothing inline, nothing from elsewhere; a template that needs an inline script
+# gives it nonce="{{ request.csp_nonce }}" and the nonce joins the header for that response.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The Wagtail admin and the API's interactive docs write inline scripts and styles of their own
+# (date pickers, inline panels; the admin frames its previews): their own policy, still nothing
+# from another origin. The sign-in pages, which anyone reaches, need nothing inline and keep the
+# public policy.
+CONTENT_SECURITY_POLICY_TOOLS = {
+    "PATH_PREFIXES": ["/admin/", "/api/docs/"],
+    "STRICT_PREFIXES": ["/admin/login/", "/admin/password_reset/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+# Browser features no page of the site uses (a file input's camera capture needs none of them).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), "
+    "serial=(), xr-spatial-tracking=()"
+)
+# Other sites may not embed the pages or the API's answers; public images and documents in
+# MEDIA_URL may be shown by the association's other sites (the headless API's clients).
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+CROSS_ORIGIN_RESOURCE_POLICY_SHARED = {"/media/": "cross-origin", "/documents/": "cross-origin"}
 
 # --- Staff accounts ------------------------------------------------------------------------
 # Sessions: signed out after 30 minutes without a request, and 12 hours after signing in

@@ -68,3 +68,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = SECURE_HSTS_SECONDS_ENV
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Ready for the browsers' preload list (a year, subdomains, preload); submitting the domain
+# there is the association's own decision.
+SECURE_HSTS_PRELOAD = True

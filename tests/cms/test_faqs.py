@@ -88,3 +88,18 @@ def test_staff_see_helpfulness_counts_and_missing_translations(client, faqs):  #
     report = client.get("/admin/reports/missing-translations/").content.decode()
     assert "هل تقبلون الزكاة؟" in report
     assert "question (en)" in report and "answer (en)" in report
+
+
+def test_votes_are_limited_per_client_address(client, faqs):  # noqa: F811
+    from cms.models.faqs import FAQ_VOTES_PER_CLIENT
+
+    answers = []
+    for _ in range(FAQ_VOTES_PER_CLIENT + 5):
+        client.cookies.clear()  # a script that drops the cookie, from one address
+        answers.append(client.post("/ar/faq/vote/help/", {"helpful": "yes"}).status_code)
+    assert answers == [302] * FAQ_VOTES_PER_CLIENT + [429] * 5
+    assert FAQFeedback.objects.get(faq=faqs["help"]).helpful == FAQ_VOTES_PER_CLIENT
+    refused = client.post("/ar/faq/vote/help/", {"helpful": "yes"})
+    assert "عدد كبير من التقييمات" in refused.content.decode()
+    elsewhere = client.post("/ar/faq/vote/help/", {"helpful": "yes"}, REMOTE_ADDR="10.1.2.3")
+    assert elsewhere.status_code == 302

@@ -42,6 +42,33 @@ def test_public_policy_page_is_a_cache_hit_on_the_second_request(client, demo):
     assert "s-maxage" in response.getheader("Cache-Control")
 
 
+def test_a_cached_page_keeps_its_security_headers(client, demo):
+    browser = client()
+    first = browser.get(demo["policy_url"])
+    cached = browser.get(demo["policy_url"])
+    assert cache_status(cached) == "HIT"
+    for name in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "Cross-Origin-Resource-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Referrer-Policy",
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Strict-Transport-Security",
+    ):
+        assert cached.getheader(name), name
+        assert cached.getheader(name) == first.getheader(name), name
+    assert "'unsafe-inline'" not in cached.getheader("Content-Security-Policy")
+
+
+def test_files_served_by_nginx_are_not_sniffed(client):
+    response = client().get("/static/portal/css/sila.css")
+    assert response.status == 200
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert response.getheader("Cross-Origin-Resource-Policy") == "same-origin"
+
+
 def test_public_content_api_is_cached_per_language(client, demo):
     reader = client()
     path = f"/api/v1/policies/{demo['policy_slug']}/"
