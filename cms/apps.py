@@ -8,8 +8,11 @@ class CmsConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
         from cms.governance import ensure_governance_after_migrate
+        from cms.governance.records import register_sqlite_function
 
         post_migrate.connect(ensure_governance_after_migrate, sender=self)
+        connection_created.connect(register_sqlite_function, dispatch_uid="sila_records_locked")

@@ -17,10 +17,10 @@ from wagtail.log_actions import log
 from wagtail.models import Revision, TaskState
 
 from cms.governance import BOARD_SECRETARIES
+from cms.governance.register import register_entry_create, revision_content_hash
 from cms.models.board import (
     ApprovalChannel,
     BoardApproval,
-    BoardApprovalMember,
     BoardApprovalTask,
     BoardMember,
     BoardTerm,
@@ -86,25 +86,6 @@ def _minutes_record(
     }
 
 
-def _create_approval(*, members: Sequence[BoardMember], **fields) -> BoardApproval:
-    approval = BoardApproval.objects.create(**fields)
-    BoardApprovalMember.objects.bulk_create(
-        [
-            BoardApprovalMember(
-                approval=approval,
-                member=member,
-                name_ar=member.name_ar or member.name,
-                name_en=member.name_en or "",
-                name=member.name_ar or member.name,
-                role=member.role,
-                sort_order=index,
-            )
-            for index, member in enumerate(members)
-        ]
-    )
-    return approval
-
-
 @transaction.atomic
 def policy_approval_record(
     *,
@@ -122,8 +103,13 @@ def policy_approval_record(
     minutes_public: bool = False,
     supersedes_previous: bool = True,
     via: str = ApprovalChannel.WORKFLOW,
+    reviewed_content_hash: str = "",
 ) -> BoardApproval:
-    """Record the board's approval of `revision` and publish exactly that revision."""
+    """Record the board's approval of `revision` and publish exactly that revision.
+
+    `reviewed_content_hash` is the hash of the content the secretary was shown; when given, the
+    approval is refused unless the revision still holds exactly that content.
+    """
     _check_recorder(user, via)
     policy = revision.content_object
     if not isinstance(policy, PolicyPage):
@@ -133,9 +119,13 @@ def policy_approval_record(
     if BoardApproval.objects.filter(revision=revision, corrects__isnull=True).exists():
         raise ValidationError(_("This revision has already been approved."))
     _validate_meeting(term=term, meeting_date=meeting_date, members=members, via=via)
+    if reviewed_content_hash and reviewed_content_hash != revision_content_hash(revision):
+        raise ValidationError(
+            _("The revision changed after it was shown to you. Review it again before approving.")
+        )
 
     latest = BoardApproval.objects.filter(policy=policy).aggregate(n=Max("version"))["n"] or 0
-    approval = _create_approval(
+    approval = register_entry_create(
         members=members,
         policy=policy,
         revision=revision,
@@ -212,10 +202,10 @@ def policy_approval_correct(
     _validate_meeting(
         term=term, meeting_date=meeting_date, members=members, via=ApprovalChannel.CORRECTION
     )
-    correction = _create_approval(
+    correction = register_entry_create(
         members=members,
-        policy_id=original.policy_id,
-        revision_id=original.revision_id,
+        policy=original.policy,
+        revision=original.revision,
         version=original.version,
         **_minutes_record(
             meeting_number=meeting_number,
