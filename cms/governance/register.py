@@ -141,9 +141,7 @@ def register_verify(*, site: Site | None = None) -> RegisterReport:
 
         last_sequence, last_hash = previous.get(approval.site_id, (0, ""))
         if approval.sequence != last_sequence + 1:
-            report(
-                f"expected entry {last_sequence + 1} here: an entry is missing or out of place"
-            )
+            report(f"expected entry {last_sequence + 1} here: an entry is missing or out of place")
         if approval.previous_hash != last_hash:
             report("the previous hash does not match the previous entry's record hash")
         if hashing.content_hash(approval.revision.content or {}) != approval.content_hash:

@@ -285,9 +285,7 @@ class ApprovalArchive(models.Model):
     Kept apart from the immutable record: the file is derived from it and can be made again.
     """
 
-    approval = models.OneToOneField(
-        BoardApproval, on_delete=models.PROTECT, related_name="archive"
-    )
+    approval = models.OneToOneField(BoardApproval, on_delete=models.PROTECT, related_name="archive")
     file = models.FileField(_("file"), upload_to=_archive_path)
     sha256 = models.CharField(_("file hash (SHA-256)"), max_length=64)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
