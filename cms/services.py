@@ -18,6 +18,7 @@ from wagtail.models import Revision, TaskState
 
 from cms.governance import BOARD_SECRETARIES
 from cms.governance.register import register_entry_create, revision_content_hash
+from cms.governance.terms import board_term_continue
 from cms.models.board import (
     ApprovalChannel,
     BoardApproval,
@@ -104,6 +105,7 @@ def policy_approval_record(
     supersedes_previous: bool = True,
     via: str = ApprovalChannel.WORKFLOW,
     reviewed_content_hash: str = "",
+    continue_term: BoardTerm | None = None,
 ) -> BoardApproval:
     """Record the board's approval of `revision` and publish exactly that revision.
 
@@ -118,6 +120,10 @@ def policy_approval_record(
     policy = PolicyPage.objects.select_for_update().get(pk=policy.pk)
     if BoardApproval.objects.filter(revision=revision, corrects__isnull=True).exists():
         raise ValidationError(_("This revision has already been approved."))
+    if continue_term is not None:
+        term, members = board_term_continue(
+            previous=continue_term, meeting_date=meeting_date, members=members, user=user
+        )
     _validate_meeting(term=term, meeting_date=meeting_date, members=members, via=via)
     if reviewed_content_hash and reviewed_content_hash != revision_content_hash(revision):
         raise ValidationError(

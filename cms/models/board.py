@@ -324,6 +324,12 @@ class BoardApprovalTask(AbstractGroupApprovalTask):
             ]
         return []
 
+    def get_template_for_action(self, action):
+        if action == "approve":
+            # The full difference the board approves, above the form that records it.
+            return "cms/admin/board_approval_modal.html"
+        return super().get_template_for_action(action)
+
     def get_form_for_action(self, action):
         if action == "approve":
             from cms.forms import BoardApprovalForm
