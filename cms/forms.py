@@ -78,6 +78,7 @@ class BoardApprovalForm(forms.Form):
         label=_("Publish the minutes with the policy"), required=False
     )
     reviewed_content_hash = forms.CharField(required=False, widget=forms.HiddenInput)
+    reviewed_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     field_order = [
         "meeting_number",
@@ -148,6 +149,7 @@ class BoardApprovalForm(forms.Form):
                 cleaned["continue_term"] = previous.pk
         elif not term:
             self.add_error("term", _("Choose the board term of the meeting."))
+        self._check_reviewed_content(cleaned)
         if term and meeting_date:
             day = dt.date.fromisoformat(meeting_date)
             if not term.covers(day):
@@ -164,6 +166,25 @@ class BoardApprovalForm(forms.Form):
         if cleaned.get("minutes"):
             cleaned["minutes"] = cleaned["minutes"].pk
         return cleaned
+
+    def _check_reviewed_content(self, cleaned) -> None:
+        """The approval binds the content the secretary was shown (the service checks again)."""
+        from wagtail.models import Revision
+
+        from cms.governance.register import revision_content_hash
+
+        shown, revision_id = cleaned.get("reviewed_content_hash"), cleaned.get("reviewed_revision")
+        if not (shown and revision_id):
+            return
+        revision = Revision.objects.filter(pk=revision_id).first()
+        if revision is None or revision_content_hash(revision) != shown:
+            raise forms.ValidationError(
+                _(
+                    "The revision changed after it was shown to you. "
+                    "Review it again before approving."
+                ),
+                code="changed",
+            )
 
     @staticmethod
     def service_kwargs(data: dict) -> dict:
