@@ -246,13 +246,14 @@ def _policy_summary(policy, request) -> dict:
     versions = policy.versions
     current = policy.current_version
     withdrawal = policy.withdrawal
+    page = policy.approved_page(current)  # the approved text, never the page's columns
     return {
         "slug": policy.slug,
-        "title": policy.title,
-        "summary": policy.summary or "",
-        "category": {"code": policy.category, "label": str(policy.get_category_display())},
-        "response_period_days": policy.response_period_days,
-        "content_language": "ar" if policy.shown_in_fallback_language() else get_language()[:2],
+        "title": page.title,
+        "summary": page.summary or "",
+        "category": {"code": page.category, "label": str(page.get_category_display())},
+        "response_period_days": page.response_period_days,
+        "content_language": "ar" if page.shown_in_fallback_language() else get_language()[:2],
         "current_version": _version_summary(policy, current, current, request) if current else None,
         "withdrawn": {"withdrawn_on": withdrawal.withdrawn_on, "reason": withdrawal.reason}
         if withdrawal
@@ -310,7 +311,7 @@ class PolicyDetailView(APIView):
         data = _policy_summary(policy, request)
         current = policy.current_version
         data["approval"] = _approval_data(current, request)
-        data["sections"] = _sections_data(policy)
+        data["sections"] = _sections_data(policy.approved_page(current))
         data["versions"] = [
             _version_summary(policy, v, current, request) for v in data["_versions"]
         ]
@@ -331,7 +332,7 @@ class PolicyVersionView(APIView):
         version = next((v for v in policy.versions if v.number == number), None)
         if version is None:
             raise Http404
-        page = version.original.revision.as_object()
+        page = policy.approved_page(version)
         current = policy.current_version
         summary = _version_summary(policy, version, current, request)
         data = {
