@@ -5,6 +5,7 @@ approval of one exact revision and publishes that revision, in one transaction.
 """
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +30,8 @@ from cms.models.board import (
 )
 from cms.models.policies import PolicyPage
 from portal.dates import to_ascii_digits
+
+logger = logging.getLogger(__name__)
 
 
 def user_can_record_approvals(user) -> bool:
@@ -158,6 +161,7 @@ def policy_approval_record(
         task_state.approve(user=user, comment=change_note_ar)
     else:
         revision.publish(user=user, skip_permission_checks=True)
+    _archive_after_commit(approval)
     log(
         instance=policy,
         action="cms.board_approval",
@@ -169,6 +173,21 @@ def policy_approval_record(
         },
     )
     return approval
+
+
+def _archive_after_commit(approval: BoardApproval) -> None:
+    """Queue the archival PDF once the approval is committed; if the queue is down, the
+    approval stands and `manage.py make_approval_archives` makes it later."""
+
+    def enqueue():
+        from cms.tasks import make_approval_archive
+
+        try:
+            make_approval_archive.enqueue(approval.pk)
+        except Exception:
+            logger.exception("Could not queue the archive of approval %s", approval.pk)
+
+    transaction.on_commit(enqueue)
 
 
 def _board_task_waiting_on(policy: PolicyPage, revision: Revision) -> TaskState | None:
@@ -229,6 +248,7 @@ def policy_approval_correct(
         recorded_by=user,
         recorded_via=ApprovalChannel.CORRECTION,
     )
+    _archive_after_commit(correction)
     log(
         instance=original.policy,
         action="cms.board_approval_correction",

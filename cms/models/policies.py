@@ -218,6 +218,11 @@ class PolicyPage(RoutablePageMixin, Page):
         )
         return approved_object(self, version.original.revision)
 
+    def approved_page_of(self, approval) -> "PolicyPage":
+        """The text an approval (original or correction) binds."""
+        self.__dict__.setdefault("_approval_of_revision", {})[approval.revision_id] = approval
+        return approved_object(self, approval.revision)
+
     @cached_property
     def withdrawal(self):
         from cms.models.board import PolicyWithdrawal
@@ -313,6 +318,26 @@ class PolicyPage(RoutablePageMixin, Page):
             as_attachment=False,
             content_type=document.content_type or "application/octet-stream",
         )
+
+    @path("versions/<int:number>/archive/")
+    def archive(self, request, number):
+        """The archival PDF of a version's approval (as it stands: the latest correction)."""
+        from cms.models.board import ApprovalArchive
+
+        version = next((v for v in self.versions if v.number == number), None)
+        archive = (
+            ApprovalArchive.objects.filter(approval=version.approval).first() if version else None
+        )
+        if archive is None:
+            raise Http404
+        response = FileResponse(
+            archive.file.open("rb"),
+            filename=f"{self.slug}-v{number}.pdf",
+            as_attachment=False,
+            content_type="application/pdf",
+        )
+        response["X-Content-SHA256"] = archive.sha256
+        return response
 
     @path("compare/")
     def compare(self, request):
