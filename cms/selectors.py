@@ -28,7 +28,9 @@ class PolicyVersion:
 
 
 def approvals_queryset():
-    return BoardApproval.objects.select_related("term", "minutes", "revision").prefetch_related(
+    return BoardApproval.objects.select_related(
+        "term", "minutes", "revision", "archive"
+    ).prefetch_related(
         Prefetch("members", queryset=BoardApprovalMember.objects.order_by("sort_order"))
     )
 

@@ -155,10 +155,41 @@ def register_verify(*, site: Site | None = None) -> RegisterReport:
     return RegisterReport(checked=checked, problems=problems)
 
 
-def register_entries(*, site: Site | None):
-    """The public register of an association, newest first, ready to list."""
-    return (
+@dataclass
+class RegisterEntry:
+    approval: BoardApproval
+    title: str
+    policy_url: str
+    version_url: str
+    archive_url: str | None
+    corrects_sequence: int | None
+
+
+def register_listing(*, site: Site | None) -> list[RegisterEntry]:
+    """The public register of an association, newest first: each approval with the title it
+    approved (in the reader's language, from the approved revision) and its links."""
+    from django.utils.translation import get_language
+
+    language = (get_language() or "ar")[:2]
+    approvals = (
         BoardApproval.objects.filter(site=site)
-        .select_related("policy", "term", "corrects", "archive")
+        .select_related("policy", "term", "corrects", "revision", "archive")
         .order_by("-sequence")
     )
+    entries = []
+    for approval in approvals:
+        content = approval.revision.content or {}
+        policy_url = approval.policy.get_url() or ""
+        entries.append(
+            RegisterEntry(
+                approval=approval,
+                title=content.get(f"title_{language}") or content.get("title_ar") or "",
+                policy_url=policy_url,
+                version_url=f"{policy_url}versions/{approval.version}/",
+                archive_url=f"{policy_url}versions/{approval.version}/archive/"
+                if getattr(approval, "archive", None) is not None
+                else None,
+                corrects_sequence=approval.corrects.sequence if approval.corrects_id else None,
+            )
+        )
+    return entries

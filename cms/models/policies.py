@@ -72,8 +72,9 @@ class PolicyPublishRefused(PermissionDenied):
     """A policy version was about to go live without a board approval of that exact revision."""
 
 
-class PolicyIndexPage(Page):
-    """The association's governance page: every policy, its current version and approval."""
+class PolicyIndexPage(RoutablePageMixin, Page):
+    """The association's governance page: every policy, its current version and approval, and
+    the public register of approvals (`register/`)."""
 
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -100,6 +101,19 @@ class PolicyIndexPage(Page):
         context["categories"] = PolicyCategory.choices
         context["entries"] = policy_catalogue(parent=self, category=category or None)
         return context
+
+    @path("")
+    def index_route(self, request, *args, **kwargs):
+        return super().index_route(request, *args, **kwargs)
+
+    @path("register/")
+    def register(self, request):
+        """Every approval of the association in the order recorded, with its hashes."""
+        from cms.governance.register import register_listing
+
+        context = super().get_context(request)
+        context["entries"] = register_listing(site=self.get_site())
+        return TemplateResponse(request, "cms/policy_register.html", context)
 
 
 class PolicyPermissionTester(PagePermissionTester):
@@ -259,6 +273,7 @@ class PolicyPage(RoutablePageMixin, Page):
             "page": page,
             "self": page,
             "policy": self.approved_page(current),
+            "catalogue": self.get_parent(),
             "version": version,
             "current": current,
             "previous": next((v for v in versions if v.number == version.number - 1), None)

@@ -184,3 +184,29 @@ def test_approval_binds_the_content_it_was_shown(draft_policy, secretary, term):
         draft_policy, secretary, term, reviewed_content_hash=content_hash(revision.content)
     )
     assert approval.content_hash == content_hash(revision.content)
+
+
+def test_the_public_register_lists_every_entry_with_its_hashes(client, register):
+    page = client.get("/ar/policies/register/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for entry in register:
+        assert entry.record_hash in html and entry.content_hash in html
+    assert 'id="entry-4"' in html
+    english = client.get("/en/policies/register/").content.decode()
+    assert "Register of board approvals" in english
+    assert "Beneficiary Relationship Policy" in english  # the approved English title
+    assert "/ar/policies/register/" in client.get("/ar/policies/").content.decode()
+
+
+def test_the_register_api_lists_the_chain(client, register):
+    data = client.get("/api/v1/approvals/?locale=en").json()
+    assert [row["sequence"] for row in data] == [4, 3, 2, 1]
+    by_sequence = {row["sequence"]: row for row in data}
+    for entry in register:
+        row = by_sequence[entry.sequence]
+        assert row["record_hash"] == entry.record_hash
+        assert row["previous_hash"] == entry.previous_hash
+        assert row["content_hash"] == entry.content_hash
+    assert by_sequence[3]["corrects"] == 1
+    assert by_sequence[1]["html_url"].endswith("/policies/beneficiaries/versions/1/")
