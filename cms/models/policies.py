@@ -20,6 +20,7 @@ from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
 from cms.blocks import PolicySectionsBlock, section_entries
+from cms.governance.panels import UnapprovedChangesPanel
 from search.text.arabic import index_text
 
 logger = logging.getLogger(__name__)
@@ -158,6 +159,7 @@ class PolicyPage(RoutablePageMixin, Page):
     body = StreamField(PolicySectionsBlock(), blank=True, verbose_name=_("sections"))
 
     content_panels = [
+        UnapprovedChangesPanel(),
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("category"),

@@ -216,3 +216,14 @@ def test_english_periods_in_any_wording(sentence, days):
 def test_periods_that_are_not_about_answering_are_ignored():
     assert arabic_periods("تأسست الجمعية قبل عشرة أعوام وتعمل سبعة أيام في الأسبوع") == []
     assert english_periods("Founded ten years ago, open seven days a week") == []
+
+
+def test_editors_see_the_changes_not_yet_approved_in_the_editor(
+    client, approved_policy, editor, secretary
+):
+    submitted_revision(approved_policy, editor, secretary)
+    client.force_login(editor)
+    html = client.get(f"/admin/pages/{approved_policy.pk}/edit/").content.decode()
+    assert "revision-review" in html
+    assert 'data-flag="period_languages_differ"' in html
+    assert "Beneficiary Relationship Policy (2025)" in html
