@@ -81,11 +81,16 @@ class ApprovalCorrectionView(ServiceFormView):
             "minutes_public": approval.minutes_public,
         }
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields.pop("start_new_term", None)  # a correction keeps to the register as it is
+        return form
+
     def perform(self, form):
+        arguments = BoardApprovalForm.service_kwargs(form.cleaned_data)
+        del arguments["continue_term"], arguments["reviewed_content_hash"]
         self.correction = policy_approval_correct(
-            approval=self.approval,
-            user=self.request.user,
-            **BoardApprovalForm.service_kwargs(form.cleaned_data),
+            approval=self.approval, user=self.request.user, **arguments
         )
         messages.success(self.request, _("The correction has been recorded."))
 

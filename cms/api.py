@@ -246,13 +246,14 @@ def _policy_summary(policy, request) -> dict:
     versions = policy.versions
     current = policy.current_version
     withdrawal = policy.withdrawal
+    page = policy.approved_page(current)  # the approved text, never the page's columns
     return {
         "slug": policy.slug,
-        "title": policy.title,
-        "summary": policy.summary or "",
-        "category": {"code": policy.category, "label": str(policy.get_category_display())},
-        "response_period_days": policy.response_period_days,
-        "content_language": "ar" if policy.shown_in_fallback_language() else get_language()[:2],
+        "title": page.title,
+        "summary": page.summary or "",
+        "category": {"code": page.category, "label": str(page.get_category_display())},
+        "response_period_days": page.response_period_days,
+        "content_language": "ar" if page.shown_in_fallback_language() else get_language()[:2],
         "current_version": _version_summary(policy, current, current, request) if current else None,
         "withdrawn": {"withdrawn_on": withdrawal.withdrawn_on, "reason": withdrawal.reason}
         if withdrawal
@@ -310,7 +311,7 @@ class PolicyDetailView(APIView):
         data = _policy_summary(policy, request)
         current = policy.current_version
         data["approval"] = _approval_data(current, request)
-        data["sections"] = _sections_data(policy)
+        data["sections"] = _sections_data(policy.approved_page(current))
         data["versions"] = [
             _version_summary(policy, v, current, request) for v in data["_versions"]
         ]
@@ -331,7 +332,7 @@ class PolicyVersionView(APIView):
         version = next((v for v in policy.versions if v.number == number), None)
         if version is None:
             raise Http404
-        page = version.original.revision.as_object()
+        page = policy.approved_page(version)
         current = policy.current_version
         summary = _version_summary(policy, version, current, request)
         data = {
@@ -346,6 +347,67 @@ class PolicyVersionView(APIView):
             "html_url": summary["html_url"],
         }
         return Response(PolicyVersionSerializer(data).data)
+
+
+# --- the register of approvals ---------------------------------------------------------------
+
+
+class RegisterEntrySerializer(serializers.Serializer):
+    sequence = serializers.IntegerField(help_text="Place in the association's register (1, 2, …)")
+    policy = serializers.CharField(help_text="The policy's slug")
+    title = serializers.CharField(help_text="The approved title, in the language asked for")
+    version = serializers.IntegerField()
+    corrects = serializers.IntegerField(
+        allow_null=True, help_text="The register entry this record corrects"
+    )
+    meeting_number = serializers.CharField()
+    term = serializers.IntegerField(allow_null=True)
+    meeting_date = serializers.DateField()
+    meeting_date_hijri = serializers.CharField(help_text="Umm al-Qura, day/month/year")
+    recorded_at = serializers.DateTimeField()
+    content_hash = serializers.CharField(help_text="SHA-256 of the approved revision's content")
+    previous_hash = serializers.CharField(help_text="The previous entry's record hash")
+    record_hash = serializers.CharField(help_text="SHA-256 of this entry and the previous hash")
+    archive_url = serializers.CharField(allow_null=True, help_text="The archival PDF")
+    html_url = serializers.CharField()
+
+
+class ApprovalRegisterView(APIView):
+    """The association's register of board approvals, newest first, with its hash chain."""
+
+    @extend_schema(
+        operation_id="approvals_list",
+        parameters=[LOCALE_PARAMETER],
+        responses=RegisterEntrySerializer(many=True),
+        tags=["policies"],
+    )
+    def get(self, request):
+        from cms.governance.register import register_listing
+
+        site = Site.find_for_request(request) or Site.objects.get(is_default_site=True)
+        data = [
+            {
+                "sequence": entry.approval.sequence,
+                "policy": entry.approval.policy.slug,
+                "title": entry.title,
+                "version": entry.approval.version,
+                "corrects": entry.corrects_sequence,
+                "meeting_number": entry.approval.meeting_number,
+                "term": entry.approval.term.number if entry.approval.term else None,
+                "meeting_date": entry.approval.meeting_date,
+                "meeting_date_hijri": entry.approval.hijri_date.numeric(),
+                "recorded_at": entry.approval.recorded_at,
+                "content_hash": entry.approval.content_hash,
+                "previous_hash": entry.approval.previous_hash,
+                "record_hash": entry.approval.record_hash,
+                "archive_url": request.build_absolute_uri(entry.archive_url)
+                if entry.archive_url
+                else None,
+                "html_url": request.build_absolute_uri(entry.version_url),
+            }
+            for entry in register_listing(site=site)
+        ]
+        return Response(RegisterEntrySerializer(data, many=True).data)
 
 
 # --- FAQs ----------------------------------------------------------------------------------

@@ -8,9 +8,11 @@ class CmsConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
         from cms.governance import ensure_governance_after_migrate
+        from cms.governance.records import register_sqlite_function
         from portal.core.roles import permissions_register
 
         # Board secretaries record the approvals that publish policies: they sign in with a
@@ -18,3 +20,4 @@ class CmsConfig(AppConfig):
         permissions_register(privileged=["cms.change_boardterm"])
 
         post_migrate.connect(ensure_governance_after_migrate, sender=self)
+        connection_created.connect(register_sqlite_function, dispatch_uid="sila_records_locked")

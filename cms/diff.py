@@ -62,6 +62,10 @@ def word_diff(old: str, new: str) -> list[Segment]:
             continue
         if tag in ("delete", "replace"):
             segments.append(Segment("delete", "".join(old_words[i1:i2])))
+        if tag == "replace":
+            # The deleted and the inserted words are two words, not one: keep a space between
+            # them, or in Arabic they join into a word nobody wrote.
+            segments.append(Segment("equal", " "))
         if tag in ("insert", "replace"):
             segments.append(Segment("insert", "".join(new_words[j1:j2])))
     return segments

@@ -24,7 +24,17 @@ class BoardApprovalForm(forms.Form):
         max_length=20,
         help_text=_("As written in the minutes, e.g. 2 or 1/9."),
     )
-    term = forms.ModelChoiceField(label=_("Board term"), queryset=BoardTerm.objects.all())
+    term = forms.ModelChoiceField(
+        label=_("Board term"), queryset=BoardTerm.objects.all(), required=False
+    )
+    start_new_term = forms.BooleanField(
+        label=_("Start the next term with the same members"),
+        required=False,
+        help_text=_(
+            "No term covers the meeting date: the next term starts the day after the last one "
+            "ended, with its members and roles. You can correct the register afterwards."
+        ),
+    )
     meeting_date = forms.CharField(
         label=_("Meeting date (Gregorian)"),
         help_text=_("Day/month/year, e.g. 21/5/2024. The Hijri date is derived from it."),
@@ -67,6 +77,53 @@ class BoardApprovalForm(forms.Form):
     minutes_public = forms.BooleanField(
         label=_("Publish the minutes with the policy"), required=False
     )
+    reviewed_content_hash = forms.CharField(required=False, widget=forms.HiddenInput)
+    reviewed_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    field_order = [
+        "meeting_number",
+        "meeting_date",
+        "term",
+        "start_new_term",
+        "members",
+        "decision_text_ar",
+        "decision_text_en",
+        "change_note_ar",
+        "change_note_en",
+        "minutes",
+        "minutes_public",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        from cms.governance.terms import latest_term, term_covering
+
+        super().__init__(*args, **kwargs)
+        self.current_term = term_covering()
+        self.latest_term = latest_term()
+        chosen = self.initial.get("term") or (self.data.get("term") if self.is_bound else None)
+        if not chosen and self.current_term:
+            self.initial.setdefault("term", self.current_term.pk)
+            chosen = self.current_term.pk
+        # The members offered are those of the chosen or current term (and of the last one,
+        # which a new term continues), preselected: the secretary unticks who was absent.
+        terms = {t.pk for t in (self.current_term, self.latest_term) if t}
+        if chosen and str(chosen).isdigit():
+            terms.add(int(chosen))
+        self.fields["members"].queryset = self.fields["members"].queryset.filter(term__in=terms)
+        default_term = chosen or (self.latest_term.pk if self.latest_term else None)
+        if "members" not in self.initial and default_term:
+            self.initial["members"] = list(
+                BoardMember.objects.filter(term_id=default_term).values_list("pk", flat=True)
+            )
+        if self.current_term is not None and not (
+            self.is_bound and self.data.get("start_new_term")
+        ):
+            del self.fields["start_new_term"]
+
+    @property
+    def term_missing(self) -> bool:
+        """No term covers today: the form says so before anything is typed."""
+        return self.current_term is None
 
     def clean_meeting_date(self) -> str:
         return parse_meeting_date(self.cleaned_data["meeting_date"]).isoformat()
@@ -75,6 +132,24 @@ class BoardApprovalForm(forms.Form):
         cleaned = super().clean()
         term, members = cleaned.get("term"), cleaned.get("members")
         meeting_date = cleaned.get("meeting_date")
+        if cleaned.get("start_new_term"):
+            term = None
+            cleaned["term"] = None
+            previous = self.latest_term
+            if previous is None:
+                self.add_error("start_new_term", _("There is no earlier term to continue."))
+            elif members and any(m.term_id != previous.pk for m in members):
+                self.add_error("members", _("Choose only members of the previous term."))
+            elif meeting_date and previous.covers(dt.date.fromisoformat(meeting_date)):
+                self.add_error(
+                    "start_new_term",
+                    _("The last term covers this date: choose it instead of starting a new one."),
+                )
+            if previous is not None:
+                cleaned["continue_term"] = previous.pk
+        elif not term:
+            self.add_error("term", _("Choose the board term of the meeting."))
+        self._check_reviewed_content(cleaned)
         if term and meeting_date:
             day = dt.date.fromisoformat(meeting_date)
             if not term.covers(day):
@@ -92,6 +167,25 @@ class BoardApprovalForm(forms.Form):
             cleaned["minutes"] = cleaned["minutes"].pk
         return cleaned
 
+    def _check_reviewed_content(self, cleaned) -> None:
+        """The approval binds the content the secretary was shown (the service checks again)."""
+        from wagtail.models import Revision
+
+        from cms.governance.register import revision_content_hash
+
+        shown, revision_id = cleaned.get("reviewed_content_hash"), cleaned.get("reviewed_revision")
+        if not (shown and revision_id):
+            return
+        revision = Revision.objects.filter(pk=revision_id).first()
+        if revision is None or revision_content_hash(revision) != shown:
+            raise forms.ValidationError(
+                _(
+                    "The revision changed after it was shown to you. "
+                    "Review it again before approving."
+                ),
+                code="changed",
+            )
+
     @staticmethod
     def service_kwargs(data: dict) -> dict:
         """Turn the form's JSON-friendly data back into the service's arguments."""
@@ -100,6 +194,10 @@ class BoardApprovalForm(forms.Form):
         return {
             "meeting_number": data["meeting_number"],
             "term": BoardTerm.objects.get(pk=data["term"]) if data.get("term") else None,
+            "continue_term": BoardTerm.objects.get(pk=data["continue_term"])
+            if data.get("continue_term")
+            else None,
+            "reviewed_content_hash": data.get("reviewed_content_hash") or "",
             "meeting_date": dt.date.fromisoformat(data["meeting_date"]),
             "members": [
                 members_by_id[pk] for pk in data.get("members") or [] if pk in members_by_id

@@ -28,7 +28,9 @@ class PolicyVersion:
 
 
 def approvals_queryset():
-    return BoardApproval.objects.select_related("term", "minutes", "revision").prefetch_related(
+    return BoardApproval.objects.select_related(
+        "term", "minutes", "revision", "archive"
+    ).prefetch_related(
         Prefetch("members", queryset=BoardApprovalMember.objects.order_by("sort_order"))
     )
 
@@ -55,16 +57,18 @@ def policy_versions(*, policy: PolicyPage) -> list[PolicyVersion]:
 @dataclass
 class CatalogueEntry:
     policy: PolicyPage
+    page: PolicyPage  # the approved text of the current version
     current: PolicyVersion | None
     withdrawn: bool
 
 
 def current_version(policy: PolicyPage, versions: list[PolicyVersion]) -> PolicyVersion | None:
-    """The version whose revision is live."""
-    for version in reversed(versions):
-        if version.original.revision_id == policy.live_revision_id:
-            return version
-    return None
+    """The version in force: the last one the board approved.
+
+    Read from the approval records, never from the page's columns (`live_revision` included),
+    so that nothing but a new approval changes what the public reads.
+    """
+    return versions[-1] if versions else None
 
 
 def policy_catalogue(*, parent=None, category: str | None = None) -> list[CatalogueEntry]:
@@ -85,6 +89,7 @@ def policy_catalogue(*, parent=None, category: str | None = None) -> list[Catalo
         entries.append(
             CatalogueEntry(
                 policy=policy,
+                page=policy.approved_page(current_version(policy, versions)),
                 current=current_version(policy, versions),
                 withdrawn=bool(list(policy.withdrawals.all())),
             )
@@ -93,12 +98,10 @@ def policy_catalogue(*, parent=None, category: str | None = None) -> list[Catalo
 
 
 def promised_response_period(*, default: int = 14) -> int:
-    """The period, in days, the live beneficiary-relations policy promises for an answer; the
-    default when no live policy states one."""
-    policy = (
-        PolicyPage.objects.live()
-        .filter(category="beneficiary-relations", response_period_days__isnull=False)
-        .only("response_period_days")
-        .first()
-    )
-    return policy.response_period_days if policy else default
+    """The period, in days, the live beneficiary-relations policy promises for an answer, as
+    the board approved it; the default when no approved policy states one."""
+    for policy in PolicyPage.objects.live().order_by("path"):
+        page = policy.approved_page()
+        if page.category == "beneficiary-relations" and page.response_period_days:
+            return page.response_period_days
+    return default

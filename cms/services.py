@@ -5,6 +5,7 @@ approval of one exact revision and publishes that revision, in one transaction.
 """
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,10 +18,11 @@ from wagtail.log_actions import log
 from wagtail.models import Revision, TaskState
 
 from cms.governance import BOARD_SECRETARIES
+from cms.governance.register import register_entry_create, revision_content_hash
+from cms.governance.terms import board_term_continue
 from cms.models.board import (
     ApprovalChannel,
     BoardApproval,
-    BoardApprovalMember,
     BoardApprovalTask,
     BoardMember,
     BoardTerm,
@@ -28,6 +30,8 @@ from cms.models.board import (
 )
 from cms.models.policies import PolicyPage
 from portal.dates import to_ascii_digits
+
+logger = logging.getLogger(__name__)
 
 
 def user_can_record_approvals(user) -> bool:
@@ -86,25 +90,6 @@ def _minutes_record(
     }
 
 
-def _create_approval(*, members: Sequence[BoardMember], **fields) -> BoardApproval:
-    approval = BoardApproval.objects.create(**fields)
-    BoardApprovalMember.objects.bulk_create(
-        [
-            BoardApprovalMember(
-                approval=approval,
-                member=member,
-                name_ar=member.name_ar or member.name,
-                name_en=member.name_en or "",
-                name=member.name_ar or member.name,
-                role=member.role,
-                sort_order=index,
-            )
-            for index, member in enumerate(members)
-        ]
-    )
-    return approval
-
-
 @transaction.atomic
 def policy_approval_record(
     *,
@@ -122,8 +107,14 @@ def policy_approval_record(
     minutes_public: bool = False,
     supersedes_previous: bool = True,
     via: str = ApprovalChannel.WORKFLOW,
+    reviewed_content_hash: str = "",
+    continue_term: BoardTerm | None = None,
 ) -> BoardApproval:
-    """Record the board's approval of `revision` and publish exactly that revision."""
+    """Record the board's approval of `revision` and publish exactly that revision.
+
+    `reviewed_content_hash` is the hash of the content the secretary was shown; when given, the
+    approval is refused unless the revision still holds exactly that content.
+    """
     _check_recorder(user, via)
     policy = revision.content_object
     if not isinstance(policy, PolicyPage):
@@ -132,10 +123,18 @@ def policy_approval_record(
     policy = PolicyPage.objects.select_for_update().get(pk=policy.pk)
     if BoardApproval.objects.filter(revision=revision, corrects__isnull=True).exists():
         raise ValidationError(_("This revision has already been approved."))
+    if continue_term is not None:
+        term, members = board_term_continue(
+            previous=continue_term, meeting_date=meeting_date, members=members, user=user
+        )
     _validate_meeting(term=term, meeting_date=meeting_date, members=members, via=via)
+    if reviewed_content_hash and reviewed_content_hash != revision_content_hash(revision):
+        raise ValidationError(
+            _("The revision changed after it was shown to you. Review it again before approving.")
+        )
 
     latest = BoardApproval.objects.filter(policy=policy).aggregate(n=Max("version"))["n"] or 0
-    approval = _create_approval(
+    approval = register_entry_create(
         members=members,
         policy=policy,
         revision=revision,
@@ -162,6 +161,7 @@ def policy_approval_record(
         task_state.approve(user=user, comment=change_note_ar)
     else:
         revision.publish(user=user, skip_permission_checks=True)
+    _archive_after_commit(approval)
     log(
         instance=policy,
         action="cms.board_approval",
@@ -173,6 +173,21 @@ def policy_approval_record(
         },
     )
     return approval
+
+
+def _archive_after_commit(approval: BoardApproval) -> None:
+    """Queue the archival PDF once the approval is committed; if the queue is down, the
+    approval stands and `manage.py make_approval_archives` makes it later."""
+
+    def enqueue():
+        from cms.tasks import make_approval_archive
+
+        try:
+            make_approval_archive.enqueue(approval.pk)
+        except Exception:
+            logger.exception("Could not queue the archive of approval %s", approval.pk)
+
+    transaction.on_commit(enqueue)
 
 
 def _board_task_waiting_on(policy: PolicyPage, revision: Revision) -> TaskState | None:
@@ -212,10 +227,10 @@ def policy_approval_correct(
     _validate_meeting(
         term=term, meeting_date=meeting_date, members=members, via=ApprovalChannel.CORRECTION
     )
-    correction = _create_approval(
+    correction = register_entry_create(
         members=members,
-        policy_id=original.policy_id,
-        revision_id=original.revision_id,
+        policy=original.policy,
+        revision=original.revision,
         version=original.version,
         **_minutes_record(
             meeting_number=meeting_number,
@@ -233,6 +248,7 @@ def policy_approval_correct(
         recorded_by=user,
         recorded_via=ApprovalChannel.CORRECTION,
     )
+    _archive_after_commit(correction)
     log(
         instance=original.policy,
         action="cms.board_approval_correction",

@@ -40,6 +40,11 @@ def bilingual_fields_css():
     )
 
 
+@hooks.register("insert_global_admin_css")
+def revision_review_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("cms/admin/review.css"))
+
+
 @hooks.register("insert_global_admin_js")
 def bilingual_fields_js():
     return format_html('<script src="{}" defer></script>', static("cms/admin/bilingual-fields.js"))

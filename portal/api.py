@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from wagtail.api.v2.router import WagtailAPIRouter
 
 from cms.api import (
+    ApprovalRegisterView,
     AssociationView,
     DocumentsAPIViewSet,
     FAQListView,
@@ -38,6 +39,7 @@ class ApiRootView(APIView):
             {
                 "association": reverse("api:association", request=request),
                 "policies": reverse("api:policies", request=request),
+                "approvals": reverse("api:approvals", request=request),
                 "faqs": reverse("api:faqs", request=request),
                 "search": reverse("api:search", request=request),
                 "schema": reverse("api-schema", request=request),
@@ -51,6 +53,7 @@ v1_patterns = [
     path("", ApiRootView.as_view(), name="root"),
     path("association/", AssociationView.as_view(), name="association"),
     path("policies/", PolicyListView.as_view(), name="policies"),
+    path("approvals/", ApprovalRegisterView.as_view(), name="approvals"),
     path("faqs/", FAQListView.as_view(search=faq_slugs), name="faqs"),
     path("search/", SiteSearchView.as_view(), name="search"),
     *submission_patterns,

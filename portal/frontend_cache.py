@@ -49,6 +49,7 @@ PUBLIC_VIEWS = {
     "api:association": LOCALE_QUERIES,
     "api:policy": LOCALE_QUERIES,
     "api:policy-version": LOCALE_QUERIES,
+    "api:approvals": LOCALE_QUERIES,
     "api:faqs": LOCALE_QUERIES,
     "wagtailapi:pages:listing": LOCALE_QUERIES,
     "wagtailapi:pages:detail": LOCALE_QUERIES,
@@ -147,6 +148,8 @@ def policy_urls(policy) -> set[str]:
             urls.update(
                 _with_queries(catalogue_url, ["", *policy_category_queries(with_locale=False)])
             )
+            urls.add(catalogue_url + "register/")
+    urls.update(_with_queries(f"{root}/api/v1/approvals/", LOCALE_QUERIES))
     api = f"{root}/api/v1/policies/"
     urls.update(_with_queries(api, [*LOCALE_QUERIES, *policy_category_queries(with_locale=True)]))
     urls.update(_with_queries(f"{api}{policy.slug}/", LOCALE_QUERIES))

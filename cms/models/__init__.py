@@ -1,6 +1,7 @@
 """Models of the content app, one module per subject."""
 
 from .board import (  # noqa: F401
+    ApprovalArchive,
     BoardApproval,
     BoardApprovalMember,
     BoardApprovalTask,

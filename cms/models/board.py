@@ -11,6 +11,7 @@ from modelcluster.models import ClusterableModel
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -124,7 +125,12 @@ class ApprovalChannel(models.TextChoices):
 
 
 class BoardApproval(ImmutableRecord):
-    """The board's approval of one exact revision of a policy: a version goes public only this way."""
+    """The board's approval of one exact revision of a policy: a version goes public only this way.
+
+    Each record is a link of its association's register: it stores the SHA-256 of the approved
+    revision's canonical content, the previous record's hash and its own hash over both and
+    every fact it states (cms.governance.hashing), so a changed row breaks the chain.
+    """
 
     policy = models.ForeignKey(
         "cms.PolicyPage",
@@ -180,7 +186,18 @@ class BoardApproval(ImmutableRecord):
     recorded_via = models.CharField(
         _("recorded via"), max_length=20, choices=ApprovalChannel.choices
     )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("association"),
+    )
+    sequence = models.PositiveIntegerField(_("register number"), null=True)
+    content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64, blank=True)
+    previous_hash = models.CharField(_("previous record's hash"), max_length=64, blank=True)
+    record_hash = models.CharField(_("record hash (SHA-256)"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["policy", "version", "recorded_at"]
@@ -197,6 +214,8 @@ class BoardApproval(ImmutableRecord):
                 condition=models.Q(corrects__isnull=True),
                 name="one_original_approval_per_revision",
             ),
+            # One link per place in each association's register: the chain never forks.
+            models.UniqueConstraint(fields=["site", "sequence"], name="one_register_entry"),
         ]
 
     def __str__(self):
@@ -256,6 +275,29 @@ class PolicyWithdrawal(ImmutableRecord):
         return str(_("Withdrawal of %(policy)s") % {"policy": self.policy.title})
 
 
+def _archive_path(instance, filename):
+    return f"approvals/{instance.approval.record_hash[:2]}/{filename}"
+
+
+class ApprovalArchive(models.Model):
+    """The archival PDF of an approved version, made once after the approval is recorded.
+
+    Kept apart from the immutable record: the file is derived from it and can be made again.
+    """
+
+    approval = models.OneToOneField(BoardApproval, on_delete=models.PROTECT, related_name="archive")
+    file = models.FileField(_("file"), upload_to=_archive_path)
+    sha256 = models.CharField(_("file hash (SHA-256)"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("approval archive")
+        verbose_name_plural = _("approval archives")
+
+    def __str__(self):
+        return str(self.approval)
+
+
 class BoardApprovalTask(AbstractGroupApprovalTask):
     """Workflow step: a board secretary records the board's approval, which publishes the revision.
 
@@ -281,6 +323,12 @@ class BoardApprovalTask(AbstractGroupApprovalTask):
                 ("reject", _("Request changes"), True),
             ]
         return []
+
+    def get_template_for_action(self, action):
+        if action == "approve":
+            # The full difference the board approves, above the form that records it.
+            return "cms/admin/board_approval_modal.html"
+        return super().get_template_for_action(action)
 
     def get_form_for_action(self, action):
         if action == "approve":

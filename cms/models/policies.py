@@ -1,5 +1,8 @@
 """Governance policies: the catalogue page and the policy page with its approved versions."""
 
+import logging
+from collections import OrderedDict
+
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import FileResponse, Http404
@@ -17,7 +20,10 @@ from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
 from cms.blocks import PolicySectionsBlock, section_entries
+from cms.governance.panels import UnapprovedChangesPanel
 from search.text.arabic import index_text
+
+logger = logging.getLogger(__name__)
 
 
 class PolicyCategory(models.TextChoices):
@@ -31,12 +37,45 @@ class PolicyCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+_APPROVED_PAGES: "OrderedDict[tuple, PolicyPage]" = OrderedDict()
+_APPROVED_PAGES_MAX = 512
+
+
+def approved_object(policy: "PolicyPage", revision) -> "PolicyPage":
+    """The policy as the board approved it in `revision`: what the public reads.
+
+    Built once per process for each revision (an approved revision's content never changes: a
+    trigger refuses it, and its hash is checked here when it is first read), so a page view
+    costs no deserialisation. The page's own columns are never read for the text.
+    """
+    key = (revision.pk, revision.created_at, policy.pk, policy.url_path)
+    page = _APPROVED_PAGES.get(key)
+    if page is None:
+        from cms.governance.hashing import content_hash
+
+        page = policy.with_content_json(revision.content)
+        page.approved_revision_id = revision.pk
+        approval = getattr(policy, "_approval_of_revision", {}).get(revision.pk)
+        if approval is not None and approval.content_hash not in (
+            "",
+            content_hash(revision.content),
+        ):
+            logger.error(
+                "The content of approved revision %s no longer matches its hash.", revision.pk
+            )
+        _APPROVED_PAGES[key] = page
+        while len(_APPROVED_PAGES) > _APPROVED_PAGES_MAX:
+            _APPROVED_PAGES.popitem(last=False)
+    return page
+
+
 class PolicyPublishRefused(PermissionDenied):
     """A policy version was about to go live without a board approval of that exact revision."""
 
 
-class PolicyIndexPage(Page):
-    """The association's governance page: every policy, its current version and approval."""
+class PolicyIndexPage(RoutablePageMixin, Page):
+    """The association's governance page: every policy, its current version and approval, and
+    the public register of approvals (`register/`)."""
 
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -63,6 +102,19 @@ class PolicyIndexPage(Page):
         context["categories"] = PolicyCategory.choices
         context["entries"] = policy_catalogue(parent=self, category=category or None)
         return context
+
+    @path("")
+    def index_route(self, request, *args, **kwargs):
+        return super().index_route(request, *args, **kwargs)
+
+    @path("register/")
+    def register(self, request):
+        """Every approval of the association in the order recorded, with its hashes."""
+        from cms.governance.register import register_listing
+
+        context = super().get_context(request)
+        context["entries"] = register_listing(site=self.get_site())
+        return TemplateResponse(request, "cms/policy_register.html", context)
 
 
 class PolicyPermissionTester(PagePermissionTester):
@@ -107,6 +159,7 @@ class PolicyPage(RoutablePageMixin, Page):
     body = StreamField(PolicySectionsBlock(), blank=True, verbose_name=_("sections"))
 
     content_panels = [
+        UnapprovedChangesPanel(),
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("category"),
@@ -170,6 +223,22 @@ class PolicyPage(RoutablePageMixin, Page):
 
         return current_version(self, self.versions)
 
+    def approved_page(self, version=None) -> "PolicyPage":
+        """The approved text of `version` (the current one by default) as a page object; the
+        page itself while no version is approved (a draft seen in the admin's preview)."""
+        version = version or self.current_version
+        if version is None:
+            return self
+        self.__dict__.setdefault("_approval_of_revision", {})[version.original.revision_id] = (
+            version.original
+        )
+        return approved_object(self, version.original.revision)
+
+    def approved_page_of(self, approval) -> "PolicyPage":
+        """The text an approval (original or correction) binds."""
+        self.__dict__.setdefault("_approval_of_revision", {})[approval.revision_id] = approval
+        return approved_object(self, approval.revision)
+
     @cached_property
     def withdrawal(self):
         from cms.models.board import PolicyWithdrawal
@@ -180,14 +249,16 @@ class PolicyPage(RoutablePageMixin, Page):
         return section_entries(self.body)
 
     def search_document(self) -> str:
-        """Stems of both languages' title, summary and sections, normalised for every backend."""
+        """Stems of both languages' title, summary and sections of the approved version,
+        normalised for every backend."""
+        page = self.approved_page()
         texts = [
-            self.title_ar or "",
-            self.title_en or "",
-            self.summary_ar or "",
-            self.summary_en or "",
+            page.title_ar or "",
+            page.title_en or "",
+            page.summary_ar or "",
+            page.summary_en or "",
         ]
-        for body in (self.body_ar, self.body_en):
+        for body in (page.body_ar, page.body_en):
             for entry in section_entries(body):
                 texts.append(entry["heading"])
                 texts.extend(entry["lines"])
@@ -203,7 +274,8 @@ class PolicyPage(RoutablePageMixin, Page):
         return {
             "page": page,
             "self": page,
-            "policy": self,
+            "policy": self.approved_page(current),
+            "catalogue": self.get_parent(),
             "version": version,
             "current": current,
             "previous": next((v for v in versions if v.number == version.number - 1), None)
@@ -220,14 +292,16 @@ class PolicyPage(RoutablePageMixin, Page):
 
     @path("")
     def index_route(self, request, *args, **kwargs):
+        current = self.current_version
         context = self.get_context(request)
-        context.update(self.version_context(request, self.current_version, self))
+        context.update(self.version_context(request, current, self.approved_page(current)))
         return TemplateResponse(request, self.get_template(request), context)
 
     @path("history/")
     def history(self, request):
+        current = self.current_version
         context = self.get_context(request)
-        context.update(self.version_context(request, self.current_version, self))
+        context.update(self.version_context(request, current, self.approved_page(current)))
         return TemplateResponse(request, "cms/policy_history.html", context)
 
     @path("versions/<int:number>/")
@@ -238,7 +312,7 @@ class PolicyPage(RoutablePageMixin, Page):
         current = self.current_version
         if current and version.number == current.number:
             return redirect(self.url)
-        old_page = version.original.revision.as_object()
+        old_page = self.approved_page(version)
         context = self.get_context(request)
         context.update(self.version_context(request, version, old_page))
         return TemplateResponse(request, "cms/policy_version.html", context)
@@ -262,36 +336,62 @@ class PolicyPage(RoutablePageMixin, Page):
             content_type=document.content_type or "application/octet-stream",
         )
 
+    @path("versions/<int:number>/archive/")
+    def archive(self, request, number):
+        """The archival PDF of a version's approval (as it stands: the latest correction)."""
+        from cms.models.board import ApprovalArchive
+
+        version = next((v for v in self.versions if v.number == number), None)
+        archive = (
+            ApprovalArchive.objects.filter(approval=version.approval).first() if version else None
+        )
+        if archive is None:
+            raise Http404
+        response = FileResponse(
+            archive.file.open("rb"),
+            filename=f"{self.slug}-v{number}.pdf",
+            as_attachment=False,
+            content_type="application/pdf",
+        )
+        response["X-Content-SHA256"] = archive.sha256
+        return response
+
     @path("compare/")
     def compare(self, request):
-        from cms.diff import compare_bodies
+        from cms.governance.review import revision_review
 
         versions = {v.number: v for v in self.versions}
+        current = self.current_version
         try:
             older = int(request.GET.get("from", ""))
             newer = int(request.GET.get("to", ""))
         except ValueError:
             numbers = sorted(versions)
             older, newer = (numbers[-2], numbers[-1]) if len(numbers) >= 2 else (0, 0)
+        context = self.get_context(request)
+        context.update(self.version_context(request, current, self.approved_page(current)))
         if older not in versions or newer not in versions or older == newer:
-            context = self.get_context(request)
-            context.update(self.version_context(request, self.current_version, self))
             context["compare_error"] = bool(request.GET)
             return TemplateResponse(request, "cms/policy_compare.html", context, status=200)
         if older > newer:
             older, newer = newer, older
-        old_page = versions[older].original.revision.as_object()
-        new_page = versions[newer].original.revision.as_object()
-        context = self.get_context(request)
-        context.update(self.version_context(request, self.current_version, self))
+        # One language at a time: the reader's, never against the other language's fallback.
+        language = (get_language() or "ar")[:2]
+        review = revision_review(
+            policy=self, revision=versions[newer].original.revision, base=versions[older].original
+        )
+        language_review = review.language(language)
+        if language_review is None or language_review.status == "missing":
+            language_review = review.language("ar")  # shown in Arabic, labelled as such
         context.update(
             {
                 "older": versions[older],
                 "newer": versions[newer],
-                "differences": compare_bodies(old_page.body, new_page.body),
-                "title_changed": old_page.title != new_page.title,
-                "old_title": old_page.title,
-                "new_title": new_page.title,
+                "review": review,
+                "language_review": language_review,
+                "field_changes": [
+                    change for change in review.field_changes if change.language in ("", language)
+                ],
             }
         )
         return TemplateResponse(request, "cms/policy_compare.html", context)

@@ -516,6 +516,9 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         # one line per purged URL otherwise
         "wagtail.frontendcache": {"level": "WARNING"},
+        # the archival PDFs: one line per step and page otherwise
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

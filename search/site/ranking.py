@@ -92,19 +92,20 @@ def search_site(raw_query: str, *, limit: int = 100) -> list[Result]:
 
     policies = backend.search(query_string, PolicyPage.objects.live().public(), operator="or")
     for rank, policy in enumerate(policies[:limit]):
-        heading, anchor, text, matches = _best_section(policy, term_set)
-        title_score = _title_score(policy.title, term_set)
+        page = policy.approved_page()  # the text the board approved, not the page's columns
+        heading, anchor, text, matches = _best_section(page, term_set)
+        title_score = _title_score(page.title, term_set)
         results.append(
             Result(
                 kind="policy",
                 key=f"policy:{policy.slug}",
-                title=policy.title,
-                title_html=highlight(policy.title, term_set, whole=True),
+                title=page.title,
+                title_html=highlight(page.title, term_set, whole=True),
                 url=policy.url + (f"#{anchor}" if anchor else ""),
                 section=heading,
                 snippet=highlight(text, term_set),
                 score=title_score + matches - rank * 0.001,
-                fallback_language=policy.shown_in_fallback_language(),
+                fallback_language=page.shown_in_fallback_language(),
             )
         )
 

@@ -105,13 +105,29 @@ def test_bulk_publish_does_not_publish_policies(client, superuser, draft_policy)
     assert not live(draft_policy)
 
 
-def test_scheduled_publishing_cannot_publish_a_policy(draft_policy):
+def test_scheduled_publishing_refuses_policies_and_publishes_the_rest(approved_policy, catalogue):
+    import io
+
+    from cms.models import ContentPage
+
+    draft_policy = make_policy(catalogue, slug="scheduled-draft")
+    past = timezone.now() - dt.timedelta(minutes=1)
     revision = draft_policy.get_latest_revision()
-    revision.approved_go_live_at = timezone.now() - dt.timedelta(minutes=1)
+    revision.approved_go_live_at = past
     revision.save()
-    with pytest.raises(PolicyPublishRefused):
-        call_command("publish_scheduled", verbosity=0)
+    PolicyPage.objects.filter(pk=approved_policy.pk).update(expire_at=past)
+    other = ContentPage(title="صفحة", title_ar="صفحة", slug="scheduled", live=False)
+    catalogue.get_parent().add_child(instance=other)
+    other_revision = other.save_revision()
+    other_revision.approved_go_live_at = past
+    other_revision.save()
+    errors = io.StringIO()
+    call_command("publish_scheduled", verbosity=0, stdout=io.StringIO(), stderr=errors)
     assert not live(draft_policy)
+    assert live(approved_policy)  # the expiry was refused too: withdrawal is the way out
+    assert ContentPage.objects.get(pk=other.pk).live  # other pages are published as usual
+    assert "Refused the scheduled publishing of policy" in errors.getvalue()
+    call_command("publish_scheduled", verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def test_the_apis_cannot_publish(client, superuser, draft_policy):

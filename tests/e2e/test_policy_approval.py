@@ -1,4 +1,6 @@
-"""Browser test: the board secretary records the approval; the public page shows the new version."""
+"""Browser test: the board secretary reviews the submitted revision (every difference, the
+changed response period flagged) and records the approval; the public page shows the new
+version, the comparison reads cleanly in each language and the register lists the chain."""
 
 import pytest
 
@@ -33,6 +35,20 @@ def test_secretary_approves_a_submitted_revision_and_the_public_sees_it(
     page.locator("[data-workflow-action-url*='/approve/']").first.dispatch_event("click")
     modal = page.locator(".modal-content form")
     modal.wait_for()
+    review = page.locator(".modal-content .revision-review")
+    # What the board approves: the response period changed (14 → 30) and the Arabic text now
+    # promises a month while the English still says two weeks.
+    assert review.locator("[data-flag=period_field_changed]").count() == 1
+    assert review.locator("[data-flag=period_languages_differ]").count() == 1
+    assert review.locator(".field-change").count() >= 1
+    assert review.locator("[lang=ar][dir=rtl] .diff-section").count() >= 4
+    assert review.locator("[lang=en][dir=ltr] .diff-section").count() >= 4
+    assert review.locator("ins.diff-ins").count() > 0 and review.locator("del.diff-del").count() > 0
+    assert page.locator(".modal-content .term-missing").is_visible()  # the demo term has ended
+    screenshot("admin-board-approval-review-ar-1366")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("admin-board-approval-review-ar-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
     modal.locator("input[name=meeting_number]").fill("٣/٩")
     modal.locator("select[name=term]").select_option(label="الدورة الثانية")
     modal.locator("input[name=meeting_date]").fill("١٠/٦/٢٠٢٥")
@@ -76,3 +92,23 @@ def test_secretary_approves_a_submitted_revision_and_the_public_sees_it(
     page.goto(f"{demo_site}/ar/policies/beneficiary-relations/compare/?from=1&to=2")
     assert page.locator("ins.diff-ins").count() > 0
     screenshot("policy-compare-ar")
+
+    # The English comparison of version 1 (no English yet) with version 2 says the English text
+    # was added instead of striking out the Arabic fallback.
+    page.goto(f"{demo_site}/en/policies/beneficiary-relations/compare/?from=1&to=2")
+    assert "English text added in version 2" in page.locator("main").inner_text()
+    assert page.locator(".diff-language[lang=en] del.diff-del").count() == 0
+
+    for language in ("ar", "en"):
+        for width in (390, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{demo_site}/{language}/policies/beneficiary-relations/compare/?from=2&to=3")
+            body = page.locator(f".diff-language[lang={language}]")
+            assert body.get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+            assert page.locator(".field-changes").count() == 1  # the response period, first
+            screenshot(f"policy-compare-2-3-{language}-{width}")
+            page.goto(f"{demo_site}/{language}/policies/register/")
+            entries = page.locator(".register__entry")
+            assert entries.count() == 3
+            assert approval.record_hash in entries.first.inner_text()
+            screenshot(f"approvals-register-{language}-{width}")

@@ -1,0 +1,112 @@
+"""Nothing but a new approval changes what the public reads, and reading it stays cheap."""
+
+import pytest
+
+from django.db import connection, transaction
+
+from cms.models import PolicyPage
+from tests.cms.conftest import approve, make_policy
+
+pytestmark = pytest.mark.django_db
+
+ORIGINAL = "تضع الجمعية السياسات التي تنظم علاقتها بالمستفيدين."
+FORGED = "نص لم يعتمده مجلس الإدارة"
+
+
+def public_texts(client) -> list[str]:
+    return [
+        client.get("/ar/policies/beneficiaries/").content.decode(),
+        client.get("/ar/policies/").content.decode(),
+        client.get("/api/v1/policies/beneficiaries/?locale=ar").content.decode(),
+        client.get("/api/v1/policies/?locale=ar").content.decode(),
+    ]
+
+
+def forged_body():
+    return [{"type": "preamble", "value": {"heading": "", "paragraphs": [FORGED]}}]
+
+
+def assert_only_the_approved_text(client):
+    for text in public_texts(client):
+        assert FORGED not in text
+        assert "عنوان مزور" not in text
+    assert ORIGINAL in public_texts(client)[0]
+
+
+def test_a_queryset_update_of_the_page_changes_nothing_public(client, approved_policy):
+    import json
+
+    PolicyPage.objects.filter(pk=approved_policy.pk).update(
+        title="عنوان مزور",
+        title_ar="عنوان مزور",
+        summary_ar=FORGED,
+        body_ar=json.dumps(forged_body()),
+        response_period_days=90,
+    )
+    assert_only_the_approved_text(client)
+    api = client.get("/api/v1/policies/beneficiaries/").json()
+    assert api["response_period_days"] == 14
+
+
+def test_raw_sql_on_the_page_columns_changes_nothing_public(client, approved_policy):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cms_policypage SET summary_ar = %s, response_period_days = 90 "
+            "WHERE page_ptr_id = %s",
+            [FORGED, approved_policy.pk],
+        )
+        cursor.execute(
+            "UPDATE wagtailcore_page SET title = %s, title_ar = %s WHERE id = %s",
+            ["عنوان مزور", "عنوان مزور", approved_policy.pk],
+        )
+    assert_only_the_approved_text(client)
+
+
+def test_a_revision_without_approval_is_never_shown(client, approved_policy):
+    draft = PolicyPage.objects.get(pk=approved_policy.pk).get_latest_revision_as_object()
+    draft.body_ar = forged_body()
+    revision = draft.save_revision()
+    # even pointing the live revision at it from a shell changes nothing public
+    PolicyPage.objects.filter(pk=approved_policy.pk).update(live_revision=revision)
+    assert_only_the_approved_text(client)
+
+
+def test_a_new_approval_is_what_changes_the_public_text(client, approved_policy, secretary, term):
+    draft = PolicyPage.objects.get(pk=approved_policy.pk).get_latest_revision_as_object()
+    draft.body_ar = [
+        {"type": "preamble", "value": {"heading": "", "paragraphs": ["نص معتمد جديد"]}}
+    ]
+    approve(approved_policy, secretary, term, revision=draft.save_revision(), meeting_number="7")
+    assert "نص معتمد جديد" in client.get("/ar/policies/beneficiaries/").content.decode()
+
+
+def test_the_english_comparison_reads_english_only(client, approved_policy, secretary, term):
+    draft = PolicyPage.objects.get(pk=approved_policy.pk).get_latest_revision_as_object()
+    draft.body_en = [
+        {
+            "type": "preamble",
+            "value": {"heading": "", "paragraphs": ["The association sets policies."]},
+        }
+    ]
+    approve(approved_policy, secretary, term, revision=draft.save_revision(), meeting_number="8")
+    page = client.get("/en/policies/beneficiaries/compare/?from=1&to=2").content.decode()
+    assert "English text added in version 2" in page
+    assert "The association sets policies." in page
+    assert "<del" not in page.split("diff-language", 1)[1]  # no Arabic fallback struck out
+    assert 'lang="en" dir="ltr"' in page
+    arabic = client.get("/ar/policies/beneficiaries/compare/?from=1&to=2").content.decode()
+    assert 'lang="ar" dir="rtl"' in arabic
+
+
+@pytest.mark.parametrize("policies", [1, 6])
+def test_the_policy_page_and_catalogue_cost_a_fixed_number_of_queries(
+    client, approved_policy, catalogue, secretary, term, policies, django_assert_max_num_queries
+):
+    for index in range(policies - 1):
+        approve(make_policy(catalogue, slug=f"policy-{index}"), secretary, term)
+    client.get("/ar/policies/beneficiaries/")  # warm the site's caches
+    client.get("/ar/policies/")
+    with django_assert_max_num_queries(12):
+        assert client.get("/ar/policies/beneficiaries/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/ar/policies/").status_code == 200
