@@ -6,3 +6,6 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self):
+        from search.site import signals  # noqa: F401 - the site index follows the content
