@@ -92,7 +92,7 @@ class SiteHits:
 # --- documents -------------------------------------------------------------------------------
 
 
-def _fields(document: SiteDocumentText) -> dict[int, list[str]]:
+def document_fields(document: SiteDocumentText) -> dict[int, list[str]]:
     roots: list[str] = []
     out = {}
     for number, text in (
@@ -122,7 +122,7 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
         SiteDocument.objects.filter(key__in=[d.key for d in documents]).delete()
         rows, postings, vocabulary = [], [], set()
         for document in documents:
-            fields = _fields(document)
+            fields = document_fields(document)
             rows.append(
                 SiteDocument(
                     key=document.key,
@@ -147,7 +147,7 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
         by_key = {row.key: row for row in created}
         for document in documents:
             row = by_key[document.key]
-            for number, terms in _fields(document).items():
+            for number, terms in document_fields(document).items():
                 length = len(terms)
                 for term, frequency in Counter(terms).items():
                     postings.append(
