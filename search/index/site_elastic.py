@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from search.index import site as site_index
-from search.text.analysis import field_terms, sequence
+from search.text.analysis import sequence
 
 # What "unreachable" means: no connection, a timeout, or the cluster answering 5xx / 429.
 UNREACHABLE = (TransportError, ApiError, BulkIndexError, ConnectionError, TimeoutError)
