@@ -168,7 +168,9 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
         )
     cache.delete(STATS_CACHE_KEY)
     if settings.ELASTICSEARCH_URL:
-        _send_to_elastic(documents)
+        # After the commit, and not while the server is known to be away: a page save never
+        # waits on it. What it misses stays marked stale.
+        transaction.on_commit(lambda: _send_to_elastic(documents))
 
 
 def remove_documents(keys: list[str]) -> None:
@@ -204,6 +206,9 @@ def rebuild(documents: list[SiteDocumentText]) -> int:
 
 def _send_to_elastic(documents: list[SiteDocumentText]) -> None:
     from search.index.site_elastic import UNREACHABLE, elastic
+
+    if cache.get(ELASTIC_DOWN_KEY):
+        return
 
     try:
         elastic().index(documents)

@@ -4,7 +4,7 @@ from django.db import migrations
 
 DEFAULTS = [
     ("دعم، مساعدة، إعانة، معونة، help، support، aid، assistance", "support"),
-    ("شكوى، بلاغ، ملاحظة، تظلم، complaint، report", "complaints"),
+    ("شكوى، بلاغ، ملاحظة، تظلم، complaint، grievance", "complaints"),
     ("رد، إجابة، جواب، answer، reply، response", "answers"),
     ("مدة، فترة، وقت، period، time، duration", "time"),
     ("رضا، رضى، تقييم، satisfaction، rating", "satisfaction"),

@@ -71,13 +71,10 @@ class Found:
 
     def results(self, start: int = 0, stop: int | None = None) -> list[Result]:
         """The results from `start` to `stop`, read from the database only now."""
-        out = []
-        for key in self.keys[start:stop]:
-            if key not in self._rendered:
-                self._rendered[key] = render(key, self.terms, self.scores.get(key, 0.0))
-            if self._rendered[key] is not None:
-                out.append(self._rendered[key])
-        return out
+        wanted = self.keys[start:stop]
+        missing = [key for key in wanted if key not in self._rendered]
+        self._rendered.update(render_many(missing, self.terms, self.scores))
+        return [self._rendered[key] for key in wanted if self._rendered.get(key) is not None]
 
 
 def clean_query(raw: str | None) -> str:
@@ -175,13 +172,39 @@ def _approval_lines(policy: PolicyPage, language: str) -> list[str]:
     return [line for line in lines if line]
 
 
-def render(key: str, terms: set[str], score: float) -> Result | None:
-    kind, _sep, name = key.partition(":")
+def render_many(keys: list[str], terms: set[str], scores: dict[str, float]) -> dict:
+    """The results for these keys, each kind read in one query."""
+    names: dict[str, list[str]] = {}
+    for key in keys:
+        kind, _sep, name = key.partition(":")
+        names.setdefault(kind, []).append(name)
+    loaded: dict[str, object] = {}
+    if names.get("policy"):
+        for policy in PolicyPage.objects.live().public().filter(slug__in=names["policy"]):
+            loaded[f"policy:{policy.slug}"] = policy
+    if names.get("faq"):
+        faq_page = FAQPage.objects.live().public().first()
+        if faq_page is not None:
+            for faq in FAQ.objects.select_related("category").filter(slug__in=names["faq"]):
+                faq.page_url = faq_page.url
+                loaded[f"faq:{faq.slug}"] = faq
+    if names.get("page"):
+        ids = [name for name in names["page"] if name.isdigit()]
+        for page in ContentPage.objects.live().public().filter(pk__in=ids):
+            loaded[f"page:{page.pk}"] = page
+    for name in names.get("service", []):
+        loaded[f"service:{name}"] = documents.SERVICES.get(name)
+    return {
+        key: render(key, loaded.get(key), terms, scores.get(key, 0.0)) if loaded.get(key) else None
+        for key in keys
+    }
+
+
+def render(key: str, item, terms: set[str], score: float) -> Result | None:
+    kind = key.partition(":")[0]
     language = (get_language() or "ar")[:2]
     if kind == "policy":
-        policy = PolicyPage.objects.live().public().filter(slug=name).first()
-        if policy is None:
-            return None
+        policy = item
         heading, anchor, text = _best_section(policy, terms)
         return Result(
             kind="policy",
@@ -195,16 +218,13 @@ def render(key: str, terms: set[str], score: float) -> Result | None:
             fallback_language=policy.shown_in_fallback_language(),
         )
     if kind == "faq":
-        faq = FAQ.objects.select_related("category").filter(slug=name).first()
-        faq_page = FAQPage.objects.live().public().first()
-        if faq is None or faq_page is None:
-            return None
+        faq = item
         return Result(
             kind="faq",
             key=key,
             title=faq.question,
             title_html=highlight(faq.question, terms, whole=True),
-            url=f"{faq_page.url}#{faq.anchor}",
+            url=f"{faq.page_url}#{faq.anchor}",
             section=faq.category.name,
             snippet=highlight(strip_tags(faq.answer), terms),
             score=score,
@@ -229,8 +249,8 @@ def render(key: str, terms: set[str], score: float) -> Result | None:
             fallback_language=language != "ar" and not (page.body_en or page.intro_en),
         )
     if kind == "service":
-        service = documents.SERVICES.get(name)
-        url = documents.service_url(service) if service else ""
+        service = item
+        url = documents.service_url(service)
         if not url:
             return None
         return Result(
