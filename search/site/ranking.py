@@ -231,11 +231,7 @@ def render(key: str, item, terms: set[str], score: float) -> Result | None:
             fallback_language=not faq.is_translated(language),
         )
     if kind == "page":
-        page = (
-            ContentPage.objects.live().public().filter(pk=name).first() if name.isdigit() else None
-        )
-        if page is None:
-            return None
+        page = item
         text = f"{page.intro} {strip_tags(page.body)}".strip()
         return Result(
             kind="page",
