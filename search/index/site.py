@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Avg, Q
+from django.db.models import Avg
 from django.utils import timezone
 
 from search.models import SiteDocument, SitePosting, SiteWord, SynonymSet
@@ -36,6 +36,7 @@ FIELD_WEIGHTS = {Field.TITLE: 3.0, Field.HEADING: 1.5, Field.BODY: 1.0, Field.RO
 K1 = 1.2
 B = 0.75
 SYNONYM_WEIGHT = 0.8
+FUZZY_WEIGHT = 0.6
 PHRASE_BOOST = 0.6  # at most: every pair of neighbouring query words found together
 COVERAGE_FLOOR = 0.4  # a document holding none but one of many words keeps this much
 CANDIDATES = 200
@@ -109,9 +110,13 @@ def document_fields(document: SiteDocumentText) -> dict[int, list[str]]:
 
 def _surface_words(document: SiteDocumentText) -> set[str]:
     text = " ".join((document.title, document.headings, document.body))
-    return {
-        word.text for word in words(text) if 3 <= len(word.text) <= 40 and not word.text.isdigit()
-    }
+    # Each word as typed and as its first stem (هاتف for الهاتفية): a typo is nearer one of them.
+    out = set()
+    for word in words(text):
+        for form in (word.text, word.stems[0] if word.stems else ""):
+            if 3 <= len(form) <= 40 and not form.isdigit():
+                out.add(form)
+    return out
 
 
 def index_documents(documents: list[SiteDocumentText]) -> None:
@@ -162,7 +167,7 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
                     )
         SitePosting.objects.bulk_create(postings, batch_size=2000)
         SiteWord.objects.bulk_create(
-            [SiteWord(word=word) for word in sorted(vocabulary)],
+            [SiteWord(word=word, length=len(word)) for word in sorted(vocabulary)],
             ignore_conflicts=True,
             batch_size=2000,
         )
@@ -450,18 +455,26 @@ def suggest(text: str) -> str:
 
 
 def _closest(typed: str) -> str:
-    prefix = typed[:1]
+    found = closest_words(typed, count=1)
+    return found[0] if found else ""
+
+
+def closest_words(typed: str, *, count: int = 3) -> list[str]:
+    """Indexed words a misspelt word may stand for, most alike first."""
+    if len(typed) < 3:
+        return []
     candidates = SiteWord.objects.filter(
-        Q(word__startswith=prefix) | Q(word__endswith=typed[-2:])
-    ).values_list("word", flat=True)[:5000]
-    scored = [
-        (trigram_similarity(typed, word), word)
-        for word in candidates
-        if word != typed and looks_like(typed, word)
-    ]
-    if not scored:
-        return ""
-    return max(scored)[1]
+        length__gte=len(typed) - 1, length__lte=len(typed) + 1
+    ).values_list("word", flat=True)[:20_000]
+    scored = sorted(
+        (
+            (trigram_similarity(typed, word), word)
+            for word in candidates
+            if word != typed and looks_like(typed, word)
+        ),
+        reverse=True,
+    )
+    return [word for _similarity, word in scored[:count]]
 
 
 # --- choosing the backend -------------------------------------------------------------------------
@@ -488,8 +501,31 @@ def site_index_state() -> dict:
     }
 
 
+def expand_unknown(query: SiteQuery) -> SiteQuery:
+    """A query word no document holds (a typo: زاكتي, ملحاظة) also stands for the indexed words
+    it looks like, at FUZZY_WEIGHT. The database holds every document on every backend, so it
+    is asked which words are known."""
+    known = set(
+        SitePosting.objects.filter(term__in=query.terms).values_list("term", flat=True).distinct()
+    )
+    for word in query.words:
+        stems = {term for term in word.terms if not term.startswith(ROOT_MARK)}
+        if known & stems or word.text.isdigit():
+            continue
+        similar_words = closest_words(word.text)
+        for stem in word.firsts[:1]:
+            if stem != word.text:
+                similar_words += closest_words(stem)
+        for similar in dict.fromkeys(similar_words):
+            for analysed in words(similar)[:1]:
+                for stem in analysed.stems:
+                    word.terms.setdefault(stem, FUZZY_WEIGHT)
+    return query
+
+
 def search(query: SiteQuery, *, limit: int = CANDIDATES) -> SiteHits:
     """Elasticsearch when it is configured and answering; the database otherwise."""
+    query = expand_unknown(query)
     if settings.ELASTICSEARCH_URL and not cache.get(ELASTIC_DOWN_KEY):
         from search.index.site_elastic import UNREACHABLE, elastic
 

@@ -7,11 +7,12 @@ Keys are stable and say what a result is: `policy:<slug>`, `faq:<slug>`, `page:<
 `service:<name>`.
 """
 
+import html
+import re
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Site
@@ -22,6 +23,12 @@ from portal.core.dates import gregorian_numeric
 from search.index.site import SiteDocumentText
 
 LANGUAGES = ("ar", "en")
+TAG = re.compile(r"<[^>]*>")
+
+
+def strip_tags(markup: str) -> str:
+    """Text of rich text, with a space where each tag was: <p>a</p><p>b</p> is two words."""
+    return html.unescape(TAG.sub(" ", markup or ""))
 
 
 @dataclass(frozen=True)

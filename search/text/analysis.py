@@ -33,8 +33,7 @@ STOPWORDS = frozenset(
         "the", "a", "an", "of", "to", "in", "on", "at", "for", "and", "or", "is", "are", "was",
         "be", "how", "what", "when", "where", "why", "who", "which", "do", "does", "did", "can",
         "could", "i", "me", "my", "you", "your", "we", "our", "it", "its", "this", "that",
-        "with", "by", "from", "there", "any", "much", "many", "long", "should", "would", "will",
-        "if", "get", "about",
+        "with", "by", "from", "there", "any", "should", "would", "will", "if", "get", "about",
     }
 )  # fmt: skip
 
@@ -77,10 +76,36 @@ def analyse_word(word: str, analyser: Analyser = DEFAULT) -> Word:
             stems.extend(variants(word))
         return Word(word, tuple(dict.fromkeys(stems)), "")
     stems = list(variants(word)) if analyser.light else []
+    if analyser.light:
+        stems.extend(_more_readings(word))
     if analyser.snowball or not stems:
         stems.append(_ARABIC_SNOWBALL.stemWord(word))
     root = _root(word) if analyser.roots else ""
     return Word(word, tuple(dict.fromkeys(stem for stem in stems if stem)), root)
+
+
+_ARTICLES = ("وال", "بال", "فال", "كال", "لل", "ال")
+# ة is written ت before a pronoun (زكاتي، حالتها): the bare noun is the same word.
+_TA_BEFORE_PRONOUN = re.compile("^(.{2,}?)ت(ي|ك|ه|ها|هم|هن|نا|كم|كن)$")
+# A present-tense verb with its plural ending (يردون، تتابعين): the letters between.
+_PRESENT_PLURAL = re.compile("^[يتن](.{2,}?)(ون|ين|وا|ان)$")
+
+
+def _more_readings(word: str) -> list[str]:
+    """Readings the light stemmer leaves out, for words people type every day: an article on
+    a two-letter word (الرد), ة before a pronoun (زكاتي), a verb's plural (يردون)."""
+    out = []
+    for article in _ARTICLES:
+        if word.startswith(article) and len(word) - len(article) == 2:
+            out.append(word[len(article) :])
+            break
+    match = _TA_BEFORE_PRONOUN.match(word)
+    if match:
+        out.extend(variants(match.group(1) + "ه"))
+    match = _PRESENT_PLURAL.match(word)
+    if match:
+        out.append(match.group(1))
+    return out
 
 
 def _root(word: str) -> str:
