@@ -73,6 +73,7 @@ class SiteQuery:
     words: list[QueryWord]
     site_id: int | None = None
     kinds: tuple[str, ...] = ()
+    corrected: bool = False  # a word no document holds was taken for indexed words like it
 
     @property
     def terms(self) -> list[str]:
@@ -516,6 +517,8 @@ def expand_unknown(query: SiteQuery) -> SiteQuery:
         for stem in word.firsts[:1]:
             if stem != word.text:
                 similar_words += closest_words(stem)
+        if similar_words:
+            query.corrected = True
         for similar in dict.fromkeys(similar_words):
             for analysed in words(similar)[:1]:
                 for stem in analysed.stems:

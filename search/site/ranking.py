@@ -93,7 +93,7 @@ def find(raw_query: str, *, site_id: int | None = None, limit: int = CANDIDATES)
     if not FAQPage.objects.live().public().exists():
         keys = [key for key in keys if not key.startswith("faq:")]
     found = Found(query, keys, hits.scores, terms, fallback=hits.fallback, backend=hits.backend)
-    if not keys:
+    if not keys or parsed.corrected:
         found.suggestion = index.suggest(query)
     return found
 
