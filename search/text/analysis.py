@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
-from nltk.stem.isri import ISRIStemmer
 
 from search.text.arabic import WORD, normalise, variants
 
@@ -49,6 +48,12 @@ class Analyser:
 
 
 DEFAULT = Analyser()
+_active = [DEFAULT]
+
+
+def use(analyser: Analyser) -> None:
+    """Make `analyser` the one indexes and queries use (the benchmark compares them)."""
+    _active[0] = analyser
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,14 @@ class Word:
 
 _ARABIC_SNOWBALL = snowballstemmer.stemmer("arabic")
 _ENGLISH_SNOWBALL = snowballstemmer.stemmer("english")
-_ISRI = ISRIStemmer()
+
+
+@lru_cache(maxsize=1)
+def _isri():
+    """NLTK's ISRI stemmer, imported on first use (NLTK takes a while to import)."""
+    from nltk.stem.isri import ISRIStemmer
+
+    return ISRIStemmer()
 
 
 @lru_cache(maxsize=200_000)
@@ -111,14 +123,15 @@ def _more_readings(word: str) -> list[str]:
 def _root(word: str) -> str:
     """ISRI's root, with a final weak letter folded (شكو, شكي → شكي; رضا, رضي → رضي): people
     write defective roots both ways. Roots shorter than three letters say too little."""
-    root = _ISRI.stem(word)
-    if len(root) < 3 or root == word:
+    root = _isri().stem(word)
+    if len(root) < 3:
         return ""
     return ROOT_MARK + _WEAK_FINAL.sub("ي", root)
 
 
-def words(text: str, analyser: Analyser = DEFAULT) -> list[Word]:
+def words(text: str, analyser: Analyser | None = None) -> list[Word]:
     """The words of `text` worth searching for, in order."""
+    analyser = analyser or _active[0]
     return [
         analyse_word(token, analyser)
         for token in WORD.findall(normalise(text or ""))
@@ -126,7 +139,7 @@ def words(text: str, analyser: Analyser = DEFAULT) -> list[Word]:
     ]
 
 
-def field_terms(text: str, analyser: Analyser = DEFAULT) -> tuple[list[str], list[str]]:
+def field_terms(text: str, analyser: Analyser | None = None) -> tuple[list[str], list[str]]:
     """What one field of a document is indexed as: (stems, roots), one entry per occurrence."""
     stems: list[str] = []
     roots: list[str] = []
@@ -137,6 +150,6 @@ def field_terms(text: str, analyser: Analyser = DEFAULT) -> tuple[list[str], lis
     return stems, roots
 
 
-def sequence(text: str, analyser: Analyser = DEFAULT) -> str:
+def sequence(text: str, analyser: Analyser | None = None) -> str:
     """The first stem of each word, in order, space separated: for phrase and proximity."""
     return " ".join(word.stems[0] for word in words(text, analyser) if word.stems)
