@@ -57,9 +57,9 @@ v1_patterns = [
     path("faqs/", FAQListView.as_view(search=faq_slugs), name="faqs"),
     path("search/", SiteSearchView.as_view(), name="search"),
     *submission_patterns,
-    path("policies/<slug:slug>/", PolicyDetailView.as_view(), name="policy"),
+    path("policies/<str:slug>/", PolicyDetailView.as_view(), name="policy"),
     path(
-        "policies/<slug:slug>/versions/<int:number>/",
+        "policies/<str:slug>/versions/<int:number>/",
         PolicyVersionView.as_view(),
         name="policy-version",
     ),

@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from search.index.base import get_backend
+from search.index.site import site_index_state
 from search.models import SearchPending
 
 
@@ -61,13 +62,30 @@ def check_task_queue() -> dict:
 
 
 def check_search() -> dict:
-    """The submission-search backend answers, and how far its index is behind."""
+    """Search answers, and from where: when Elasticsearch is configured but unreachable, the
+    database answers page and submission search (still ready, but said here), and the lag
+    tells how much the server will have to catch up."""
     backend = get_backend()
     client = getattr(backend, "client", None)
-    ok = bool(client.ping()) if client is not None and hasattr(client, "ping") else True
+    reachable = True
+    if client is not None and hasattr(client, "ping"):
+        try:
+            reachable = bool(client.ping())
+        except Exception:  # noqa: BLE001 - an unreachable server is the answer
+            reachable = False
     oldest = SearchPending.objects.order_by("since").values_list("since", flat=True).first()
     lag = (timezone.now() - oldest).total_seconds() if oldest else 0.0
-    return {"ok": ok, "backend": backend.name, "lag_seconds": round(lag, 1)}
+    report = {
+        "ok": True,
+        "backend": backend.name if reachable else "database",
+        "fallback": not reachable,
+        "lag_seconds": round(lag, 1),
+        "site": site_index_state(),
+    }
+    if not reachable:
+        report["elasticsearch"] = "unreachable"
+        report["site"].update(backend="database", fallback=True)
+    return report
 
 
 CHECKS = {

@@ -1,8 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _index_services(sender, **kwargs):
+    from search.site.indexing import index_services
+
+    index_services()
 
 
 class SearchConfig(AppConfig):
     name = "search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self):
+        from search.site import signals  # noqa: F401 - the site index follows the content
+
+        post_migrate.connect(_index_services, sender=self)

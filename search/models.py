@@ -1,9 +1,14 @@
-"""The database backend's submission index, and the bookkeeping every backend shares: which
-submissions changed since they were indexed, and how far a rebuild got."""
+"""The database tables of search: the submission index of the database backend and the
+bookkeeping every backend shares (which submissions changed since they were indexed, how far a
+rebuild got); the site index (documents, postings, vocabulary) and the synonyms staff edit."""
+
+import re
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SubmissionEntry(models.Model):
@@ -76,3 +81,100 @@ class IndexRebuild(models.Model):
 
     def __str__(self):
         return f"{self.backend} {self.kind} {self.done}/{self.total}"
+
+
+# --- site search: pages, questions and services the public reads --------------------------
+
+
+class SiteDocument(models.Model):
+    """One thing the public can find (a policy, a question, a service page), as the site index
+    holds it: what it is and how long each field is. The words are in SitePosting. Which app it
+    comes from is only said by its key (`faq:how-to-apply`, `policy:<slug>`, `service:volunteer`)."""
+
+    key = models.CharField(max_length=300, unique=True)
+    kind = models.CharField(max_length=20)
+    site_id = models.PositiveIntegerField(null=True)  # None: shown on every association's site
+    # Words per field (stems), for BM25's length normalisation.
+    title_length = models.PositiveIntegerField(default=0)
+    heading_length = models.PositiveIntegerField(default=0)
+    body_length = models.PositiveIntegerField(default=0)
+    roots_length = models.PositiveIntegerField(default=0)
+    # The first stem of each word in order, one line per field, for phrase and proximity boosts.
+    phrases = models.TextField(blank=True)
+    # Elasticsearch is configured but missed this document: the next rebuild or catch-up sends it.
+    elastic_stale = models.BooleanField(default=False)
+    indexed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["elastic_stale"], name="site_doc_stale")]
+
+    def __str__(self):
+        return self.key
+
+
+class SitePosting(models.Model):
+    """One term of one field of one document, with how often it occurs there."""
+
+    class Field(models.IntegerChoices):
+        TITLE = 0  # a policy's title, a question, a service's name
+        HEADING = 1  # section headings, a question's category
+        BODY = 2  # the text
+        ROOTS = 3  # the Arabic roots of all of it: weaker evidence
+
+    document = models.ForeignKey(SiteDocument, on_delete=models.CASCADE, related_name="postings")
+    term = models.CharField(max_length=60)
+    field = models.PositiveSmallIntegerField(choices=Field.choices)
+    frequency = models.PositiveIntegerField()
+    length = models.PositiveIntegerField()  # the field's length, copied here to rank without a join
+    site_id = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["term"], name="site_posting_term")]
+
+    def __str__(self):
+        return f"{self.term} ({self.field})"
+
+
+class SiteWord(models.Model):
+    """A word the site index holds, as people type it (normalised): what "did you mean" offers."""
+
+    word = models.CharField(max_length=60, unique=True)
+    length = models.PositiveSmallIntegerField(db_index=True)
+
+    def __str__(self):
+        return self.word
+
+
+class SynonymSet(models.Model):
+    """Words that mean the same to the association's readers (دعم، مساعدة، إعانة): a search for
+    one also finds the others, on every backend. Edited by staff in the admin."""
+
+    words = models.TextField(
+        _("words"),
+        help_text=_(
+            "Single words that mean the same, separated by commas or new lines, in Arabic or "
+            "English, e.g. دعم، مساعدة، إعانة"
+        ),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("synonyms")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self):
+        return "، ".join(self.word_list()[:6])
+
+    def word_list(self) -> list[str]:
+        return [word.strip() for word in re.split(r"[,،\n;؛]+", self.words) if word.strip()]
+
+    def clean(self):
+        entries = self.word_list()
+        if len(entries) < 2:
+            raise ValidationError({"words": _("Give at least two words that mean the same.")})
+        several = [entry for entry in entries if len(entry.split()) > 1]
+        if several:
+            raise ValidationError(
+                {"words": _("Each entry must be a single word: %(entry)s") % {"entry": several[0]}}
+            )

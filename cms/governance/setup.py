@@ -33,7 +33,15 @@ def ensure_governance() -> None:
 
     editors, _ = Group.objects.get_or_create(name=COMMUNICATIONS_STAFF)
     secretaries, _ = Group.objects.get_or_create(name=BOARD_SECRETARIES)
-    _grant(editors, ("wagtailadmin", "access_admin"))
+    _grant(
+        editors,
+        ("wagtailadmin", "access_admin"),
+        # The words readers use for the association's work: editors keep the synonyms of search.
+        ("search", "add_synonymset"),
+        ("search", "change_synonymset"),
+        ("search", "delete_synonymset"),
+        ("search", "view_synonymset"),
+    )
     _grant(
         secretaries,
         ("wagtailadmin", "access_admin"),

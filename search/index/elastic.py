@@ -9,11 +9,19 @@ application reads (`sila-help-requests`), so searching never stops.
 
 Documents are indexed already normalised by `search.text` (the same normaliser as the
 database backend), and the queries are normalised the same way.
+
+The database backend's table is written too, so that when the server is unreachable the
+database answers (logged, and reported by `state` for /readyz) instead of a 500; what the
+server missed stays pending and is sent again by the task or the next rebuild, and searches
+try the server again after ELASTIC_RETRY_SECONDS.
 """
 
+import logging
+import time
 from functools import cached_property
 
-from elasticsearch import Elasticsearch
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch
 from elasticsearch.dsl import (
     A,
     Date,
@@ -28,14 +36,22 @@ from elasticsearch.dsl import (
     token_filter,
     tokenizer,
 )
-from elasticsearch.helpers import bulk
+from elasticsearch.helpers import BulkIndexError, bulk
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from search.index.base import Backend
 from search.index.query import Hit, ParsedText, SubmissionQuery, SubmissionResults
 from search.index.registry import indexed, indexed_kinds
+
+logger = logging.getLogger(__name__)
+
+# No connection, a timeout, or the cluster answering with an error: the database answers.
+UNREACHABLE = (TransportError, ApiError, BulkIndexError, ConnectionError, TimeoutError)
+ELASTIC_DOWN_KEY = "search:submissions:elastic-down"
+ELASTIC_RETRY_SECONDS = 30
 
 arabic_light_stem = token_filter("sila_arabic_stem", type="stemmer", language="arabic")
 ARABIC = analyzer(
@@ -194,7 +210,25 @@ class ElasticsearchBackend(Backend):
 
     @cached_property
     def client(self) -> Elasticsearch:
-        return Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=5)
+        return Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=5, max_retries=0)
+
+    @cached_property
+    def fallback(self) -> Backend:
+        from search.index.database import DatabaseBackend
+
+        return DatabaseBackend()
+
+    def _failed(self, action: str, error: Exception) -> None:
+        cache.set(ELASTIC_DOWN_KEY, time.time(), ELASTIC_RETRY_SECONDS)
+        logger.warning(
+            "submission search: Elasticsearch unreachable during %s (%s); the database answers",
+            action,
+            type(error).__name__,
+        )
+
+    def state(self) -> dict:
+        down = bool(cache.get(ELASTIC_DOWN_KEY))
+        return {"backend": "database" if down else self.name, "fallback": down}
 
     def _ensure(self, kind: str) -> None:
         if not self.client.indices.exists_alias(name=alias(kind)):
@@ -213,6 +247,16 @@ class ElasticsearchBackend(Backend):
             }
 
     def index(self, documents: list[dict]) -> None:
+        """The database table first (it answers when the server is away), then the server; a
+        failure of the server raises, so the rows stay pending and are sent again."""
+        self.fallback.index(documents)
+        try:
+            self._index(documents)
+        except UNREACHABLE as error:
+            self._failed("index", error)
+            raise
+
+    def _index(self, documents: list[dict]) -> None:
         for kind in indexed_kinds():
             docs = [doc for doc in documents if doc["kind"] == kind]
             if docs:
@@ -220,6 +264,7 @@ class ElasticsearchBackend(Backend):
                 bulk(self.client, self._actions(alias(kind), docs), refresh="wait_for")
 
     def remove(self, kind: str, object_ids: list[int]) -> None:
+        self.fallback.remove(kind, object_ids)
         actions = [
             {"_op_type": "delete", "_index": alias(kind), "_id": object_id}
             for object_id in object_ids
@@ -238,6 +283,7 @@ class ElasticsearchBackend(Backend):
         return version
 
     def rebuild_index(self, target: str, documents: list[dict]) -> None:
+        self.fallback.index(documents)
         for kind in indexed_kinds():
             docs = [doc for doc in documents if doc["kind"] == kind]
             if docs:
@@ -245,6 +291,7 @@ class ElasticsearchBackend(Backend):
 
     def rebuild_finish(self, target: str, kinds_ids=None) -> None:
         """Move each alias to the new index in one atomic step; drop the old indexes."""
+        self.fallback.rebuild_finish("", kinds_ids)
         for kind in indexed_kinds():
             new = f"{alias(kind)}-{target}"
             self.client.indices.refresh(index=new)
@@ -257,7 +304,21 @@ class ElasticsearchBackend(Backend):
             for name in old:
                 self.client.indices.delete(index=name)
 
+    def prune(self) -> int:
+        return self.fallback.prune()
+
     def search(self, query: SubmissionQuery) -> SubmissionResults:
+        """The server's answer; the database's while the server is unreachable."""
+        if not cache.get(ELASTIC_DOWN_KEY):
+            try:
+                return self._search(query)
+            except UNREACHABLE as error:
+                self._failed("search", error)
+        results = self.fallback.search(query)
+        results.fallback = True
+        return results
+
+    def _search(self, query: SubmissionQuery) -> SubmissionResults:
         indexes = {kind: alias(kind) for kind in indexed_kinds()}
         response = (
             build_search(query, indexes)

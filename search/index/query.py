@@ -42,6 +42,7 @@ class SubmissionResults:
     total: int
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]]
+    fallback: bool = False  # Elasticsearch was unreachable: the database answered
 
     def ids(self, kind: str) -> list[int]:
         return [hit.object_id for hit in self.hits if hit.kind == kind]

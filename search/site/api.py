@@ -5,12 +5,15 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wagtail.models import Site
+
 from portal.core.api import LOCALE_PARAMETER
-from search.site.ranking import clean_query, search_site
+from search.site.ranking import KIND_LABELS, clean_query, find
 
 
 class SearchResultSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["policy", "faq"])
+    kind = serializers.ChoiceField(choices=list(KIND_LABELS))
+    kind_label = serializers.CharField(help_text="What the result is, in the request's language")
     key = serializers.CharField()
     title = serializers.CharField()
     section = serializers.CharField()
@@ -22,11 +25,13 @@ class SearchResultSerializer(serializers.Serializer):
 class SearchResponseSerializer(serializers.Serializer):
     query = serializers.CharField()
     count = serializers.IntegerField()
+    suggestion = serializers.CharField(help_text='"Did you mean": a query that may find something')
     results = SearchResultSerializer(many=True)
 
 
 class SiteSearchView(APIView):
-    """Policies (by section) and FAQs matching the words, in the language asked for."""
+    """Policies (by section), questions, pages and services matching the words, in the language
+    asked for; a query that finds nothing gets a suggestion from the indexed words."""
 
     @extend_schema(
         operation_id="search",
@@ -44,13 +49,17 @@ class SiteSearchView(APIView):
             limit = max(1, min(int(request.GET.get("limit", 20)), 50))
         except ValueError:
             limit = 20
-        results = search_site(query) if query else []
+        site = Site.find_for_request(request)
+        found = find(query, site_id=site.pk if site else None) if query else None
+        results = found.results(0, limit) if found else []
         data = {
             "query": query,
-            "count": len(results),
+            "count": found.total if found else 0,
+            "suggestion": found.suggestion if found else "",
             "results": [
                 {
                     "kind": r.kind,
+                    "kind_label": r.kind_label,
                     "key": r.key,
                     "title": r.title,
                     "section": r.section,
@@ -58,7 +67,7 @@ class SiteSearchView(APIView):
                     "url": request.build_absolute_uri(r.url),
                     "content_language": "ar" if r.fallback_language else request.LANGUAGE_CODE[:2],
                 }
-                for r in results[:limit]
+                for r in results
             ],
         }
         return Response(SearchResponseSerializer(data).data)

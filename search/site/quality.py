@@ -1,11 +1,12 @@
-"""Score site search against a judged query set: mean reciprocal rank and recall@5."""
+"""Score site search against judged queries: nDCG@10, mean reciprocal rank and recall@5."""
 
+import math
 from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import translation
 
-from search.site.ranking import search_site
+from search.site.ranking import search_keys
 
 
 @dataclass
@@ -13,27 +14,36 @@ class Score:
     language: str
     backend: str
     queries: int
+    ndcg_at_10: float
     mrr: float
     recall_at_5: float
     misses: list[str]
 
 
+def ndcg(keys: list[str], expected: list[str], *, at: int = 10) -> float:
+    """Binary-relevance nDCG: every expected key is equally good."""
+    gains = sum(1 / math.log2(rank + 2) for rank, key in enumerate(keys[:at]) if key in expected)
+    ideal = sum(1 / math.log2(rank + 2) for rank in range(min(len(expected), at)))
+    return gains / ideal if ideal else 0.0
+
+
 def score(judged: list[tuple[str, list[str]]], *, language: str) -> Score:
-    reciprocal_ranks, recalls, misses = [], [], []
+    reciprocal_ranks, recalls, gains, misses = [], [], [], []
     with translation.override(language):
         for query, expected in judged:
-            keys = [result.key for result in search_site(query)]
+            keys = search_keys(query)
             rank = next((i + 1 for i, key in enumerate(keys) if key in expected), None)
             reciprocal_ranks.append(1 / rank if rank else 0.0)
-            top = set(keys[:5])
-            recalls.append(len(top & set(expected)) / len(expected))
-            if rank is None or rank > 5:
+            recalls.append(len(set(keys[:5]) & set(expected)) / len(expected))
+            gains.append(ndcg(keys, expected))
+            if rank is None or rank > 3:
                 misses.append(query)
-    count = len(judged)
+    count = len(judged) or 1
     return Score(
         language=language,
         backend=connection.vendor,
-        queries=count,
+        queries=len(judged),
+        ndcg_at_10=round(sum(gains) / count, 3),
         mrr=round(sum(reciprocal_ranks) / count, 3),
         recall_at_5=round(sum(recalls) / count, 3),
         misses=misses,

@@ -1,31 +1,44 @@
-"""Public site search: policies (by section) and FAQs, in the reader's language.
+"""Public site search: policies, questions, content pages and service pages, in the reader's
+language.
 
-Candidates come from Wagtail's search backend (database or Elasticsearch), which indexes each
-document's normalised stems (`search_document`). Results are then ranked by how many of the
-query's terms each one holds, title and question first, and shown with the best-matching
-section and a highlighted snippet.
+The site index (search.index.site) ranks documents (BM25 by field, stems and roots, synonyms,
+words together and in order) on whichever backend answers; this module turns the keys it
+returns into results a reader sees: title, what it is, the best-matching section (a policy's
+section or its board approval), a highlighted snippet and the link. Only the results shown are
+read from the database. A query that finds nothing gets a "did you mean" from the indexed words.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
-
-from wagtail.search.backends import get_search_backend
+from django.utils.translation import gettext_lazy as _
 
 from cms.blocks import section_entries
-from cms.models import FAQ, FAQPage, PolicyPage
-from search.text.arabic import WORD, normalise, term_groups, variants
+from cms.models import FAQ, ContentPage, FAQPage, PolicyPage
+from search.index import site as index
+from search.site import documents
+from search.text.analysis import analyse_word
+from search.text.arabic import WORD, normalise
 
 MAX_QUERY_LENGTH = 200
 SNIPPET_WORDS = 28
+CANDIDATES = 100
+APPROVAL_ANCHOR = "approval-heading"
+
+KIND_LABELS = {
+    "policy": _("Policy"),
+    "faq": _("Question"),
+    "page": _("Page"),
+    "service": _("Service"),
+}
 
 
 @dataclass
 class Result:
-    kind: str  # "policy" or "faq"
-    key: str  # "policy:<slug>" or "faq:<slug>", stable for judged queries and the API
+    kind: str  # "policy", "faq", "page" or "service"
+    key: str  # "policy:<slug>", "faq:<slug>"…: stable for judged queries and the API
     title: str
     title_html: SafeString
     url: str
@@ -34,27 +47,84 @@ class Result:
     score: float
     fallback_language: bool
 
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, ""))
+
+
+@dataclass
+class Found:
+    """What a query found: ranked keys (all of them), and what to tell the reader."""
+
+    query: str
+    keys: list[str]
+    scores: dict[str, float]
+    terms: set[str]
+    suggestion: str = ""
+    fallback: bool = False
+    backend: str = "database"
+    _rendered: dict = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return len(self.keys)
+
+    def results(self, start: int = 0, stop: int | None = None) -> list[Result]:
+        """The results from `start` to `stop`, read from the database only now."""
+        wanted = self.keys[start:stop]
+        missing = [key for key in wanted if key not in self._rendered]
+        self._rendered.update(render_many(missing, self.terms, self.scores))
+        return [self._rendered[key] for key in wanted if self._rendered.get(key) is not None]
+
 
 def clean_query(raw: str | None) -> str:
-    text = " ".join((raw or "").split())
+    text = " ".join((raw or "").replace("\x00", " ").split())
     return text[:MAX_QUERY_LENGTH]
 
 
+def find(raw_query: str, *, site_id: int | None = None, limit: int = CANDIDATES) -> Found:
+    query = clean_query(raw_query)
+    parsed = index.parse_query(query, site_id=site_id)
+    if not parsed.words:
+        return Found(query, [], {}, set())
+    hits = index.search(parsed, limit=limit)
+    terms = {term for word in parsed.words for term in word.terms}
+    keys = hits.keys
+    if not FAQPage.objects.live().public().exists():
+        keys = [key for key in keys if not key.startswith("faq:")]
+    found = Found(query, keys, hits.scores, terms, fallback=hits.fallback, backend=hits.backend)
+    if not keys or parsed.corrected:
+        found.suggestion = index.suggest(query)
+    return found
+
+
+def search_site(raw_query: str, *, limit: int = CANDIDATES) -> list[Result]:
+    return find(raw_query, limit=limit).results()
+
+
+def search_keys(raw_query: str, *, limit: int = CANDIDATES) -> list[str]:
+    """The ranked keys alone, for scoring against judged queries."""
+    return find(raw_query, limit=limit).keys
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def _word_terms(word: str) -> set[str]:
+    analysed = analyse_word(word)
+    return set(analysed.stems) | ({analysed.root} if analysed.root else set())
+
+
 def _matched(text: str, terms: set[str]) -> set[str]:
-    return {term for word in WORD.findall(normalise(text)) for term in variants(word)} & terms
-
-
-def _title_score(text: str, terms: set[str]) -> float:
-    """Matched query terms, plus how much of the title they make up: a short title that is
-    mostly the query ranks above a longer one that merely mentions it."""
-    matched = len(_matched(text, terms))
-    length = max(1, len(term_groups(text)))
-    return 3 * matched + matched / length
+    found = set()
+    for word in WORD.findall(normalise(text)):
+        found |= _word_terms(word) & terms
+    return found
 
 
 def highlight(text: str, terms: set[str], *, whole: bool = False) -> SafeString:
-    """Escape `text` and wrap the words whose stem is a query term in <mark>; unless `whole`,
-    keep a window of words around the first hit."""
+    """Escape `text` and wrap the words that stand for a query word in <mark>; unless
+    `whole`, keep a window of words around the first hit."""
     words = text.split()
     hits = [i for i, word in enumerate(words) if _matched(word, terms)]
     start = 0 if whole else max(0, (hits[0] if hits else 0) - SNIPPET_WORDS // 3)
@@ -67,71 +137,131 @@ def highlight(text: str, terms: set[str], *, whole: bool = False) -> SafeString:
     return mark_safe(prefix + " ".join(parts) + suffix)  # noqa: S308 - every word is escaped above
 
 
-def _best_section(page, terms: set[str]) -> tuple[str, str, str, int]:
-    """(heading, anchor, text, matches) of the section holding most query terms."""
-    best = ("", "", page.summary or "", len(_matched(page.summary or "", terms)))
-    for entry in section_entries(page.body):
+def _best_section(policy: PolicyPage, terms: set[str]) -> tuple[str, str, str]:
+    """(heading, anchor, text) of the part of the policy page holding most query words: a
+    section, or its board approval."""
+    best = ("", "", policy.summary or "", len(_matched(policy.summary or "", terms)))
+    for entry in section_entries(policy.body):
         text = " ".join(entry["lines"])
         matches = len(_matched(entry["heading"] + " " + text, terms))
         if matches > best[3]:
             best = (entry["heading"], entry["anchor"], text, matches)
-    return best
-
-
-def search_site(raw_query: str, *, limit: int = 100) -> list[Result]:
-    query = clean_query(raw_query)
-    groups = term_groups(query)
-    if not groups:
-        return []
-    terms = [term for group in groups for term in group]
-    term_set = set(terms)
-    backend = get_search_backend()
-    query_string = " ".join(dict.fromkeys(terms))
+    heading, approval = documents.approval_text(policy)
     language = (get_language() or "ar")[:2]
-    results: list[Result] = []
+    if approval:
+        shown = str(_("Board approval"))
+        matches = len(_matched(f"{heading} {approval}", terms))
+        if matches > best[3]:
+            own = list(_approval_lines(policy, language))
+            best = (shown, APPROVAL_ANCHOR, " ".join(own), matches)
+    return best[:3]
 
-    policies = backend.search(query_string, PolicyPage.objects.live().public(), operator="or")
-    for rank, policy in enumerate(policies[:limit]):
+
+def _approval_lines(policy: PolicyPage, language: str) -> list[str]:
+    version = policy.current_version
+    approval = version.approval
+    lines = [
+        str(
+            _("Approved by the board of directors in meeting %(meeting)s")
+            % {"meeting": approval.meeting_number}
+        ),
+        approval.term.label,
+        approval.decision_text or "",
+    ]
+    lines += [f"{member.name} ({member.get_role_display()})" for member in approval.members.all()]
+    return [line for line in lines if line]
+
+
+def render_many(keys: list[str], terms: set[str], scores: dict[str, float]) -> dict:
+    """The results for these keys, each kind read in one query."""
+    names: dict[str, list[str]] = {}
+    for key in keys:
+        kind, _sep, name = key.partition(":")
+        names.setdefault(kind, []).append(name)
+    loaded: dict[str, object] = {}
+    if names.get("policy"):
+        for policy in PolicyPage.objects.live().public().filter(slug__in=names["policy"]):
+            loaded[f"policy:{policy.slug}"] = policy
+    if names.get("faq"):
+        faq_page = FAQPage.objects.live().public().first()
+        if faq_page is not None:
+            for faq in FAQ.objects.select_related("category").filter(slug__in=names["faq"]):
+                faq.page_url = faq_page.url
+                loaded[f"faq:{faq.slug}"] = faq
+    if names.get("page"):
+        ids = [name for name in names["page"] if name.isdigit()]
+        for page in ContentPage.objects.live().public().filter(pk__in=ids):
+            loaded[f"page:{page.pk}"] = page
+    for name in names.get("service", []):
+        loaded[f"service:{name}"] = documents.SERVICES.get(name)
+    return {
+        key: render(key, loaded.get(key), terms, scores.get(key, 0.0)) if loaded.get(key) else None
+        for key in keys
+    }
+
+
+def render(key: str, item, terms: set[str], score: float) -> Result | None:
+    kind = key.partition(":")[0]
+    language = (get_language() or "ar")[:2]
+    if kind == "policy":
+        policy = item
         page = policy.approved_page()  # the text the board approved, not the page's columns
-        heading, anchor, text, matches = _best_section(page, term_set)
-        title_score = _title_score(page.title, term_set)
-        results.append(
-            Result(
-                kind="policy",
-                key=f"policy:{policy.slug}",
-                title=page.title,
-                title_html=highlight(page.title, term_set, whole=True),
-                url=policy.url + (f"#{anchor}" if anchor else ""),
-                section=heading,
-                snippet=highlight(text, term_set),
-                score=title_score + matches - rank * 0.001,
-                fallback_language=page.shown_in_fallback_language(),
-            )
+        heading, anchor, text = _best_section(page, terms)
+        return Result(
+            kind="policy",
+            key=key,
+            title=page.title,
+            title_html=highlight(page.title, terms, whole=True),
+            url=policy.url + (f"#{anchor}" if anchor else ""),
+            section=heading,
+            snippet=highlight(text, terms),
+            score=score,
+            fallback_language=page.shown_in_fallback_language(),
         )
-
-    faq_page = FAQPage.objects.live().public().first()
-    if faq_page is not None:
-        faqs = backend.search(query_string, FAQ.objects.select_related("category"), operator="or")
-        for rank, faq in enumerate(faqs[:limit]):
-            answer = strip_tags(faq.answer)
-            question_score = _title_score(faq.question, term_set)
-            answer_matches = len(_matched(answer, term_set))
-            results.append(
-                Result(
-                    kind="faq",
-                    key=f"faq:{faq.slug}",
-                    title=faq.question,
-                    title_html=highlight(faq.question, term_set, whole=True),
-                    url=f"{faq_page.url}#{faq.anchor}",
-                    section=faq.category.name,
-                    snippet=highlight(answer, term_set),
-                    # A question that asks what was searched for beats a long policy mention.
-                    score=question_score + answer_matches + 0.5 - rank * 0.001,
-                    fallback_language=not faq.is_translated(language),
-                )
-            )
-    results.sort(key=lambda result: -result.score)
-    return [result for result in results if result.score > 0]
+    if kind == "faq":
+        faq = item
+        return Result(
+            kind="faq",
+            key=key,
+            title=faq.question,
+            title_html=highlight(faq.question, terms, whole=True),
+            url=f"{faq.page_url}#{faq.anchor}",
+            section=faq.category.name,
+            snippet=highlight(strip_tags(faq.answer), terms),
+            score=score,
+            fallback_language=not faq.is_translated(language),
+        )
+    if kind == "page":
+        page = item
+        text = f"{page.intro} {strip_tags(page.body)}".strip()
+        return Result(
+            kind="page",
+            key=key,
+            title=page.title,
+            title_html=highlight(page.title, terms, whole=True),
+            url=page.url,
+            section="",
+            snippet=highlight(text, terms),
+            score=score,
+            fallback_language=language != "ar" and not (page.body_en or page.intro_en),
+        )
+    if kind == "service":
+        service = item
+        url = documents.service_url(service)
+        if not url:
+            return None
+        return Result(
+            kind="service",
+            key=key,
+            title=str(service.title),
+            title_html=highlight(str(service.title), terms, whole=True),
+            url=url,
+            section="",
+            snippet=highlight(str(service.description), terms),
+            score=score,
+            fallback_language=False,
+        )
+    return None
 
 
 def faq_slugs(raw_query: str | None) -> list[str] | None:
@@ -140,4 +270,4 @@ def faq_slugs(raw_query: str | None) -> list[str] | None:
     query = clean_query(raw_query)
     if not query:
         return None
-    return [result.key.split(":", 1)[1] for result in search_site(query) if result.kind == "faq"]
+    return [key.split(":", 1)[1] for key in search_keys(query) if key.startswith("faq:")]

@@ -78,3 +78,24 @@ def test_policy_endpoints_are_in_the_schema(client, home):
         "/api/v1/policies/{slug}/",
         "/api/v1/policies/{slug}/versions/{number}/",
     } <= set(paths)
+
+
+def test_arabic_slugs_round_trip_through_the_list_detail_versions_and_sitemap(
+    client, catalogue, secretary, term
+):
+    """The importer and Wagtail make Arabic slugs from Arabic titles: every link the API hands
+    out must open."""
+    policy = make_policy(catalogue, slug="سياسة-تعارض-المصالح", title_ar="سياسة تعارض المصالح")
+    approve(policy, secretary, term)
+    listed = client.get("/api/v1/policies/?locale=ar").json()
+    item = next(item for item in listed if item["slug"] == "سياسة-تعارض-المصالح")
+    assert item["url"].isascii() and item["current_version"]["url"].isascii()
+    detail = client.get(item["url"])
+    assert detail.status_code == 200, detail.content
+    assert detail.json()["title"] == "سياسة تعارض المصالح"
+    version = client.get(item["current_version"]["url"])
+    assert version.status_code == 200 and version.json()["number"] == 1
+    assert client.get(item["html_url"]).status_code == 200
+    sitemap = client.get("/sitemap.xml").content.decode()
+    encoded = item["html_url"].split("/ar/", 1)[1]
+    assert encoded in sitemap

@@ -1,0 +1,155 @@
+"""What site search indexes and asks for: each word's stems and root, without question words.
+
+Every word is normalised (search.text.arabic) and then analysed by maintained stemmers:
+- Arabic: the project's light stems (prefixes and suffixes), Snowball's Arabic stem, and the
+  root from NLTK's ISRI stemmer, so that a broken plural or a derived form (الشكاوى, تساؤلات,
+  مجالس) meets its singular (شكوى, سؤال, مجلس) through the root. Roots are weaker evidence
+  than stems (many words share a root), so they are kept apart and weigh less in ranking.
+- English: Snowball's English (Porter 2) stem (approval, approved, approve → approv).
+
+`Analyser` names which parts are used, so the benchmark can compare them on the judged set.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+from search.text.arabic import WORD, normalise, variants
+
+# Question words and the commonest function words, in both languages and in the Gulf dialect:
+# how people ask, not what they ask about.
+STOPWORDS = frozenset(
+    {
+        # Arabic (normalised: ا for أ إ آ, ي for ى, ه for ة)
+        "في", "من", "علي", "الي", "عن", "ما", "ماذا", "لماذا", "هل", "كيف", "متي", "كم", "اين",
+        "او", "و", "ان", "ام", "هذا", "هذه", "ذلك", "تلك", "التي", "الذي", "الذين", "هو", "هي",
+        "مع", "به", "بها", "له", "لها", "لي", "انا", "نحن", "كان", "يكون", "اي", "ايش", "وش",
+        "شو", "ليش", "وين", "متى", "قد", "لا", "لم", "لن", "ثم", "بعد", "قبل", "عند", "كل",
+        "ابي", "ابغي", "ابغا", "بغيت", "ودي", "يعني", "يا", "عشان", "علشان",
+        # English
+        "the", "a", "an", "of", "to", "in", "on", "at", "for", "and", "or", "is", "are", "was",
+        "be", "how", "what", "when", "where", "why", "who", "which", "do", "does", "did", "can",
+        "could", "i", "me", "my", "you", "your", "we", "our", "it", "its", "this", "that",
+        "with", "by", "from", "there", "any", "should", "would", "will", "if", "get", "about",
+    }
+)  # fmt: skip
+
+ROOT_MARK = "~"  # roots are stored beside stems; the mark keeps the two from meeting
+_WEAK_FINAL = re.compile("[اويء]$")
+
+
+@dataclass(frozen=True)
+class Analyser:
+    light: bool = True
+    snowball: bool = True
+    roots: bool = True
+
+
+DEFAULT = Analyser()
+_active = [DEFAULT]
+
+
+def use(analyser: Analyser) -> None:
+    """Make `analyser` the one indexes and queries use (the benchmark compares them)."""
+    _active[0] = analyser
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word worth searching for: its normalised form, stems and root (may be empty)."""
+
+    text: str
+    stems: tuple[str, ...]
+    root: str
+
+
+_ARABIC_SNOWBALL = snowballstemmer.stemmer("arabic")
+_ENGLISH_SNOWBALL = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _isri():
+    """NLTK's ISRI stemmer, imported on first use (NLTK takes a while to import)."""
+    from nltk.stem.isri import ISRIStemmer
+
+    return ISRIStemmer()
+
+
+@lru_cache(maxsize=200_000)
+def analyse_word(word: str, analyser: Analyser = DEFAULT) -> Word:
+    """Stems and root of one normalised word."""
+    if word.isascii():
+        if word.isdigit() or len(word) <= 2:
+            return Word(word, (word,), "")
+        stems = [_ENGLISH_SNOWBALL.stemWord(word)] if analyser.snowball else []
+        if analyser.light or not stems:
+            stems.extend(variants(word))
+        return Word(word, tuple(dict.fromkeys(stems)), "")
+    stems = list(variants(word)) if analyser.light else []
+    if analyser.light:
+        stems.extend(_more_readings(word))
+    if analyser.snowball or not stems:
+        stems.append(_ARABIC_SNOWBALL.stemWord(word))
+    root = _root(word) if analyser.roots else ""
+    return Word(word, tuple(dict.fromkeys(stem for stem in stems if stem)), root)
+
+
+_ARTICLES = ("وال", "بال", "فال", "كال", "لل", "ال")
+# ة is written ت before a pronoun (زكاتي، حالتها): the bare noun is the same word.
+_TA_BEFORE_PRONOUN = re.compile("^(.{2,}?)ت(ي|ك|ه|ها|هم|هن|نا|كم|كن)$")
+# A present-tense verb with its plural ending (يردون، تتابعين): the letters between.
+_PRESENT_PLURAL = re.compile("^[يتن](.{2,}?)(ون|ين|وا|ان)$")
+
+
+def _more_readings(word: str) -> list[str]:
+    """Readings the light stemmer leaves out, for words people type every day: an article on
+    a two-letter word (الرد), ة before a pronoun (زكاتي), a verb's plural (يردون)."""
+    out = []
+    for article in _ARTICLES:
+        if word.startswith(article) and len(word) - len(article) == 2:
+            out.append(word[len(article) :])
+            break
+    match = _TA_BEFORE_PRONOUN.match(word)
+    if match:
+        out.extend(variants(match.group(1) + "ه"))
+    match = _PRESENT_PLURAL.match(word)
+    if match:
+        out.append(match.group(1))
+    return out
+
+
+def _root(word: str) -> str:
+    """ISRI's root, with a final weak letter folded (شكو, شكي → شكي; رضا, رضي → رضي): people
+    write defective roots both ways. Roots shorter than three letters say too little."""
+    root = _isri().stem(word)
+    if len(root) < 3:
+        return ""
+    return ROOT_MARK + _WEAK_FINAL.sub("ي", root)
+
+
+def words(text: str, analyser: Analyser | None = None) -> list[Word]:
+    """The words of `text` worth searching for, in order."""
+    analyser = analyser or _active[0]
+    return [
+        analyse_word(token, analyser)
+        for token in WORD.findall(normalise(text or ""))
+        if token not in STOPWORDS and len(token) < 40
+    ]
+
+
+def field_terms(text: str, analyser: Analyser | None = None) -> tuple[list[str], list[str]]:
+    """What one field of a document is indexed as: (stems, roots), one entry per occurrence."""
+    stems: list[str] = []
+    roots: list[str] = []
+    for word in words(text, analyser):
+        stems.extend(word.stems)
+        if word.root:
+            roots.append(word.root)
+    return stems, roots
+
+
+def sequence(text: str, analyser: Analyser | None = None) -> str:
+    """The first stem of each word, in order, space separated: for phrase and proximity."""
+    return " ".join(word.stems[0] for word in words(text, analyser) if word.stems)
