@@ -47,10 +47,14 @@ MESSAGES = {
 
 
 class ObjectJSONParser(JSONParser):
-    """JSON bodies, which must be objects: a list, a string or a number answers 400."""
+    """JSON bodies, which must be objects: a list, a string or a number answers 400, and so does
+    nesting too deep to read."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as error:  # "[[[[…" nested past Python's limit
+            raise exceptions.ParseError() from error
         if not isinstance(data, dict):
             raise exceptions.ParseError(code="not_an_object")
         return data

@@ -10,6 +10,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, status_code_conformance
 
 from django.contrib.auth.models import Group
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from forms import groups
 from portal.wsgi import application
@@ -25,9 +27,16 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
 
 @pytest.fixture
 def findable(faqs):  # noqa: F811
-    """Data for the operations to find: requests, applications, FAQs, pages."""
+    """Data for the operations to find: requests, applications, FAQs, pages. The requests go
+    straight to the WSGI application, which would close the test's connection (and its
+    transaction) after each answer, as Django's test client prevents: so do we."""
     file_request()
     file_application()
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -179,6 +179,7 @@ def test_check_deploy_with_production_settings_is_clean():
         key: value
         for key, value in os.environ.items()
         if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DEBUG"}
+        and key != "DJANGO_ALLOW_ASYNC_UNSAFE"  # set by the browser tests for their own thread
     }
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings.production",

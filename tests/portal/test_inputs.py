@@ -124,6 +124,25 @@ def test_a_json_body_that_is_not_an_object_is_a_translated_400(client, roles, bo
         assert response.json()["message"] == "يجب أن يكون متن الطلب كائن JSON."
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000,
+        '{"a":' * 50_000 + "1" + "}" * 50_000,
+        '{"full_name": "' + "x" * 3_000_000 + '"}',
+        '{"full_name": "فاطمة"',
+        "\x00",
+    ],
+    ids=["deep-list", "deep-object", "oversized", "truncated", "nul"],
+)
+def test_unreadable_or_oversized_json_is_a_400(client, home, body):
+    response = client.post(
+        "/api/v1/help-requests/?locale=en", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] in {"parse_error", "bad_request"}
+
+
 def test_a_valid_json_request_is_filed_with_its_consents(client, home):
     response = post_json(client, "/api/v1/help-requests/?locale=en", api_json())
     assert response.status_code == 201, response.content
