@@ -22,6 +22,7 @@ DEMO_INBOX_STAFF = [
     ("researcher", groups.RESEARCHERS, "خالد", "الزهراني"),
     ("committee", groups.COMMITTEE, "عبدالرحمن", "الشمري"),
     ("coordinator", groups.VOLUNTEER_COORDINATORS, "ريم", "العنزي"),
+    ("complaints", groups.COMPLAINTS_OFFICERS, "نورة", "السبيعي"),
 ]
 
 APPLICANTS = [
