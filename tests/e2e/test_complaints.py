@@ -93,7 +93,7 @@ def test_anonymous_suggestion_and_named_complaint_on_a_phone(
     phone.check("#id_anonymous")
     send(phone)
     phone.wait_for_url("**/ar/complaint/received/**")
-    suggestion = Complaint.objects.get(nature="suggestion")
+    suggestion = Complaint.objects.get(description__startswith="نقترح تمديد")
     assert suggestion.anonymous and suggestion.mobile == ""
     assert suggestion.reference in phone.locator(".receipt__reference").inner_text()
     assert suggestion.tracking_key in phone.locator(".receipt__link").inner_text()
