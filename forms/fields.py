@@ -2,6 +2,8 @@
 API and staff recording an off-line request."""
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import PolicyPage
@@ -52,9 +54,17 @@ def documents_field() -> MultipleFileField:
     return MultipleFileField(
         label=_("Documents"),
         required=False,
-        help_text=_("PDF, JPEG, PNG or HEIC; up to %(count)d files of %(size)d MB each.")
-        % {"count": MAX_FILES, "size": MAX_BYTES // (1024 * 1024)},
+        # Filled in when shown, in the reader's language (`%` on a lazy string would fix it in
+        # the language active when the form class is defined).
+        help_text=lazy(_documents_help, str)(),
     )
+
+
+def _documents_help() -> str:
+    return gettext("PDF, JPEG, PNG or HEIC; up to %(count)d files of %(size)d MB each.") % {
+        "count": MAX_FILES,
+        "size": MAX_BYTES // (1024 * 1024),
+    }
 
 
 def text(label, max_length, **kwargs):

@@ -1,5 +1,5 @@
-"""Escalation past the promised answer date, for the kinds that declare one (a complaint left
-unanswered goes to the board): a step the system takes, recorded on the timeline like any other,
+"""Escalation past the promised answer date, for the kinds that declare one (`escalated_status`,
+`escalation_group`): a step the system takes, recorded on the timeline like any other,
 told to the applicant as the kind says, and the kind's escalation group emailed the references
 (no personal data in the message)."""
 

@@ -40,6 +40,8 @@ def test_the_form_is_offered_in_both_languages(client, home):
     assert arabic.status_code == 200 and 'dir="rtl"' in arabic.content.decode()
     page = client.get("/en/complaint/").content.decode()
     assert "Send it without my name" in page and 'inputmode="tel"' in page
+    assert "PDF, JPEG, PNG or HEIC; up to 5 files" in page  # the reader's language, not Arabic
+    assert "ملفات PDF" in arabic.content.decode()
     assert "/ar/complaint/" in client.get("/ar/").content.decode()
 
 
@@ -60,6 +62,12 @@ def test_a_named_complaint_gets_a_reference_an_sms_and_its_consents(client, home
     assert sms.outbox and complaint.reference in sms.outbox[-1]["message"]
     receipt = client.get(response["Location"]).content.decode()
     assert complaint.reference in receipt and complaint.tracking_key in receipt
+    wrong = f"/ar/track/complaint/{complaint.reference}/{'x' * 32}/"
+    assert client.get(wrong).status_code == 404
+    assert (
+        client.get(response["Location"].replace(complaint.tracking_key, "x" * 32)).status_code
+        == 404
+    )
 
 
 def test_an_anonymous_suggestion_keeps_nothing_that_names_its_sender(client, home):
