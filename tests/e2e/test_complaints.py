@@ -31,7 +31,7 @@ def phone(browser):
         viewport=PHONE, locale="ar-SA", has_touch=True, device_scale_factor=2
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)  # time for a busy machine
     yield page
     context.close()
 
@@ -80,6 +80,7 @@ def test_anonymous_suggestion_and_named_complaint_on_a_phone(
     browser, phone, page, demo_site, screenshot
 ):
     base = demo_site
+    page.set_default_timeout(30_000)
     sms.outbox.clear()
 
     # An anonymous suggestion: no name, no mobile; the receipt gives the reference and link.
