@@ -1,13 +1,17 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+KINDS = ("help", "volunteer", "complaint")  # forms.kinds.*, in the order the inbox lists them
+
 
 class IntakeConfig(AppConfig):
     """Casework: the public forms of every kind of submission (help requests, volunteer
-    applications), one engine that works them, and the staff inbox with its doors (admin, API).
-    The package is `forms`; its label is `intake` (`forms` is also Django's) — one app, also
-    called the Inbox in the admin."""
+    applications, complaints and suggestions), one engine that works them, and the staff inbox
+    with its doors (admin, API). The package is `forms`; its label is `intake` (`forms` is also
+    Django's) — one app, also called the Inbox in the admin."""
 
     name = "forms"
     label = "intake"
@@ -17,8 +21,10 @@ class IntakeConfig(AppConfig):
         # Imported once the models are loaded (an app's ready() is the first moment they are):
         # the kinds this app declares register themselves as their modules load.
         from forms.groups import ensure_inbox_groups
-        from forms.kinds import help, volunteer  # noqa: F401
         from portal.core.roles import roles_after_migrate
+
+        for kind in KINDS:
+            import_module(f"forms.kinds.{kind}")
 
         post_migrate.connect(
             roles_after_migrate(self.label, ensure_inbox_groups), sender=self, weak=False

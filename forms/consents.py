@@ -44,3 +44,27 @@ VOLUNTEER_CONSENTS = {
     ConsentPurpose.CHARTER: (_("I have read and accept the volunteer charter."), True),
     ConsentPurpose.FUTURE_PROGRAMMES: HELP_REQUEST_CONSENTS[ConsentPurpose.FUTURE_PROGRAMMES],
 }
+
+# A complaint or suggestion may be anonymous: these are asked only when the sender gives their
+# name and contact details (the form and the kind require them then).
+COMPLAINT_CONSENTS = {
+    ConsentPurpose.DECLARATION: (
+        _("I declare that the information I give is true, and that I am responsible for it."),
+        False,
+    ),
+    ConsentPurpose.PROCESSING: (
+        _(
+            "I agree that the association processes my name and contact details to study and answer this message."
+        ),
+        False,
+    ),
+    ConsentPurpose.CONTACT: (
+        _("I agree to be contacted about this message by my preferred channel."),
+        False,
+    ),
+}
+COMPLAINT_NAMED_CONSENTS = (
+    ConsentPurpose.DECLARATION,
+    ConsentPurpose.PROCESSING,
+    ConsentPurpose.CONTACT,
+)

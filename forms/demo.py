@@ -8,11 +8,22 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from forms import groups
-from forms.casework.transitions import submission_assign
+from forms.casework.escalation import submission_escalate
+from forms.casework.filing import submission_file
+from forms.casework.kinds import Step
+from forms.casework.transitions import submission_assign, submission_transition
 from forms.defaults import SUPPORT_TYPES
+from forms.kinds.complaint import COMPLAINTS
 from forms.kinds.help import help_request_submit, help_request_transition
 from forms.kinds.volunteer import volunteer_application_submit, volunteer_application_transition
-from forms.models import HelpRequest, SatisfactionRating, SupportType, VolunteerApplication
+from forms.models import (
+    Complaint,
+    ComplaintTheme,
+    HelpRequest,
+    SatisfactionRating,
+    SupportType,
+    VolunteerApplication,
+)
 from forms.validators import normalise_national_id
 from portal.core.people import staff_ensure
 
@@ -22,6 +33,7 @@ DEMO_INBOX_STAFF = [
     ("researcher", groups.RESEARCHERS, "خالد", "الزهراني"),
     ("committee", groups.COMMITTEE, "عبدالرحمن", "الشمري"),
     ("coordinator", groups.VOLUNTEER_COORDINATORS, "ريم", "العنزي"),
+    ("complaints", groups.COMPLAINTS_OFFICERS, "نورة", "السبيعي"),
 ]
 
 APPLICANTS = [
@@ -139,10 +151,72 @@ def _national_id(seed: int) -> str:
     raise ValueError(seed)
 
 
+COMPLAINT_TEXTS = {
+    "complaint": "انتظرت طويلًا دون أن أتلقى ردًا، وأرجو معالجة ذلك.",
+    "suggestion": "أقترح إتاحة مواعيد مسائية وإرسال تذكير قبل الموعد.",
+}
+
+
+def load_complaints_demo(users: dict, now) -> list[str]:
+    """Complaints and suggestions over the past months: most answered (some late, escalated to
+    the board first), a few still open, a quarter anonymous; enough for the annual report."""
+    if Complaint.objects.exists():
+        return []
+    officer = users["complaints"]
+    themes = ComplaintTheme.values
+    for index in range(36):
+        nature = "suggestion" if index % 3 == 2 else "complaint"
+        anonymous = index % 4 == 0
+        named = {
+            "full_name": f"مراجع تجريبي {index + 1}",
+            "mobile": f"+96655300{index:04d}",
+            "preferred_contact": "sms",
+        }
+        complaint, _ = submission_file(
+            kind=COMPLAINTS,
+            data={
+                "nature": nature,
+                "theme": themes[index % 4 if index % 5 else 4 + index % 2],
+                "description": COMPLAINT_TEXTS[nature],
+                "anonymous": anonymous,
+                **({} if anonymous else named),
+            },
+            consents={}
+            if anonymous
+            else {"declaration": True, "processing": True, "contact": True},
+            channel="website",
+        )
+        submitted = now - dt.timedelta(days=320 - index * 8, hours=index)
+        Complaint.objects.filter(pk=complaint.pk).update(
+            submitted_at=submitted, response_due=(submitted + dt.timedelta(days=14)).date()
+        )
+        if index >= 32:
+            continue  # still open
+        submission_transition(submission=complaint, user=officer, step=Step(to="under_review"))
+        late = index % 9 == 4  # unanswered past the promised date: escalated to the board
+        if late:
+            submission_escalate(kind=COMPLAINTS, pk=complaint.pk, now=now)
+        elif index % 2:
+            submission_transition(submission=complaint, user=officer, step=Step(to="referred"))
+        answer = "شكرًا لك، راجعنا الأمر وعالجناه." if nature == "complaint" else "شكرًا لاقتراحك."
+        submission_transition(
+            submission=complaint, user=officer, step=Step(to="answered", message=answer)
+        )
+        submission_transition(submission=complaint, user=officer, step=Step(to="closed"))
+        decided = submitted + dt.timedelta(days=20 if late else 3 + (index * 5) % 13)
+        Complaint.objects.filter(pk=complaint.pk).update(
+            decided_at=decided,
+            escalated_at=submitted + dt.timedelta(days=15) if late else None,
+        )
+        complaint.events.update(at=decided)
+    return [f"{Complaint.objects.count()} complaints and suggestions"]
+
+
 def load_inbox_demo(password: str) -> list[str]:
     users = _staff(password)
+    complaints = load_complaints_demo(users, timezone.now())
     if HelpRequest.objects.exists():
-        return []
+        return complaints
     officer, committee = users["officer"], users["committee"]
     consents = {"declaration": True, "processing": True, "contact": True}
     now = timezone.now()
@@ -242,4 +316,5 @@ def load_inbox_demo(password: str) -> list[str]:
     return [
         f"{HelpRequest.objects.count()} help requests",
         f"{VolunteerApplication.objects.count()} volunteer applications",
+        *complaints,
     ]

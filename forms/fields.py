@@ -3,11 +3,26 @@ API and staff recording an off-line request."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cms.models import PolicyPage
 from forms.attachments import MAX_BYTES, MAX_FILES, check_files
-from forms.consents import HELP_REQUEST_CONSENTS, VOLUNTEER_CONSENTS
-from forms.models import ContactChannel, Gender, MaritalStatus, SupportType
+from forms.consents import (
+    COMPLAINT_CONSENTS,
+    COMPLAINT_NAMED_CONSENTS,
+    HELP_REQUEST_CONSENTS,
+    VOLUNTEER_CONSENTS,
+)
+from forms.models import (
+    ComplaintNature,
+    ComplaintTheme,
+    ContactChannel,
+    Gender,
+    MaritalStatus,
+    SupportType,
+)
 from forms.validators import (
     normalise_mobile,
     normalise_national_id,
@@ -40,9 +55,17 @@ def documents_field() -> MultipleFileField:
     return MultipleFileField(
         label=_("Documents"),
         required=False,
-        help_text=_("PDF, JPEG, PNG or HEIC; up to %(count)d files of %(size)d MB each.")
-        % {"count": MAX_FILES, "size": MAX_BYTES // (1024 * 1024)},
+        # Filled in when shown, in the reader's language (`%` on a lazy string would fix it in
+        # the language active when the form class is defined).
+        help_text=lazy(_documents_help, str)(),
     )
+
+
+def _documents_help() -> str:
+    return gettext("PDF, JPEG, PNG or HEIC; up to %(count)d files of %(size)d MB each.") % {
+        "count": MAX_FILES,
+        "size": MAX_BYTES // (1024 * 1024),
+    }
 
 
 def text(label, max_length, **kwargs):
@@ -312,5 +335,139 @@ class VolunteerApplicationFields(ConsentFieldsMixin, ApplicantFieldsMixin):
         fields = [
             "full_name", "national_id", "date_of_birth", "gender", "city", "mobile", "email", "education", "skills",
             "interests", "languages", "availability", "hours_per_week", "experience", "platform_account",
+        ]  # fmt: skip
+        return {field: self.cleaned_data[field] for field in fields}
+
+
+class PolicyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, policy):
+        return policy.title
+
+
+class ComplaintFields(ConsentFieldsMixin, forms.Form):
+    """The fields of a complaint or suggestion: the public form and the API. Anonymous: no
+    name, ID, mobile or email is kept, and no consent is asked (no personal data is given);
+    named: a name and a mobile, with the declaration and consents."""
+
+    consent_texts = COMPLAINT_CONSENTS
+    CONTACT_FIELDS = ("full_name", "mobile", "email", "national_id", "preferred_contact")
+
+    nature = forms.ChoiceField(
+        label=_("Is it a complaint or a suggestion?"),
+        choices=ComplaintNature.choices,
+        widget=forms.RadioSelect,
+    )
+    theme = forms.ChoiceField(
+        label=_("What is it about?"), choices=ComplaintTheme.choices, widget=forms.RadioSelect
+    )
+    description = forms.CharField(
+        label=_("Tell us what happened or what you suggest"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": "3000"}),
+    )
+    support_type = forms.ModelChoiceField(
+        label=_("Which service (optional)"),
+        queryset=SupportType.objects.filter(active=True),
+        required=False,
+        empty_label=_("Not about one service"),
+    )
+    policy = PolicyChoiceField(
+        label=_("Which policy (optional)"),
+        queryset=PolicyPage.objects.live().order_by("title"),
+        required=False,
+        empty_label=_("Not about one policy"),
+    )
+    attachments = documents_field()
+    anonymous = forms.BooleanField(
+        label=_("Send it without my name"),
+        required=False,
+        help_text=_(
+            "We will not know who you are and cannot contact you: follow it with the reference "
+            "and the secret link shown after sending. Leave the fields below empty."
+        ),
+    )
+    full_name = text(
+        _("Full name"),
+        200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    mobile = forms.CharField(
+        label=_("Mobile number"),
+        required=False,
+        help_text=_("For example 0551234567. We send your receipt and our answer to it."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "dir": "ltr"}),
+    )
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
+    )
+    national_id = forms.CharField(
+        label=_("National ID or iqama number (optional)"),
+        required=False,
+        help_text=_("Helps us find your file if it is about a request of yours."),
+        widget=numeric_widget(autocomplete="off", maxlength="14"),
+    )
+    preferred_contact = forms.ChoiceField(
+        label=_("How should we contact you?"),
+        choices=ContactChannel.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        initial=ContactChannel.SMS,
+    )
+
+    sections = [
+        (_("Your message"), ["nature", "theme", "description", "attachments"]),
+        (_("What it concerns"), ["support_type", "policy"]),
+        (
+            _("Who you are"),
+            ["anonymous", "full_name", "mobile", "email", "preferred_contact", "national_id"],
+        ),
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_consent_fields()
+
+    @property
+    def is_anonymous(self) -> bool:
+        return bool(getattr(self, "cleaned_data", {}).get("anonymous"))
+
+    def clean_national_id(self):
+        value = self.cleaned_data["national_id"]
+        return normalise_national_id(value) if value.strip() else ""
+
+    def clean_mobile(self):
+        value = self.cleaned_data["mobile"]
+        return normalise_mobile(value) if value.strip() else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("anonymous"):
+            # Nothing that names the sender is kept, even if typed (or mistyped) before ticking.
+            for name in (*self.CONTACT_FIELDS, *(f"consent_{p}" for p in self.consent_texts)):
+                self.errors.pop(name, None)
+                cleaned[name] = False if name.startswith("consent_") else ""
+            return cleaned
+        if not cleaned.get("full_name", "").strip() and "full_name" not in self.errors:
+            self.add_error("full_name", _("Write your name, or tick “Send it without my name”."))
+        if not cleaned.get("mobile") and "mobile" not in self.errors:
+            self.add_error(
+                "mobile", _("Write your mobile number, or tick “Send it without my name”.")
+            )
+        if not cleaned.get("preferred_contact"):
+            cleaned["preferred_contact"] = ContactChannel.SMS
+        for purpose in COMPLAINT_NAMED_CONSENTS:
+            if not cleaned.get(f"consent_{purpose}"):
+                self.add_error(
+                    f"consent_{purpose}",
+                    _("Needed when you give your name; or send it without your name."),
+                )
+        return cleaned
+
+    def submission_data(self) -> dict:
+        fields = [
+            "nature", "theme", "description", "support_type", "policy", "anonymous", *self.CONTACT_FIELDS,
         ]  # fmt: skip
         return {field: self.cleaned_data[field] for field in fields}

@@ -1,5 +1,6 @@
 """The inbox's roles: who works help requests, who decides them, who works volunteer
-applications, who manages users. Created after every migrate, so a fresh install has them.
+applications, who works complaints and suggestions, who manages users. Created after every
+migrate, so a fresh install has them.
 
 Communications staff and board secretaries (cms.governance) hold none of these permissions,
 so they see no submissions at all."""
@@ -10,6 +11,7 @@ OFFICERS = "مسؤولو علاقات المستفيدين"
 RESEARCHERS = "الباحثون الاجتماعيون"
 COMMITTEE = "لجنة البحث الاجتماعي"
 VOLUNTEER_COORDINATORS = "منسقو التطوع"
+COMPLAINTS_OFFICERS = "مسؤولو الشكاوى والمقترحات"
 ADMINISTRATORS = "مديرو النظام"
 
 ROLES: dict[str, list[tuple[str, str]]] = {
@@ -37,6 +39,13 @@ ROLES: dict[str, list[tuple[str, str]]] = {
         ("intake", "view_volunteerapplication"),
         ("intake", "work_volunteerapplication"),
         ("intake", "export_volunteerapplication"),
+    ],
+    # Complaints officers receive complaints and suggestions, refer them to the responsible
+    # manager, answer them and close them; they export the list. Nobody else sees them.
+    COMPLAINTS_OFFICERS: [
+        ("intake", "view_complaint"),
+        ("intake", "work_complaint"),
+        ("intake", "export_complaint"),
     ],
     ADMINISTRATORS: [
         ("auth", "add_user"),

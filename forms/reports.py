@@ -1,5 +1,5 @@
-"""Read-only figures of the inbox: the help requests' dashboard and public service report, and
-the status board of every kind.
+"""Read-only figures of the inbox: the help requests' dashboard and public service report, the
+public annual report of complaints and suggestions, and the status board of every kind.
 
 Times to decision are counted from filing to the committee's decision, in days."""
 
@@ -16,7 +16,16 @@ from django.utils import timezone
 from cms.selectors import promised_response_period
 from forms.casework.kinds import SubmissionKind
 from forms.kinds.help import HELP_REQUESTS
-from forms.models import Channel, HelpRequest, SatisfactionRating, SupportType
+from forms.models import (
+    Channel,
+    Complaint,
+    ComplaintNature,
+    ComplaintStatus,
+    ComplaintTheme,
+    HelpRequest,
+    SatisfactionRating,
+    SupportType,
+)
 from forms.models import RequestStatus as S
 
 # A rating's help request, through its case file.
@@ -161,3 +170,66 @@ def service_report(*, now=None) -> dict:
             }
         )
     return {"rows": rows, "since": since.date(), "until": now.date(), "minimum": minimum}
+
+
+def complaint_years(*, today: dt.date | None = None) -> list[int]:
+    """The years the complaints report covers, newest first: this year and every year with a
+    complaint or suggestion."""
+    this_year = (today or timezone.localdate()).year
+    years = {this_year}
+    for first in Complaint.objects.dates("submitted_at", "year"):
+        years.add(first.year)
+    return sorted(years, reverse=True)
+
+
+def _complaint_figures(rows: list, minimum: int) -> dict:
+    """Counts by nature, the median days to answer, the share answered within the promise and
+    how many were escalated; `enough` says whether the figures may be published."""
+    days = [
+        _days(submitted_at, decided_at)
+        for _n, submitted_at, decided_at, _due, _esc in rows
+        if decided_at is not None
+    ]
+    within = [
+        timezone.localdate(decided_at) <= due
+        for _n, _s, decided_at, due, _esc in rows
+        if decided_at is not None
+    ]
+    answered_enough = len(days) >= minimum
+    return {
+        "count": len(rows),
+        "enough": len(rows) >= minimum,
+        "complaints": sum(1 for row in rows if row[0] == ComplaintNature.COMPLAINT),
+        "suggestions": sum(1 for row in rows if row[0] == ComplaintNature.SUGGESTION),
+        "answered": len(days),
+        "median_days": statistics.median(days) if answered_enough else None,
+        "within_promise": sum(within) / len(within) if answered_enough else None,
+        "escalated": sum(1 for row in rows if row[4] is not None),
+    }
+
+
+def complaints_report(*, year: int) -> dict:
+    """Complaints and suggestions filed in `year` (invalid ones left out), by theme: how many of
+    each, the median days to an answer, the share answered within the promised date and how
+    many were escalated to the board. Aggregates only: a theme with fewer messages than
+    settings.SERVICE_REPORT_MIN_COUNT is withheld, and so are the totals when the withheld
+    themes together are fewer than that (they could be told apart by subtraction)."""
+    minimum = settings.SERVICE_REPORT_MIN_COUNT
+    by_theme = defaultdict(list)
+    filed = (
+        Complaint.objects.filter(submitted_at__year=year)
+        .exclude(status=ComplaintStatus.SPAM)
+        .values_list(
+            "theme", "nature", "submitted_at", "decided_at", "response_due", "escalated_at"
+        )
+    )
+    for theme, *row in filed:
+        by_theme[theme].append(row)
+    rows = [
+        {"theme": value, "label": label, **_complaint_figures(by_theme[value], minimum)}
+        for value, label in ComplaintTheme.choices
+    ]
+    withheld = sum(row["count"] for row in rows if not row["enough"])
+    total = _complaint_figures([r for value in by_theme for r in by_theme[value]], minimum)
+    total["enough"] = total["enough"] and (withheld == 0 or withheld >= minimum)
+    return {"year": year, "rows": rows, "total": total, "minimum": minimum}

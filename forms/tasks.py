@@ -3,6 +3,7 @@ Their paths (`forms.tasks.*`) are stored with every queued task: keep them."""
 
 from django_tasks import task
 
+from forms.casework.escalation import overdue_escalate
 from forms.models import Notification
 from forms.notifications import notification_deliver, notifications_retry_due
 from forms.privacy import retention_apply
@@ -30,3 +31,10 @@ def apply_retention() -> dict:
     """The retention rules; returns how many submissions of each kind were anonymised."""
     report = retention_apply()
     return {key: len(value) for key, value in report.items() if isinstance(value, list)}
+
+
+@task()
+def escalate_overdue() -> dict:
+    """Submissions past their answer date, of the kinds that escalate (complaints to the
+    board); returns how many of each kind were escalated."""
+    return {slug: len(references) for slug, references in overdue_escalate().items()}

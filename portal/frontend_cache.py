@@ -37,6 +37,9 @@ PERSONAL_VIEWS = frozenset(
         "intake_track",
         "intake_rate",
         "intake_attachment",
+        "intake_complaint",
+        "intake_complaint_received",
+        "intake_track_attachment",
         "api:tracking",
     }
 )
@@ -55,6 +58,7 @@ PUBLIC_VIEWS = {
     "wagtailapi:pages:detail": LOCALE_QUERIES,
     "site_search": ("",),
     "intake_service_report": ("",),
+    "intake_complaints_report": ("",),
     "sitemap": ("",),
     "robots_txt": ("",),
 }

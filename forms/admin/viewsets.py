@@ -37,6 +37,7 @@ from forms.casework import registry, selectors
 from forms.casework.filters import filterset_for
 from forms.casework.kinds import Step, SubmissionKind
 from forms.casework.transitions import submission_assign, submission_note_add, submission_transition
+from forms.kinds.complaint import COMPLAINTS
 from forms.kinds.help import HELP_REQUESTS
 from forms.kinds.volunteer import VOLUNTEER_APPLICATIONS
 from portal.core.people import display_name
@@ -569,10 +570,51 @@ class VolunteerApplicationViewSet(SubmissionViewSet):
     export_headings = {"get_status_display": gettext_lazy("status")}
 
 
+class ComplaintViewSet(SubmissionViewSet):
+    kind = COMPLAINTS
+    icon = "warning"
+    menu_order = 35
+    admin_url_namespace = "inbox_complaints"
+    base_url_path = "inbox/complaints"
+    list_display = [
+        "reference",
+        "nature",
+        "theme",
+        "status",
+        "channel",
+        AssigneeColumn("assignee", label=gettext_lazy("Assigned to"), sort_key="assignee"),
+        "submitted_at",
+        DaysLeftColumn("days_left", label=gettext_lazy("Days left"), sort_key="response_due"),
+    ]
+    list_export = [
+        "reference",
+        "submitted_at",
+        "get_nature_display",
+        "get_theme_display",
+        "support_type",
+        "get_status_display",
+        "get_channel_display",
+        "anonymous",
+        "full_name",
+        "mobile",
+        "response_due",
+        "decided_at",
+        "escalated_at",
+        "assignee",
+    ]
+    export_headings = {
+        "get_nature_display": gettext_lazy("complaint or suggestion"),
+        "get_theme_display": gettext_lazy("theme"),
+        "get_status_display": gettext_lazy("status"),
+        "get_channel_display": gettext_lazy("channel"),
+    }
+
+
 def inbox_viewsets() -> list[SubmissionViewSet]:
     """One viewset per registered kind: its own where this app declares one, else the default."""
     declared = {
-        viewset.kind.slug: viewset for viewset in (HelpRequestViewSet, VolunteerApplicationViewSet)
+        viewset.kind.slug: viewset
+        for viewset in (HelpRequestViewSet, VolunteerApplicationViewSet, ComplaintViewSet)
     }
     return [
         declared[kind.slug]() if kind.slug in declared else SubmissionViewSet(kind=kind)

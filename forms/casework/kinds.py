@@ -84,6 +84,8 @@ class SubmissionKind:
     waiting_status: str | None = None  # waiting for the applicant's answer to a question
     answered_status: str | None = None  # where the applicant's answer takes it back
     rated_status: str | None = None  # the applicant may rate the service once here
+    escalated_status: str | None = None  # where an open submission goes past its answer date…
+    escalation_group: str | None = None  # …and the group told of it (references only)
     details: tuple[StepDetail, ...] = ()
     work_permission: str = ""  # assigns and is assigned; any permission of the procedure works
 
@@ -174,6 +176,14 @@ class SubmissionKind:
             )
         if user is None or not user.has_perm(allowed[to]):
             raise PermissionDenied
+
+    @property
+    def escalates_from(self) -> frozenset:
+        """The statuses a submission past its answer date is escalated from: the open ones,
+        except the escalation itself and waiting for the applicant's answer."""
+        if not (self.escalated_status and self.due_field):
+            return frozenset()
+        return self.open - {self.escalated_status, self.waiting_status}
 
     def details_for(self, statuses) -> list[StepDetail]:
         """The details to ask for when the step may go to one of `statuses`."""

@@ -25,6 +25,12 @@ DEFAULT_TEMPLATES = {
 }
 
 
+def default_template(key: str) -> str:
+    """The default text of message `key`: listed above, else `intake/messages/<key>.txt`, so a
+    kind that adds a message key brings its template without a line here."""
+    return DEFAULT_TEMPLATES.get(key, f"intake/messages/{key}.txt")
+
+
 class _SafeFormatter(string.Formatter):
     """Unknown placeholders stay as typed instead of failing the message."""
 
@@ -70,4 +76,4 @@ def render_message(key: str, submission, **extra) -> str:
             }
             return _SafeFormatter().format(getattr(template, f"body_{language}"), **values).strip()
         context = {"request": submission, "application": submission, "tracking_url": link, **extra}
-        return render_to_string(DEFAULT_TEMPLATES[key], context).strip()
+        return render_to_string(default_template(key), context).strip()

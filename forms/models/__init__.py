@@ -1,6 +1,6 @@
 """The models of the intake app (label `intake`), one module per noun: what every submission
 shares and its case file (`submission`), the rows of a case file (`casefile`), each kind of
-submission (`help`, `volunteer`) and the messages staff edit (`messages`)."""
+submission (`help`, `volunteer`, `complaint`) and the messages staff edit (`messages`)."""
 
 from forms.models.casefile import (
     Attachment,
@@ -12,6 +12,12 @@ from forms.models.casefile import (
     SatisfactionRating,
     StatusEvent,
     YesNo,
+)
+from forms.models.complaint import (
+    Complaint,
+    ComplaintNature,
+    ComplaintStatus,
+    ComplaintTheme,
 )
 from forms.models.help import (
     HelpRequest,
@@ -37,6 +43,10 @@ __all__ = [
     "CaseFile",
     "CaseFileRow",
     "Channel",
+    "Complaint",
+    "ComplaintNature",
+    "ComplaintStatus",
+    "ComplaintTheme",
     "Consent",
     "ConsentPurpose",
     "ContactChannel",

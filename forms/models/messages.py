@@ -29,6 +29,14 @@ class MessageTemplate(models.Model):
             "volunteer_status_sms",
             _("A volunteer application's status changed (SMS)"),
         )
+        COMPLAINT_RECEIPT_SMS = (
+            "complaint_receipt_sms",
+            _("Receipt of a complaint or suggestion (SMS)"),
+        )
+        COMPLAINT_STATUS_SMS = (
+            "complaint_status_sms",
+            _("A complaint's or suggestion's status changed (SMS)"),
+        )
 
     key = models.CharField(_("message"), max_length=40, choices=Key.choices, unique=True)
     body = models.TextField(

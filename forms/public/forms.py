@@ -1,4 +1,4 @@
-"""The public web forms: help request and volunteer application (server-rendered, no JavaScript
+"""The public web forms: help request, volunteer application, complaint or suggestion (server-rendered, no JavaScript
 needed), the answer to a question from staff, and the rating of the service."""
 
 import time
@@ -9,7 +9,12 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from forms.fields import HelpRequestFields, VolunteerApplicationFields, documents_field
+from forms.fields import (
+    ComplaintFields,
+    HelpRequestFields,
+    VolunteerApplicationFields,
+    documents_field,
+)
 
 MIN_FILL_SECONDS = 3
 STARTED_SALT = "sila.forms.started"
@@ -59,6 +64,10 @@ class HelpRequestForm(BotCheckMixin, HelpRequestFields):
 
 class VolunteerApplicationForm(BotCheckMixin, VolunteerApplicationFields):
     """The public web form for volunteers."""
+
+
+class ComplaintForm(BotCheckMixin, ComplaintFields):
+    """The public web form for complaints and suggestions."""
 
 
 class InformationAnswerForm(forms.Form):

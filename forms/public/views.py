@@ -1,5 +1,6 @@
 """Public pages of submissions: the forms, the receipt, tracking by secret link (with the answer
-to a question from staff, the applicant's documents and the rating), and the service report."""
+to a question from staff, the applicant's documents and the rating), the service report and
+the complaints report."""
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -15,16 +16,19 @@ from forms.casework import registry, selectors
 from forms.casework.filing import submission_file
 from forms.casework.information import submission_answer_information
 from forms.consents import PRIVACY_NOTICE
+from forms.kinds.complaint import COMPLAINTS
 from forms.kinds.help import HELP_REQUESTS
 from forms.kinds.volunteer import VOLUNTEER_APPLICATIONS
 from forms.models import SupportType
 from forms.public.forms import (
+    ComplaintForm,
     HelpRequestForm,
     InformationAnswerForm,
     SatisfactionForm,
     VolunteerApplicationForm,
 )
 from forms.satisfaction import satisfaction_record
+from portal.core.dates import to_ascii_digits
 from portal.core.ratelimit import allow, client_ip
 
 SUBMISSIONS_PER_IP_PER_HOUR = 20
@@ -123,6 +127,35 @@ def volunteer_application(request):
     )
 
 
+def complaint(request):
+    return _file(
+        request,
+        kind=COMPLAINTS,
+        form_class=ComplaintForm,
+        template="intake/complaint.html",
+        context={"period": promised_response_period()},
+        received=lambda submission: reverse(
+            "intake_complaint_received", args=[submission.reference, submission.tracking_key]
+        ),
+    )
+
+
+def complaint_received(request, reference, key):
+    """The receipt: for an anonymous sender, the only place the reference and the secret link
+    are ever given."""
+    submission = selectors.submission_tracked(
+        kind_slug=COMPLAINTS.slug, reference=reference, key=key
+    )
+    if submission is None:
+        return render(request, "intake/link_invalid.html", status=404)
+    track_url = reverse("intake_track", args=[COMPLAINTS.slug, reference, key])
+    return render(
+        request,
+        "intake/complaint_received.html",
+        {"submission": submission, "track_url": track_url},
+    )
+
+
 def _tracking_page(submission) -> str:
     args = [registry.of(submission).slug, submission.reference, submission.tracking_key]
     return reverse("intake_track", args=args)
@@ -217,6 +250,20 @@ def rate(request, reference, key, kind=HELP_REQUESTS.slug):
         {"submission": submission, "form": form, "track_url": track_url},
         status=400 if form.errors else 200,
     )
+
+
+def complaints_report(request):
+    """Public: complaints and suggestions of one year by theme, and how fast they were
+    answered (aggregates only)."""
+    years = reports.complaint_years()
+    year = to_ascii_digits(request.GET.get("year", ""))
+    year = int(year) if year.isdigit() and int(year) in years else years[0]
+    key = f"intake:complaints-report:{year}:{_language()}"
+    report = cache.get(key)
+    if report is None:
+        report = reports.complaints_report(year=year)
+        cache.set(key, report, 600)
+    return render(request, "intake/complaints_report.html", {"report": report, "years": years})
 
 
 def service_report(request):

@@ -547,6 +547,7 @@ PERIODIC_TASKS = {
     "submission-index-catch-up": {"task": "search.tasks.index_pending_submissions", "every": 60},
     "deadline-reminders": {"task": "forms.tasks.send_deadline_reminders", "at": "06:00"},
     "retention": {"task": "forms.tasks.apply_retention", "at": "03:00"},
+    "escalation": {"task": "forms.tasks.escalate_overdue", "at": "06:30"},
     "submission-words-prune": {"task": "search.tasks.prune_submission_words", "at": "03:30"},
     "task-results-prune": {"task": "portal.tasks.prune_task_results", "at": "04:00"},
 }

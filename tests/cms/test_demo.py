@@ -64,10 +64,14 @@ def test_demo_pages_render_in_both_languages(client):
 
 
 def test_the_demo_inbox_is_searchable_at_once():
-    from forms.models import HelpRequest, VolunteerApplication
+    from forms.models import Complaint, HelpRequest, VolunteerApplication
     from search.models import SearchPending, SubmissionEntry
 
     call_command("load_demo")
-    total = HelpRequest.objects.count() + VolunteerApplication.objects.count()
+    total = (
+        HelpRequest.objects.count()
+        + VolunteerApplication.objects.count()
+        + Complaint.objects.count()
+    )
     assert total >= 15 and SubmissionEntry.objects.count() == total
     assert not SearchPending.objects.exists()

@@ -10,9 +10,11 @@ from django.test import TestCase
 
 from cms.governance import BOARD_SECRETARIES, COMMUNICATIONS_STAFF
 from forms import groups
+from forms.casework.filing import submission_file
+from forms.kinds.complaint import COMPLAINTS
 from forms.kinds.help import help_request_submit
 from forms.kinds.volunteer import volunteer_application_submit
-from forms.models import HelpRequest, SupportType
+from forms.models import Complaint, HelpRequest, SupportType
 from tests.factories import UserFactory
 from tests.forms.helpers import saudi_id
 
@@ -23,6 +25,7 @@ ROLE_GROUPS = {
     "researcher": groups.RESEARCHERS,
     "committee": groups.COMMITTEE,
     "coordinator": groups.VOLUNTEER_COORDINATORS,
+    "complaints": groups.COMPLAINTS_OFFICERS,
     "communications": COMMUNICATIONS_STAFF,
     "secretary": BOARD_SECRETARIES,
     "administrator": groups.ADMINISTRATORS,
@@ -115,3 +118,35 @@ def file_application(status: str | None = None, **overrides):
         VolunteerApplication.objects.filter(pk=application.pk).update(status=status)
         application.refresh_from_db()
     return application
+
+
+def complaint_data(*, anonymous: bool = False, **overrides) -> dict:
+    data = {
+        "nature": "complaint",
+        "theme": "waiting",
+        "description": "انتظرت ثلاث ساعات في الفرع دون أن يستقبلني أحد.",
+        "support_type": None,
+        "policy": None,
+        "anonymous": anonymous,
+        "full_name": "" if anonymous else "سارة عبدالله القحطاني",
+        "mobile": "" if anonymous else "+966559876543",
+        "email": "",
+        "national_id": "" if anonymous else saudi_id(body=str(next(_ids))),
+        "preferred_contact": "" if anonymous else "sms",
+    }
+    data.update(overrides)
+    return data
+
+
+def file_complaint(status: str | None = None, *, anonymous: bool = False, **overrides):
+    consents = {} if anonymous else CONSENTS
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        complaint, _ = submission_file(
+            kind=COMPLAINTS,
+            data=complaint_data(anonymous=anonymous, **overrides),
+            consents=consents,
+        )
+    if status:
+        Complaint.objects.filter(pk=complaint.pk).update(status=status)
+        complaint.refresh_from_db()
+    return complaint

@@ -8,7 +8,13 @@ from django.test import TestCase
 from forms.kinds.help import help_request_submit
 from forms.models import Attachment
 from tests.forms.helpers import pdf
-from tests.inbox.conftest import CONSENTS, file_application, file_request, help_data
+from tests.inbox.conftest import (
+    CONSENTS,
+    file_application,
+    file_complaint,
+    file_request,
+    help_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +22,11 @@ HELP = {"officer", "researcher", "committee", "superuser"}
 HELP_EXPORT = {"officer", "superuser"}
 VOLUNTEERS = {"coordinator", "superuser"}
 RECORD = {"officer", "superuser"}
+COMPLAINTS = {"complaints", "superuser"}
 
 
-def doors(help_request, application, attachment):
-    h, v = help_request, application
+def doors(help_request, application, attachment, complaint):
+    h, v, c = help_request, application, complaint
     return {
         # name: (method, url, roles allowed)
         "help list": ("get", "/admin/inbox/help-requests/", HELP),
@@ -64,6 +71,22 @@ def doors(help_request, application, attachment):
             f"/admin/snippets/choose/intake/volunteerapplication/chosen/{v.pk}/",
             VOLUNTEERS,
         ),
+        "complaint list": ("get", "/admin/inbox/complaints/", COMPLAINTS),
+        "complaint inspect": ("get", f"/admin/inbox/complaints/inspect/{c.pk}/", COMPLAINTS),
+        "complaint export csv": ("get", "/admin/inbox/complaints/?export=csv", COMPLAINTS),
+        "complaint note": ("post", f"/admin/inbox/complaints/note/{c.pk}/", COMPLAINTS),
+        "complaint bulk status": (
+            "get",
+            f"/admin/bulk/intake/complaint/change_status/?id={c.pk}",
+            COMPLAINTS,
+        ),
+        "api complaint list": ("get", "/api/v1/staff/complaints/", COMPLAINTS),
+        "api complaint detail": ("get", f"/api/v1/staff/complaints/{c.reference}/", COMPLAINTS),
+        "api complaint note": (
+            "post",
+            f"/api/v1/staff/complaints/{c.reference}/notes/",
+            COMPLAINTS,
+        ),
         "api help list": ("get", "/api/v1/staff/help-requests/", HELP),
         "api help detail": ("get", f"/api/v1/staff/help-requests/{h.reference}/", HELP),
         "api help note": ("post", f"/api/v1/staff/help-requests/{h.reference}/notes/", HELP),
@@ -88,6 +111,7 @@ def test_permission_matrix(client, roles, django_user_model):
         )
     attachment = Attachment.objects.get()
     application = file_application()
+    complaint = file_complaint()
     users = {
         **roles,
         "superuser": django_user_model.objects.create_superuser("root", "r@e.org", "x"),
@@ -95,7 +119,9 @@ def test_permission_matrix(client, roles, django_user_model):
     failures = []
     for role, user in users.items():
         client.force_login(user)
-        for name, (method, url, allowed) in doors(help_request, application, attachment).items():
+        for name, (method, url, allowed) in doors(
+            help_request, application, attachment, complaint
+        ).items():
             if method == "get":
                 response = client.get(url)
             elif url.startswith("/api/"):
@@ -121,6 +147,7 @@ def test_anonymous_gets_nothing(client):
         "/api/v1/staff/help-requests/",
         f"/api/v1/staff/help-requests/{help_request.reference}/",
         "/api/v1/staff/volunteer-applications/",
+        "/api/v1/staff/complaints/",
     ):
         assert client.get(url).status_code in (401, 403)
     assert client.get("/admin/inbox/help-requests/").status_code == 302  # to the login page

@@ -31,6 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "  Also: `editor` (communications staff), `secretary` (board secretary), "
             "`officer` (beneficiary relations), `researcher` (social research), "
-            "`committee` (research committee) and `coordinator` (volunteers), "
+            "`committee` (research committee), `coordinator` (volunteers) and "
+            "`complaints` (complaints and suggestions), "
             "with the same demo password."
         )
