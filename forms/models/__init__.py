@@ -10,6 +10,7 @@ from forms.models.casefile import (
     InternalNote,
     Notification,
     SatisfactionRating,
+    StaffNotice,
     StatusEvent,
     YesNo,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "ReferenceCounter",
     "RequestStatus",
     "SatisfactionRating",
+    "StaffNotice",
     "StatusEvent",
     "Submission",
     "SupportType",
