@@ -322,3 +322,10 @@ def staff_notify(*, user, text: str, url: str, subject: str, body: str) -> None:
                 )
             ]
         )
+
+
+def notices_mark_read(*, user, notices) -> None:
+    """The notices a member of staff has seen."""
+    StaffNotice.objects.filter(
+        user=user, pk__in=[notice.pk for notice in notices], read_at__isnull=True
+    ).update(read_at=timezone.now())
