@@ -3,12 +3,9 @@ speak, merged steps, the count for a whole request, delivery states through a re
 gateway, resending, links on another port, and the multipart email in both languages."""
 
 import datetime as dt
-import json
 import random
 import subprocess
-import threading
 from email.mime.image import MIMEImage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -34,10 +31,10 @@ from forms.notifications import (
     notifications_retry_due,
 )
 from tests.inbox.conftest import CONSENTS, file_application, help_data
+from tests.loopback import Gateway
 
 R = RequestStatus
 ROOT = Path(__file__).resolve().parents[2]
-GATEWAY_PORTS = range(8850, 8899)  # the loopback gateway's ports
 
 
 def file_request(status: str | None = None, language: str = "ar", **overrides) -> HelpRequest:
@@ -225,48 +222,6 @@ def test_volunteers_get_their_receipt_and_decision_by_email(roles):
 
 
 # --- delivery states through a real gateway --------------------------------------------------
-
-
-class Gateway:
-    """An SMS gateway on the loopback interface that refuses the first `failures` messages,
-    then accepts each with an id."""
-
-    def __init__(self, failures: int, answer_status: str = "accepted"):
-        self.failures, self.answer_status, self.received = failures, answer_status, []
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - the http.server API
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                gateway.received.append(body)
-                if len(gateway.received) <= gateway.failures:
-                    self.send_response(503)
-                    self.end_headers()
-                    return
-                answer = json.dumps(
-                    {"id": f"gw-{len(gateway.received)}", "status": gateway.answer_status}
-                ).encode()
-                self.send_response(202)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def log_message(self, *args):
-                pass
-
-        for port in random.Random().sample(list(GATEWAY_PORTS), len(GATEWAY_PORTS)):
-            try:
-                self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-                break
-            except OSError:
-                continue
-        self.url = f"http://127.0.0.1:{self.server.server_port}/messages"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
