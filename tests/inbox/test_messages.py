@@ -280,6 +280,11 @@ def test_a_gateway_that_fails_then_succeeds_shows_every_state(roles, gateway, se
     client.force_login(roles["officer"])
     page = client.get(reverse("inbox_help:inspect", args=[request.pk])).content.decode()
     assert 'data-message-status="delivered"' in page
+    # …and in the staff API.
+    detail = client.get(f"/api/v1/staff/help-requests/{request.reference}/").json()
+    (entry,) = detail["messages"]
+    assert (entry["channel"], entry["status"], entry["attempts"]) == ("sms", "delivered", 3)
+    assert entry["event"] == "receipt_sms" and entry["next_attempt_at"] is None
 
 
 def test_a_gateway_that_answers_delivered_is_recorded_so(roles, gateway):
