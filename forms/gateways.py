@@ -26,6 +26,8 @@ class Accepted:
 
 
 class BaseBackend:
+    available = True  # False: the channel is not set up, its messages go another way
+
     def send(self, *, to: str, message: str) -> Accepted | None:
         raise NotImplementedError
 

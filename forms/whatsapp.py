@@ -34,7 +34,9 @@ class LocmemBackend(BaseBackend):
 
 
 class UnavailableBackend(BaseBackend):
-    """Takes nothing: every message goes by SMS (a site without WhatsApp)."""
+    """A site without WhatsApp: messages to those who asked for it go by SMS."""
+
+    available = False
 
     def send(self, *, to, message):
         raise WhatsAppError("WhatsApp is not set up")

@@ -168,8 +168,9 @@ class TransitionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy(
-            "Leave empty to send the standard message. For “Waiting for more information”, "
-            "write what the applicant should send."
+            "Leave empty to send the standard message; steps that do not concern the applicant "
+            "send nothing unless you write here. For “Waiting for more information”, write "
+            "what the applicant should send."
         ),
     )
     notify = forms.BooleanField(

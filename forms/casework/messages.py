@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from forms import whatsapp
 from forms.casework import registry
 from forms.models import MessageTemplate, Notification
 from portal.core.dates import HijriDate, gregorian_numeric
@@ -106,8 +107,9 @@ def render_message(key: str, submission, **extra) -> str:
 
 def applicant_contacts(submission) -> list[tuple[str, str]]:
     """(channel, address) the applicant's messages go to: the way they asked first (WhatsApp,
-    SMS — also for those who asked for a call — or email), then an email copy when they gave an
-    address. A kind without a preference field gets SMS and the email copy."""
+    SMS — also for those who asked for a call, and for WhatsApp where the site has none — or
+    email), then an email copy when they gave an address. A kind without a preference field gets
+    SMS and the email copy."""
     mobile = getattr(submission, "mobile", "") or ""
     email = getattr(submission, "email", "") or ""
     preferred = getattr(submission, "preferred_contact", "") or Notification.Channel.SMS
@@ -117,7 +119,7 @@ def applicant_contacts(submission) -> list[tuple[str, str]]:
     elif mobile:
         channel = (
             Notification.Channel.WHATSAPP
-            if preferred == Notification.Channel.WHATSAPP
+            if preferred == Notification.Channel.WHATSAPP and whatsapp.get_backend().available
             else Notification.Channel.SMS
         )
         contacts.append((channel, mobile))

@@ -114,11 +114,17 @@ def test_the_receipt_goes_the_way_the_applicant_asked_with_an_email_copy(
 
 
 def test_whatsapp_that_fails_falls_back_to_sms_at_once(roles, settings):
-    settings.WHATSAPP_BACKEND = "forms.whatsapp.UnavailableBackend"
-    request = file_request(preferred_contact="whatsapp")
+    refusing = Gateway(failures=10_000)
+    settings.WHATSAPP_BACKEND = "forms.whatsapp.HTTPGatewayBackend"
+    settings.WHATSAPP_GATEWAY_URL = refusing.url
+    try:
+        request = file_request(preferred_contact="whatsapp")
+    finally:
+        refusing.close()
+    assert len(refusing.received) == 1 and request.reference in refusing.received[0]["message"]
     whatsapp_message, sms_copy = Notification.objects.of(request)
     assert (whatsapp_message.channel, whatsapp_message.status) == ("whatsapp", "failed")
-    assert "WhatsApp" in whatsapp_message.last_error
+    assert "503" in whatsapp_message.last_error
     assert (sms_copy.channel, sms_copy.status, sms_copy.copy_of) == (
         "sms",
         "sent",
@@ -127,6 +133,14 @@ def test_whatsapp_that_fails_falls_back_to_sms_at_once(roles, settings):
     assert len(sms.outbox) == 1 and request.reference in sms.outbox[0]["message"]
     # The SMS answered the failure: the inbox does not flag it.
     assert not failed_messages().filter(case_file_id=request.case_file_id).exists()
+
+
+def test_without_whatsapp_those_who_asked_for_it_get_sms(roles, settings):
+    settings.WHATSAPP_BACKEND = "forms.whatsapp.UnavailableBackend"
+    request = file_request(preferred_contact="whatsapp")
+    (message,) = Notification.objects.of(request)
+    assert (message.channel, message.status) == ("sms", "sent")
+    assert whatsapp.outbox == [] and len(sms.outbox) == 1
 
 
 # --- which events speak, and how many messages a request brings ------------------------------
