@@ -200,6 +200,9 @@ def _list_parameters() -> list[OpenApiParameter]:
         OpenApiParameter("channel", str),
         OpenApiParameter("assignee", int),
         OpenApiParameter("overdue", bool, description=f"Only {due}"),
+        OpenApiParameter(
+            "message_failed", bool, description="A message failed past its last retry"
+        ),
         OpenApiParameter("city", str),
         OpenApiParameter("submitted_at_after", str, description="YYYY-MM-DD"),
         OpenApiParameter("submitted_at_before", str, description="YYYY-MM-DD"),

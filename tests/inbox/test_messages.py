@@ -329,6 +329,9 @@ def test_a_failure_past_the_last_retry_is_flagged_and_staff_resend_it(roles, gat
     client.force_login(roles["officer"])
     listing = client.get(reverse("inbox_help:list")).content.decode()
     assert "data-message-failed" in listing
+    file_request()  # another request, whose receipt went out
+    only_failed = client.get(reverse("inbox_help:list") + "?message_failed=true")
+    assert [row.reference for row in only_failed.context["object_list"]] == [request.reference]
     page = client.get(reverse("inbox_help:inspect", args=[request.pk])).content.decode()
     assert 'data-message-status="failed"' in page and "503" in page
 
