@@ -178,6 +178,29 @@ def association_logo() -> tuple[bytes, str] | None:
         return None
 
 
+def _segments(paragraph: str) -> list[tuple[str, str]]:
+    """A paragraph as ("text" | "link" | "break", value) parts: links are set left to right on
+    their own, so an Arabic sentence does not scramble them."""
+    parts: list[tuple[str, str]] = []
+    for number, line in enumerate(paragraph.splitlines()):
+        if number:
+            parts.append(("break", ""))
+        text = []
+        for word in line.split(" "):
+            if word.startswith(("https://", "http://")):
+                if text:
+                    parts.append(("text", " ".join(text) + " "))
+                    text = []
+                parts.append(("link", word))
+            else:
+                text.append(word)
+        if text:
+            parts.append(
+                ("text", (" " if parts and parts[-1][0] == "link" else "") + " ".join(text))
+            )
+    return parts
+
+
 def email_html(*, subject: str, body: str, language: str, has_logo: bool) -> str:
     """The HTML part of an applicant's email: the text as paragraphs with live links, under the
     association's name (and logo), right to left in Arabic."""
@@ -188,7 +211,9 @@ def email_html(*, subject: str, body: str, language: str, has_logo: bool) -> str
             "intake/messages/email.html",
             {
                 "subject": subject,
-                "paragraphs": [part.strip() for part in body.split("\n\n") if part.strip()],
+                "paragraphs": [
+                    _segments(part.strip()) for part in body.split("\n\n") if part.strip()
+                ],
                 "language": language,
                 "direction": "rtl" if translation.get_language_bidi() else "ltr",
                 "association": (profile.name if profile else "") or _("Sila"),
