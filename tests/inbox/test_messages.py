@@ -370,6 +370,7 @@ def test_links_in_messages_follow_the_site_base_url_port(roles, settings):
     assert "http://127.0.0.1:8812/ar/track/help/" in mail.outbox[0].body
     html = mail.outbox[0].alternatives[0][0]
     assert 'href="http://127.0.0.1:8812/ar/track/help/' in html
+    assert html.count('dir="ltr"') >= 2  # each link set left to right inside the Arabic text
     assert ":8000" not in sms.outbox[0]["message"] + mail.outbox[0].body + html
     assert request.reference in sms.outbox[0]["message"]
 
