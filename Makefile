@@ -6,6 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 export UV_PYTHON_DOWNLOADS := never
 HOST ?= 127.0.0.1
 PORT ?= 8000
+RUN_BASE_URL := $(or $(SITE_BASE_URL),http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT))
 
 .PHONY: run test test-postgres lint format messages check-messages bench worker install clean stack stack-stop stack-status stack-packages
 
@@ -17,11 +18,12 @@ install: .venv/.synced
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $@
 
+# Links in messages and the admin point at the address served (unless SITE_BASE_URL is given).
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_BASE_URL=$(RUN_BASE_URL) $(PY) manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		SITE_BASE_URL=$(RUN_BASE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: install
 	$(PY) manage.py run_worker

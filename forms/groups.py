@@ -5,6 +5,8 @@ migrate, so a fresh install has them.
 Communications staff and board secretaries (cms.governance) hold none of these permissions,
 so they see no submissions at all."""
 
+from django.utils.translation import gettext_lazy as _
+
 from portal.core.roles import group_ensure
 
 OFFICERS = "مسؤولو علاقات المستفيدين"
@@ -13,6 +15,15 @@ COMMITTEE = "لجنة البحث الاجتماعي"
 VOLUNTEER_COORDINATORS = "منسقو التطوع"
 COMPLAINTS_OFFICERS = "مسؤولو الشكاوى والمقترحات"
 ADMINISTRATORS = "مديرو النظام"
+
+# What a member of each group is called, in the admin's language (assignee choices).
+ROLE_LABELS = {
+    OFFICERS: _("Beneficiary-relations officer"),
+    RESEARCHERS: _("Social researcher"),
+    COMMITTEE: _("Research committee member"),
+    VOLUNTEER_COORDINATORS: _("Volunteer coordinator"),
+    ADMINISTRATORS: _("Administrator"),
+}
 
 ROLES: dict[str, list[tuple[str, str]]] = {
     # Beneficiary-relations officers receive, verify, refer, deliver and close; they record

@@ -1,39 +1,87 @@
 """The outbox: messages to applicants and staff are stored first and sent by the task worker
-after the commit; a failing mail or SMS service leaves them pending with the next attempt
-scheduled, so nothing is lost."""
+after the commit; a failing mail, SMS or WhatsApp service leaves them queued with the next
+attempt scheduled, so nothing is lost.
+
+- A message to a WhatsApp number that WhatsApp does not take is sent by SMS at once (a copy
+  that points at the original), rather than waiting for WhatsApp's retries.
+- A step's message is held MESSAGE_MERGE_SECONDS; another step's message to the same person by
+  the same channel within that time joins it, so quick successive steps reach them as one.
+- Every state is kept for staff (the request's timeline): queued with the next attempt, sent,
+  delivered (when the gateway says so, at once or by a delivery report), failed with the reason
+  after the last retry. Staff can send a message again (`notification_resend`)."""
 
 import datetime as dt
 import logging
 import time
 from collections.abc import Iterable
+from email.mime.image import MIMEImage
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, close_old_connections, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from forms import sms
-from forms.models import Notification
+from wagtail.log_actions import log
+
+from forms import sms, whatsapp
+from forms.casework import registry
+from forms.casework.messages import LOGO_CID, association_logo, email_html
+from forms.gateways import Accepted
+from forms.models import Notification, StaffNotice
 
 logger = logging.getLogger(__name__)
 RETRY_DELAYS = [60, 300, 1800, 7200, 21600]  # seconds after each failed attempt
+S = Notification.Status
 
 
-def sms_to(submission, body: str) -> Notification:
-    """An SMS to the applicant of a submission, not yet saved."""
-    return Notification(
-        channel="sms", recipient=submission.mobile, body=body, case_file=submission.case_file
-    )
-
-
-def notifications_send_after_commit(notifications: Iterable[Notification]) -> list[Notification]:
-    """Store the messages now (in the caller's transaction) and send them after its commit."""
-    stored = Notification.objects.bulk_create(list(notifications))
-    ids = [notification.pk for notification in stored]
+def notifications_send_after_commit(
+    notifications: Iterable[Notification], *, hold: bool = False
+) -> list[Notification]:
+    """Store the messages now (in the caller's transaction) and send them after its commit.
+    With `hold`, each waits MESSAGE_MERGE_SECONDS, and joins a message still held for the same
+    person and channel of the same case file instead of making another."""
+    now = timezone.now()
+    wait = dt.timedelta(seconds=settings.MESSAGE_MERGE_SECONDS if hold else 0)
+    fresh = []
+    for notification in notifications:
+        if wait and _merge_into_held(notification, now):
+            continue
+        notification.next_attempt_at = now + wait
+        fresh.append(notification)
+    stored = Notification.objects.bulk_create(fresh)
+    ids = [notification.pk for notification in stored if notification.next_attempt_at <= now]
     if ids:
         # robust: a failure here never turns the committed filing into an error answer
         transaction.on_commit(lambda: [_deliver_later(pk) for pk in ids], robust=True)
     return stored
+
+
+def _merge_into_held(notification: Notification, now) -> bool:
+    """Join a message still held for the same person and channel; True when it was joined."""
+    if notification.case_file_id is None:
+        return False
+    held = (
+        Notification.objects.select_for_update()
+        .filter(
+            case_file_id=notification.case_file_id,
+            channel=notification.channel,
+            recipient=notification.recipient,
+            status=S.PENDING,
+            attempts=0,
+            next_attempt_at__gt=now,
+            copy_of__isnull=True,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if held is None:
+        return False
+    held.body = f"{held.body}\n\n{notification.body}"
+    held.event = f"{held.event},{notification.event}"[:100]
+    held.save(update_fields=["body", "event"])
+    return True
 
 
 def _deliver_later(notification_id: int) -> None:
@@ -56,7 +104,7 @@ def _notification_claim(notification: Notification, now) -> bool:
     """Take the message for one attempt: its next attempt moves past the lease, so the task
     queued after the commit and the sweep never send it twice at once."""
     claimed = Notification.objects.filter(
-        pk=notification.pk, status=Notification.Status.PENDING, next_attempt_at__lte=now
+        pk=notification.pk, status=S.PENDING, next_attempt_at__lte=now
     ).update(next_attempt_at=now + NOTIFICATION_LEASE)
     return bool(claimed)
 
@@ -76,59 +124,208 @@ def _notification_save(notification: Notification, fields: list[str]) -> None:
             time.sleep(1)
 
 
+def email_message(notification: Notification) -> EmailMultiAlternatives:
+    """The email of a message: plain text and HTML (with the association's logo inline) for
+    applicants; plain text for staff."""
+    message = EmailMultiAlternatives(
+        notification.subject,
+        notification.body,
+        settings.DEFAULT_FROM_EMAIL,
+        [notification.recipient],
+    )
+    if notification.case_file_id is None:
+        return message
+    logo = association_logo()
+    message.attach_alternative(
+        email_html(
+            subject=notification.subject,
+            body=notification.body,
+            language=notification.language,
+            has_logo=logo is not None,
+        ),
+        "text/html",
+    )
+    if logo is not None:
+        message.mixed_subtype = "related"
+        image = MIMEImage(logo[0], logo[1])
+        image.add_header("Content-ID", f"<{LOGO_CID}>")
+        image.add_header("Content-Disposition", "inline", filename=f"logo.{logo[1]}")
+        message.attach(image)
+    return message
+
+
+def _send(notification: Notification) -> Accepted | None:
+    if notification.channel == Notification.Channel.SMS:
+        return sms.get_backend().send(to=notification.recipient, message=notification.body)
+    if notification.channel == Notification.Channel.WHATSAPP:
+        return whatsapp.get_backend().send(to=notification.recipient, message=notification.body)
+    email_message(notification).send()
+    return None
+
+
 def notification_deliver(*, notification: Notification, now=None) -> bool:
-    """Try to send one message; on failure keep it pending with the next attempt scheduled."""
-    if notification.status != Notification.Status.PENDING:
-        return notification.status == Notification.Status.SENT
+    """Try to send one message; on failure keep it queued with the next attempt scheduled, or
+    (WhatsApp) send it by SMS instead. True when the message, or its SMS copy, went out."""
+    if notification.status != S.PENDING:
+        return notification.status in (S.SENT, S.DELIVERED)
     if not _notification_claim(notification, now or timezone.now()):
         notification.refresh_from_db(fields=["status"])
-        return notification.status == Notification.Status.SENT
+        return notification.status in (S.SENT, S.DELIVERED)
     notification.attempts += 1
     try:
-        if notification.channel == "sms":
-            sms.get_backend().send(to=notification.recipient, message=notification.body)
-        else:
-            send_mail(
-                notification.subject,
-                notification.body,
-                settings.DEFAULT_FROM_EMAIL,
-                [notification.recipient],
-            )
+        accepted = _send(notification)
     except Exception as error:  # noqa: BLE001 - any failure of the outside service is retried
-        delay = RETRY_DELAYS[min(notification.attempts - 1, len(RETRY_DELAYS) - 1)]
-        notification.status = (
-            Notification.Status.FAILED
-            if notification.attempts > len(RETRY_DELAYS)
-            else Notification.Status.PENDING
-        )
-        notification.next_attempt_at = timezone.now() + dt.timedelta(seconds=delay)
-        notification.last_error = f"{type(error).__name__}: {error}"[:300]
-        _notification_save(notification, ["attempts", "status", "next_attempt_at", "last_error"])
+        reason = f"{type(error).__name__}: {error}"[:300]
         logger.warning(
             "notification %s failed (attempt %s): %s",
             notification.pk,
             notification.attempts,
             type(error).__name__,
         )
+        if notification.channel == Notification.Channel.WHATSAPP:
+            return _fall_back_to_sms(notification, reason)
+        delay = RETRY_DELAYS[min(notification.attempts - 1, len(RETRY_DELAYS) - 1)]
+        notification.status = S.FAILED if notification.attempts > len(RETRY_DELAYS) else S.PENDING
+        notification.next_attempt_at = timezone.now() + dt.timedelta(seconds=delay)
+        notification.last_error = reason
+        _notification_save(notification, ["attempts", "status", "next_attempt_at", "last_error"])
         return False
-    notification.status = Notification.Status.SENT
-    notification.sent_at = timezone.now()
+    now = timezone.now()
+    notification.status = S.SENT
+    notification.sent_at = now
     notification.last_error = ""
-    _notification_save(notification, ["attempts", "status", "sent_at", "last_error"])
+    fields = ["attempts", "status", "sent_at", "last_error"]
+    if accepted is not None:
+        notification.gateway_id = accepted.gateway_id
+        fields.append("gateway_id")
+        if accepted.delivered:
+            notification.status = S.DELIVERED
+            notification.delivered_at = now
+            fields.append("delivered_at")
+    _notification_save(notification, fields)
     return True
+
+
+def _fall_back_to_sms(notification: Notification, reason: str) -> bool:
+    """WhatsApp did not take the message: it fails, and an SMS copy goes now."""
+    with transaction.atomic():
+        notification.status = S.FAILED
+        notification.last_error = reason
+        _notification_save(notification, ["attempts", "status", "last_error"])
+        copy = Notification.objects.create(
+            case_file_id=notification.case_file_id,
+            channel=Notification.Channel.SMS,
+            event=notification.event,
+            recipient=notification.recipient,
+            body=notification.body,
+            language=notification.language,
+            copy_of=notification,
+        )
+    return notification_deliver(notification=copy)
 
 
 def notifications_retry_due(*, now=None) -> tuple[int, int]:
     """Send every pending message whose next attempt is due: the retries on their back-off,
-    and the messages whose task could not be queued. Returns (sent, still pending)."""
+    the held messages of steps, and those whose task could not be queued. Returns (sent, still
+    pending)."""
     now = now or timezone.now()
     sent = pending = 0
-    due = Notification.objects.filter(
-        status=Notification.Status.PENDING, next_attempt_at__lte=now
-    ).order_by("next_attempt_at", "pk")
+    due = Notification.objects.filter(status=S.PENDING, next_attempt_at__lte=now).order_by(
+        "next_attempt_at", "pk"
+    )
     for notification in due.iterator(chunk_size=200):
         if notification_deliver(notification=notification, now=now):
             sent += 1
         else:
             pending += 1
     return sent, pending
+
+
+def notification_resend(*, notification: Notification, user) -> Notification:
+    """Staff send an applicant's message again (the same text, the same way): a new message
+    that points at the original, queued now."""
+    submission = notification.owner
+    if submission is None or not registry.of(submission).can_work(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        copy = Notification(
+            case_file_id=notification.case_file_id,
+            channel=notification.channel,
+            event=notification.event,
+            recipient=notification.recipient,
+            subject=notification.subject,
+            body=notification.body,
+            language=notification.language,
+            copy_of=notification,
+            resent_by=user,
+        )
+        notifications_send_after_commit([copy])
+        log(
+            instance=submission,
+            action="intake.resend",
+            user=user,
+            data={"notification": notification.pk, "copy": copy.pk},
+        )
+    return copy
+
+
+def notification_delivery_report(*, gateway_id: str, delivered: bool, error: str = "") -> bool:
+    """A gateway reports what became of a message it accepted. False when no message has that
+    id. A WhatsApp message reported undelivered goes by SMS."""
+    notification = (
+        Notification.objects.filter(gateway_id=gateway_id, status__in=[S.SENT, S.DELIVERED])
+        .order_by("-pk")
+        .first()
+        if gateway_id
+        else None
+    )
+    if notification is None:
+        return False
+    if delivered:
+        notification.status = S.DELIVERED
+        notification.delivered_at = timezone.now()
+        notification.save(update_fields=["status", "delivered_at"])
+        return True
+    reason = (error or "undelivered")[:300]
+    if notification.channel == Notification.Channel.WHATSAPP:
+        _fall_back_to_sms(notification, reason)
+        return True
+    notification.status = S.FAILED
+    notification.last_error = reason
+    notification.save(update_fields=["status", "last_error"])
+    return True
+
+
+def failed_messages():
+    """Messages that failed past their last retry and were not sent again since (by SMS, or
+    by staff): what the inbox flags."""
+    answered = Notification.objects.filter(
+        copy_of=OuterRef("pk"), status__in=[S.PENDING, S.SENT, S.DELIVERED]
+    )
+    return Notification.objects.filter(status=S.FAILED, case_file__isnull=False).exclude(
+        Exists(answered)
+    )
+
+
+def staff_notify(*, user, text: str, url: str, subject: str, body: str) -> None:
+    """Tell a member of staff in the admin (a notice) and by email (when they have an address):
+    references and days only, never an applicant's personal data."""
+    StaffNotice.objects.create(user=user, text=text[:300], url=url[:300])
+    if user.email:
+        notifications_send_after_commit(
+            [
+                Notification(
+                    channel=Notification.Channel.EMAIL,
+                    recipient=user.email,
+                    subject=subject[:200],
+                    body=body,
+                )
+            ]
+        )
+
+
+def notices_mark_read(*, user, notices) -> None:
+    """The notices a member of staff has seen."""
+    StaffNotice.objects.filter(
+        user=user, pk__in=[notice.pk for notice in notices], read_at__isnull=True
+    ).update(read_at=timezone.now())

@@ -1,19 +1,21 @@
 """Deadline reminders: each assignee is emailed the submissions that are overdue or due within
 two days (references and days only: no personal data in the message); what nobody was given yet
-goes to the kind's triage group."""
+goes to the kind's triage group. Each is also a notice in the admin."""
 
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from forms.casework import registry
-from forms.models import Notification
-from forms.notifications import notifications_send_after_commit
+from forms.casework.messages import site_url
+from forms.notifications import staff_notify
+from portal.core.people import person_language
 
 logger = logging.getLogger(__name__)
 REMINDER_DAYS_AHEAD = 2
@@ -42,9 +44,10 @@ def _due_by_person(today: dt.date) -> dict:
 
 
 def deadline_reminders_send(*, today: dt.date | None = None) -> int:
-    """Queue one reminder per person. Returns the number of reminders queued."""
+    """One reminder per person, in the admin and by email. Returns the number of people
+    reminded."""
     today = today or timezone.localdate()
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    users = get_user_model().objects.filter(is_active=True)
     recipients: dict = {}
     for key, items in _due_by_person(today).items():
         if isinstance(key, tuple):
@@ -53,18 +56,20 @@ def deadline_reminders_send(*, today: dt.date | None = None) -> int:
             people = users.filter(pk=key)
         for person in people:
             recipients.setdefault(person, []).extend(items)
-    queued = []
     for person, items in recipients.items():
-        language = getattr(getattr(person, "wagtail_userprofile", None), "preferred_language", "")
-        with translation.override(language or settings.LANGUAGE_CODE):
+        with translation.override(person_language(person)):
             body = render_to_string(
                 "intake/messages/deadline_reminder_email.txt",
-                {"items": items, "inbox_url": f"{settings.SITE_BASE_URL}/admin/"},
+                {"items": items, "inbox_url": site_url("admin/")},
             ).strip()
             subject = str(_("Requests waiting for an answer"))
-        queued.append(
-            Notification(channel="email", recipient=person.email, subject=subject, body=body)
+            text = ngettext(
+                "%(count)s request waits for an answer by its date: %(references)s",
+                "%(count)s requests wait for an answer by their date: %(references)s",
+                len(items),
+            ) % {"count": len(items), "references": ", ".join(item[0] for item in items[:10])}
+        staff_notify(
+            user=person, text=text, url=reverse("wagtailadmin_home"), subject=subject, body=body
         )
-    notifications_send_after_commit(queued)
-    logger.info("deadline reminders queued: %s", len(queued))
-    return len(queued)
+    logger.info("deadline reminders queued: %s", len(recipients))
+    return len(recipients)

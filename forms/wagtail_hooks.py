@@ -18,9 +18,10 @@ from forms import reports
 from forms.admin.bulk_actions import AssignBulkAction, ChangeStatusBulkAction
 from forms.admin.views import AttachmentDownloadView, RecordOfflineRequestView
 from forms.admin.viewsets import inbox_viewsets
-from forms.casework import registry
+from forms.casework import registry, selectors
 from forms.kinds.help import HELP_REQUESTS
 from forms.models import MessageTemplate, SupportType
+from forms.notifications import notices_mark_read
 from portal.core.admin import ServicesOnlyPermissionPolicy
 
 
@@ -140,8 +141,29 @@ class InboxPanel(Component):
         return Media(css={"all": ["intake/inbox.css"]})
 
 
+class NoticesPanel(Component):
+    """What the user was told: new assignments and deadlines drawing near (references only).
+    Shown notices count as read."""
+
+    name = "intake_notices"
+    order = 40
+    template_name = "intake/admin/notices_panel.html"
+
+    def __init__(self, notices):
+        self.notices = notices
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["notices"] = self.notices
+        return context
+
+
 @hooks.register("construct_homepage_panels")
 def inbox_dashboard_panel(request, panels):
+    notices = selectors.notices_for(request.user)
+    if notices:
+        panels.append(NoticesPanel(notices))
+        notices_mark_read(user=request.user, notices=notices)
     kinds = [kind for kind in registry.kinds() if kind.can_view(request.user)]
     if kinds:
         panels.append(InboxPanel(request.user, kinds))
@@ -159,6 +181,8 @@ def register_intake_log_actions(actions):
         ("intake.transition", _("Status changed"), _("The status changed")),
         ("intake.assign", _("Assigned"), _("The submission was assigned")),
         ("intake.note", _("Internal note"), _("An internal note was added")),
+        ("intake.resend", _("Message sent again"), _("A message to the applicant was sent again")),
+        ("intake.extend", _("Answer date extended"), _("The answer date was moved later")),
         ("intake.export", _("List exported"), _("A list of submissions was exported")),
         ("intake.anonymise", _("Personal data erased"), _("The personal data was erased")),
         ("intake.person_export", _("Personal data exported"), _("The person's data was exported")),

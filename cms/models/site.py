@@ -76,10 +76,24 @@ class AssociationProfile(BaseSiteSetting):
     youtube_url = models.URLField(_("YouTube"), blank=True)
     linkedin_url = models.URLField(_("LinkedIn"), blank=True)
     whatsapp_url = models.URLField(_("WhatsApp"), blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Shown at the top of the emails sent to applicants and volunteers."),
+    )
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("name"), FieldPanel("tagline"), FieldPanel("licence_number")],
+            [
+                FieldPanel("name"),
+                FieldPanel("tagline"),
+                FieldPanel("licence_number"),
+                FieldPanel("logo"),
+            ],
             heading=_("Identity"),
         ),
         MultiFieldPanel(

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -36,17 +36,36 @@ from forms.admin.views import Forbidden403Mixin, forbidden
 from forms.casework import registry, selectors
 from forms.casework.filters import filterset_for
 from forms.casework.kinds import Step, SubmissionKind
-from forms.casework.transitions import submission_assign, submission_note_add, submission_transition
+from forms.casework.transitions import (
+    submission_assign,
+    submission_due_extend,
+    submission_note_add,
+    submission_transition,
+)
 from forms.kinds.complaint import COMPLAINTS
 from forms.kinds.help import HELP_REQUESTS
 from forms.kinds.volunteer import VOLUNTEER_APPLICATIONS
+from forms.models import Notification
+from forms.notifications import notification_resend
 from portal.core.people import display_name
 from portal.core.spreadsheets import SafeSpreadsheetExportMixin
 
 
 class StaffChoiceField(forms.ModelChoiceField):
+    """A person with their roles and how many open submissions of the kind they hold, so a
+    committee member is never taken for the researcher."""
+
+    load: dict = {}
+
     def label_from_instance(self, user):
-        return display_name(user)
+        if user.pk not in self.load:
+            return display_name(user)
+        roles, count = self.load[user.pk]
+        return _("%(name)s — %(roles)s — %(count)s open") % {
+            "name": display_name(user),
+            "roles": "، ".join(roles) if translation.get_language_bidi() else ", ".join(roles),
+            "count": count,
+        }
 
 
 # --- the lists ---------------------------------------------------------------------------------
@@ -68,6 +87,20 @@ class AssigneeColumn(Column):
         return display_name(user) if user else ""
 
 
+class MessageFailedColumn(Column):
+    """Flags a submission whose applicant did not get a message after the last retry."""
+
+    cell_template_name = "intake/admin/message_failed_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["failed"] = getattr(instance, "message_failed", False)
+        return context
+
+
+MESSAGES_COLUMN = MessageFailedColumn("message_failed", label=gettext_lazy("Messages"))
+
+
 class SubmissionIndexView(Forbidden403Mixin, SafeSpreadsheetExportMixin, IndexView):
     default_ordering = "-submitted_at"
 
@@ -77,7 +110,9 @@ class SubmissionIndexView(Forbidden403Mixin, SafeSpreadsheetExportMixin, IndexVi
 
     def get_base_queryset(self):
         related = ["assignee", *([self.kind.type_field] if self.kind.type_field else [])]
-        return selectors.submissions_for(self.request.user, self.kind).select_related(*related)
+        return selectors.with_failed_messages(
+            selectors.submissions_for(self.request.user, self.kind).select_related(*related)
+        )
 
     def search_queryset(self, queryset):
         if not self.is_searching:
@@ -142,8 +177,9 @@ class TransitionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy(
-            "Leave empty to send the standard message. For “Waiting for more information”, "
-            "write what the applicant should send."
+            "Leave empty to send the standard message; steps that do not concern the applicant "
+            "send nothing unless you write here. For “Waiting for more information”, write "
+            "what the applicant should send."
         ),
     )
     notify = forms.BooleanField(
@@ -192,9 +228,22 @@ class AssignForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, staff=None, **kwargs):
+    def __init__(self, *args, staff=None, load=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff
+        self.fields["assignee"].load = load or {}
+
+
+class ExtendForm(forms.Form):
+    due = forms.DateField(
+        label=gettext_lazy("New answer date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (the applicant is told it)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class NoteForm(forms.Form):
@@ -250,6 +299,7 @@ class SubmissionInspectView(Forbidden403Mixin, InspectView):
             assign_form=(
                 AssignForm(
                     staff=selectors.staff_for(kind),
+                    load=selectors.staff_load(kind),
                     initial={"assignee": submission.assignee_id},
                     auto_id="assign-%s",
                 )
@@ -257,9 +307,15 @@ class SubmissionInspectView(Forbidden403Mixin, InspectView):
                 else None
             ),
             note_form=NoteForm(auto_id="note-%s") if kind.can_work(user) else None,
+            extend_form=(
+                ExtendForm(auto_id="extend-%s")
+                if kind.can_work(user) and kind.due_field and submission.status in kind.open
+                else None
+            ),
+            can_resend=kind.can_work(user),
             urls={
                 name: reverse(f"{self.url_namespace}:{name}", args=[submission.pk])
-                for name in ("transition", "assign", "note")
+                for name in ("transition", "assign", "note", "resend", "extend")
             },
             attachments=list(submission.attachments.all()) if kind.accepts_attachments else [],
             consents=list(submission.consents.all()),
@@ -333,6 +389,33 @@ class AssignView(SubmissionActionView):
                     "name": display_name(assignee),
                 },
             )
+
+
+class ResendView(SubmissionActionView):
+    def perform(self, request, submission):
+        notification = (
+            Notification.objects.of(submission).filter(pk=request.POST.get("message")).first()
+            if str(request.POST.get("message", "")).isdigit()
+            else None
+        )
+        if notification is None:
+            raise ValidationError(_("Choose a message of this submission."))
+        notification_resend(notification=notification, user=request.user)
+        messages.success(request, _("The message is being sent again."))
+
+
+class ExtendView(SubmissionActionView):
+    def perform(self, request, submission):
+        form = ExtendForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError([error for errors in form.errors.values() for error in errors])
+        submission_due_extend(
+            submission=submission,
+            user=request.user,
+            due=form.cleaned_data["due"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("The answer date was moved; the applicant is told."))
 
 
 class NoteView(SubmissionActionView):
@@ -426,6 +509,7 @@ class SubmissionViewSet(SnippetViewSet):
         "channel",
         AssigneeColumn("assignee", label=gettext_lazy("Assigned to"), sort_key="assignee"),
         "submitted_at",
+        MESSAGES_COLUMN,
     ]
 
     def __init__(self, kind: SubmissionKind | None = None, **kwargs):
@@ -473,6 +557,8 @@ class SubmissionViewSet(SnippetViewSet):
             path("transition/<int:pk>/", TransitionView.as_view(**kwargs), name="transition"),
             path("assign/<int:pk>/", AssignView.as_view(**kwargs), name="assign"),
             path("note/<int:pk>/", NoteView.as_view(**kwargs), name="note"),
+            path("resend/<int:pk>/", ResendView.as_view(**kwargs), name="resend"),
+            path("extend/<int:pk>/", ExtendView.as_view(**kwargs), name="extend"),
         ]
 
 
@@ -493,6 +579,7 @@ class HelpRequestViewSet(SubmissionViewSet):
         AssigneeColumn("assignee", label=gettext_lazy("Assigned to"), sort_key="assignee"),
         "submitted_at",
         DaysLeftColumn("days_left", label=gettext_lazy("Days left"), sort_key="response_due"),
+        MESSAGES_COLUMN,
     ]
     list_export = [
         "reference",
@@ -550,6 +637,7 @@ class VolunteerApplicationViewSet(SubmissionViewSet):
         "hours_per_week",
         AssigneeColumn("assignee", label=gettext_lazy("Assigned to"), sort_key="assignee"),
         "submitted_at",
+        MESSAGES_COLUMN,
     ]
     list_export = [
         "reference",

@@ -84,6 +84,22 @@ class EventSerializer(serializers.Serializer):
     assigned_to = PersonSerializer(allow_null=True)
 
 
+class MessageSerializer(serializers.Serializer):
+    """A message to the applicant and what became of it."""
+
+    id = serializers.IntegerField()
+    channel = serializers.CharField()
+    event = serializers.CharField()
+    status = serializers.CharField(help_text="pending (queued), sent, delivered or failed")
+    attempts = serializers.IntegerField()
+    next_attempt_at = serializers.DateTimeField(allow_null=True)
+    last_error = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    copy_of = serializers.IntegerField(source="copy_of_id", allow_null=True)
+
+
 class NoteSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     text = StrictCharField(max_length=3000)
@@ -103,6 +119,7 @@ class SubmissionDetailSerializer(SubmissionSummarySerializer):
     next_statuses = serializers.SerializerMethodField()
     timeline = EventSerializer(many=True, source="events.all")
     notes = serializers.SerializerMethodField()
+    messages = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
 
     def get_applicant(self, obj) -> dict:
@@ -120,6 +137,13 @@ class SubmissionDetailSerializer(SubmissionSummarySerializer):
     def get_notes(self, obj) -> list[dict]:
         notes = selectors.internal_notes(obj, self.context["request"].user)
         return NoteSerializer(notes, many=True).data
+
+    def get_messages(self, obj) -> list[dict]:
+        messages = selectors.messages_of(obj, self.context["request"].user)
+        for message in messages:
+            if message.status != "pending":
+                message.next_attempt_at = None
+        return MessageSerializer(messages, many=True).data
 
     def get_attachments(self, obj) -> list[dict]:
         if not registry.of(obj).accepts_attachments:
@@ -181,6 +205,9 @@ def _list_parameters() -> list[OpenApiParameter]:
         OpenApiParameter("channel", str),
         OpenApiParameter("assignee", int),
         OpenApiParameter("overdue", bool, description=f"Only {due}"),
+        OpenApiParameter(
+            "message_failed", bool, description="A message failed past its last retry"
+        ),
         OpenApiParameter("city", str),
         OpenApiParameter("submitted_at_after", str, description="YYYY-MM-DD"),
         OpenApiParameter("submitted_at_before", str, description="YYYY-MM-DD"),

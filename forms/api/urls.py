@@ -4,6 +4,7 @@ kind with a form, tracking, and the staff API for every registered kind."""
 from django.urls import path, re_path
 
 from forms.api import staff
+from forms.api.delivery import DeliveryReportView
 from forms.api.public import TrackingView, create_view
 from forms.casework import registry
 
@@ -24,6 +25,7 @@ urlpatterns = [
         if kind.fields
     ],
     path("track/<str:kind>/<str:reference>/", TrackingView.as_view(), name="tracking"),
+    path("messages/delivery-report/", DeliveryReportView.as_view(), name="message-delivery-report"),
     path("staff/search/", staff.StaffSearch.as_view(), name="staff-search"),
     re_path(rf"^staff/{KIND}/$", staff.StaffSubmissionList.as_view(), name="staff-submissions"),
     *[

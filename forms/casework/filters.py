@@ -1,5 +1,6 @@
 """The inbox's filters for a kind, shared by the admin's lists and the staff API: status, the
-kind's type, channel, assignee, overdue (kinds that promise a date), date range and city."""
+kind's type, channel, assignee, overdue (kinds that promise a date), a failed message, date range
+and city."""
 
 import functools
 
@@ -16,6 +17,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from forms.casework.kinds import SubmissionKind
 from forms.casework.selectors import staff_for
 from forms.models import Channel
+from forms.notifications import failed_messages
 
 YES_NO = [("", "---------"), ("true", _("Yes")), ("false", _("No"))]
 
@@ -27,6 +29,22 @@ def _overdue_filter(kind: SubmissionKind):
 
     return django_filters.BooleanFilter(
         label=_("Overdue"), method=filter_overdue, widget=forms.Select(choices=YES_NO)
+    )
+
+
+def _message_failed_filter():
+    def filter_message_failed(queryset, name, value):
+        failed = failed_messages().values("case_file_id")
+        return (
+            queryset.filter(case_file_id__in=failed)
+            if value
+            else queryset.exclude(case_file_id__in=failed)
+        )
+
+    return django_filters.BooleanFilter(
+        label=_("A message failed"),
+        method=filter_message_failed,
+        widget=forms.Select(choices=YES_NO),
     )
 
 
@@ -50,12 +68,20 @@ def filterset_for(kind: SubmissionKind) -> type[WagtailFilterSet]:
     )
     if kind.due_field:
         filters["overdue"] = _overdue_filter(kind)
+    filters["message_failed"] = _message_failed_filter()
     filters["submitted_at"] = django_filters.DateFromToRangeFilter(
         label=_("Submitted"), widget=DateRangePickerWidget
     )
     if "city" in model_fields:
         filters["city"] = django_filters.CharFilter(label=_("City"), lookup_expr="icontains")
-    meta = type("Meta", (), {"model": kind.model, "fields": [n for n in filters if n != "overdue"]})
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": kind.model,
+            "fields": [n for n in filters if n not in ("overdue", "message_failed")],
+        },
+    )
     return type(f"{kind.model.__name__}FilterSet", (WagtailFilterSet,), {**filters, "Meta": meta})
 
 

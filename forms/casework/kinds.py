@@ -17,10 +17,11 @@ from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.signals import post_delete
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from forms.casework import registry
-from forms.casework.messages import render_message, tracking_url
+from forms.casework.messages import STAFF_MESSAGE, applicant_message, render_message, tracking_url
 from forms.models import CaseFile, MessageTemplate, Notification
 from search.index.registry import IndexedKind
 from search.index.registry import register as index_kind
@@ -79,6 +80,7 @@ class SubmissionKind:
     decided: frozenset = frozenset()  # a step into one of these records the decision's date
     finished: frozenset = frozenset()  # nothing more will happen: retention may anonymise
     silent: frozenset = frozenset()  # the applicant is not told unless staff say so
+    quiet: frozenset = frozenset()  # shown on the tracking page, but no message by itself
     withdrawn: str = ""  # where erasure at the person's request takes a submission…
     erasure_withdraws: frozenset = frozenset()  # …from these statuses
     waiting_status: str | None = None  # waiting for the applicant's answer to a question
@@ -104,7 +106,8 @@ class SubmissionKind:
     receipt_email_subject: str | None = None
     receipt_email: str | None = None
     status_sms: str = MessageTemplate.Key.STATUS_CHANGED_SMS
-    status_sms_for: Mapping[str, str] = {}  # status: its own message key
+    status_sms_for: Mapping[str, str] = {}  # status: its own message key (the events table)
+    admin_namespace: str = ""  # of its inbox in the admin; "inbox_<slug>" when empty
     received_note = None  # shown on the tracking page while nothing has happened yet
 
     def __repr__(self):
@@ -222,35 +225,65 @@ class SubmissionKind:
         return step.message
 
     def status_message(self, submission, step: Step) -> str:
-        """The SMS telling the applicant of a step: the staff's own words, or the standard one."""
+        """The message telling the applicant of a step: the staff's own words, or the standard
+        one for its status."""
         if step.message and step.to != self.waiting_status:
             return f"{submission.reference}: {step.message} {tracking_url(submission)}"
-        key = self.status_sms_for.get(step.to, self.status_sms)
-        return render_message(key, submission, status=self.label_of(step.to), **step.details)
+        return render_message(
+            self.step_event(step), submission, status=self.label_of(step.to), **step.details
+        )
+
+    def step_event(self, step: Step) -> str:
+        """The event (message key) of a step, from the kind's table."""
+        if step.message and step.to != self.waiting_status:
+            return STAFF_MESSAGE
+        return self.status_sms_for.get(step.to, self.status_sms)
+
+    def speaks(self, step: Step, told: bool) -> bool:
+        """Whether a step sends a message: told, and either staff wrote to the applicant or the
+        step concerns them (not one of the kind's quiet steps)."""
+        if not told:
+            return False
+        return bool(step.message) or step.to not in self.quiet
 
     def step_messages(self, submission, step: Step, told: bool) -> list[str]:
-        """The SMS bodies a step sends."""
-        return [self.status_message(submission, step)] if told else []
+        """The texts a step sends (one, or none)."""
+        return [self.status_message(submission, step)] if self.speaks(step, told) else []
+
+    def step_notifications(self, submission, step: Step, told: bool) -> list[Notification]:
+        """The messages of a step on each of the applicant's channels (not yet saved)."""
+        event = self.step_event(step)
+        return [
+            notification
+            for body in self.step_messages(submission, step, told)
+            for notification in applicant_message(submission, event=event, body=body)
+        ]
 
     def receipt(self, submission) -> list[Notification]:
-        """The receipt messages of a filed submission (not yet saved): an SMS to the mobile,
-        and an email when the kind sends one and the applicant gave an address."""
-        mobile, email = getattr(submission, "mobile", ""), getattr(submission, "email", "")
-        sends = [
-            ("sms", mobile, self.receipt_sms, None),
-            ("email", email, self.receipt_email, self.receipt_email_subject),
-        ]
-        return [
-            Notification(
-                channel=channel,
-                recipient=recipient,
-                subject=render_message(subject, submission) if subject else "",
-                body=render_message(body, submission),
-                case_file=submission.case_file,
+        """The receipt of a filed submission on each of the applicant's channels (not yet
+        saved); the email copy takes the kind's own receipt email when it has one."""
+        if not self.receipt_sms:
+            return []
+        return applicant_message(
+            submission,
+            event=self.receipt_sms,
+            body=render_message(self.receipt_sms, submission),
+            email_subject=(
+                render_message(self.receipt_email_subject, submission)
+                if self.receipt_email_subject
+                else ""
+            ),
+            email_body=render_message(self.receipt_email, submission) if self.receipt_email else "",
+        )
+
+    def inspect_url(self, submission) -> str:
+        """The submission's page in the admin (a path), or the admin's home."""
+        try:
+            return reverse(
+                f"{self.admin_namespace or f'inbox_{self.slug}'}:inspect", args=[submission.pk]
             )
-            for channel, recipient, body, subject in sends
-            if body and recipient
-        ]
+        except NoReverseMatch:
+            return reverse("wagtailadmin_home")
 
     def search_document(self, submission) -> dict:
         """The index entry of one submission: only what staff search and filter on."""

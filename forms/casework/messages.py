@@ -1,14 +1,35 @@
-"""Messages to applicants: the staff-edited text if there is one, else the default template;
-and the links they carry (the secret tracking link, the rating link)."""
+"""Messages to applicants, written once for every kind: which events speak (the kinds declare
+their table, see `SubmissionKind`), the text (the staff-edited one if there is one, else the
+default template), the links they carry (built from SITE_BASE_URL), the ways they go (the
+applicant's preferred channel, with email as a second copy when given) and the multipart email
+(plain text and HTML, right to left in Arabic, with the association's name and logo).
+
+| event (message key)        | when                                    | help | volunteer |
+|----------------------------|-----------------------------------------|------|-----------|
+| receipt_sms (+ email)      | filed                                   | yes  | volunteer_receipt_sms |
+| information_needed_sms     | staff ask for information (the question)| yes  | —         |
+| accepted_sms, rejected_sms | the committee decides (with its reason) | yes  | volunteer_status_sms  |
+| delivered_sms              | the service was delivered               | yes  | —         |
+| rating_request_sms         | closed: the rating invitation           | yes  | —         |
+| deadline_extended_sms      | staff extend the answer date            | yes  | —         |
+| volunteer_status_sms       | interview, accepted, declined, active,  | —    | yes       |
+|                            | ended, withdrawn                        |      |           |
+| (staff's own words)        | any step where staff write a message    | yes  | yes       |
+
+Steps that do not concern the applicant (a kind's `quiet` statuses: under review, referred,
+screening) send nothing unless staff write to them; messages of quick successive steps are held
+MESSAGE_MERGE_SECONDS and reach the applicant as one (forms.notifications)."""
 
 import string
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from forms import whatsapp
 from forms.casework import registry
-from forms.models import MessageTemplate
+from forms.models import MessageTemplate, Notification
 from portal.core.dates import HijriDate, gregorian_numeric
 
 DEFAULT_TEMPLATES = {
@@ -20,9 +41,14 @@ DEFAULT_TEMPLATES = {
     MessageTemplate.Key.STATUS_CHANGED_SMS: "intake/messages/status_changed_sms.txt",
     MessageTemplate.Key.ACCEPTED_SMS: "intake/messages/accepted_sms.txt",
     MessageTemplate.Key.REJECTED_SMS: "intake/messages/rejected_sms.txt",
+    MessageTemplate.Key.DELIVERED_SMS: "intake/messages/delivered_sms.txt",
     MessageTemplate.Key.RATING_REQUEST_SMS: "intake/messages/rating_request_sms.txt",
+    MessageTemplate.Key.DEADLINE_EXTENDED_SMS: "intake/messages/deadline_extended_sms.txt",
+    MessageTemplate.Key.MESSAGE_EMAIL_SUBJECT: "intake/messages/message_subject.txt",
     MessageTemplate.Key.VOLUNTEER_STATUS_SMS: "intake/messages/volunteer_status_sms.txt",
 }
+STAFF_MESSAGE = "staff_message"  # the event of a message staff wrote themselves
+LOGO_CID = "association-logo"
 
 
 def default_template(key: str) -> str:
@@ -41,12 +67,17 @@ class _SafeFormatter(string.Formatter):
         return super().format_field(value, "")
 
 
+def site_url(path: str) -> str:
+    """An absolute link into the site, from SITE_BASE_URL (which `make run` sets from the host
+    and port it serves)."""
+    return settings.SITE_BASE_URL.rstrip("/") + "/" + path.lstrip("/")
+
+
 def tracking_url(submission) -> str:
     """The applicant's secret link to the tracking page of their submission."""
     kind = registry.of(submission)
-    return (
-        f"{settings.SITE_BASE_URL}/{submission.language}/track/{kind.slug}/"
-        f"{submission.reference}/{submission.tracking_key}/"
+    return site_url(
+        f"{submission.language}/track/{kind.slug}/{submission.reference}/{submission.tracking_key}/"
     )
 
 
@@ -56,13 +87,14 @@ def rating_url(submission) -> str:
 
 def render_message(key: str, submission, **extra) -> str:
     """The message `key` for this submission, in the applicant's language. `extra` fills
-    {status}, {reason} and {rating_url}; lazy values are translated in that language."""
+    {status}, {reason}, {due_date} and the like; lazy values are translated in that language."""
     language = submission.language
     due = submission.due_date
     support_type = getattr(submission, "support_type", None)
     link = tracking_url(submission)
     with translation.override(language):
         extra = {name: str(value) for name, value in extra.items()}
+        extra.setdefault("rating_url", rating_url(submission))
         template = MessageTemplate.objects.filter(key=key).first()
         if template is not None and (getattr(template, f"body_{language}", "") or "").strip():
             values = {
@@ -77,3 +109,121 @@ def render_message(key: str, submission, **extra) -> str:
             return _SafeFormatter().format(getattr(template, f"body_{language}"), **values).strip()
         context = {"request": submission, "application": submission, "tracking_url": link, **extra}
         return render_to_string(default_template(key), context).strip()
+
+
+def applicant_contacts(submission) -> list[tuple[str, str]]:
+    """(channel, address) the applicant's messages go to: the way they asked first (WhatsApp,
+    SMS — also for those who asked for a call, and for WhatsApp where the site has none — or
+    email), then an email copy when they gave an address. A kind without a preference field gets
+    SMS and the email copy."""
+    mobile = getattr(submission, "mobile", "") or ""
+    email = getattr(submission, "email", "") or ""
+    preferred = getattr(submission, "preferred_contact", "") or Notification.Channel.SMS
+    contacts = []
+    if preferred == Notification.Channel.EMAIL and email:
+        contacts.append((Notification.Channel.EMAIL, email))
+    elif mobile:
+        channel = (
+            Notification.Channel.WHATSAPP
+            if preferred == Notification.Channel.WHATSAPP and whatsapp.get_backend().available
+            else Notification.Channel.SMS
+        )
+        contacts.append((channel, mobile))
+    if email and (Notification.Channel.EMAIL, email) not in contacts:
+        contacts.append((Notification.Channel.EMAIL, email))
+    return contacts
+
+
+def applicant_message(
+    submission,
+    *,
+    event: str,
+    body: str,
+    email_subject: str = "",
+    email_body: str = "",
+) -> list[Notification]:
+    """One message to the applicant on each of their channels (not yet saved). The email copy
+    takes `email_subject`/`email_body` when the event has its own, else the same text under the
+    standard subject."""
+    if not email_subject:
+        email_subject = render_message(MessageTemplate.Key.MESSAGE_EMAIL_SUBJECT, submission)
+    return [
+        Notification(
+            channel=channel,
+            event=event,
+            recipient=address,
+            subject=email_subject[:200] if channel == Notification.Channel.EMAIL else "",
+            body=(email_body or body) if channel == Notification.Channel.EMAIL else body,
+            language=submission.language,
+            case_file=submission.case_file,
+        )
+        for channel, address in applicant_contacts(submission)
+    ]
+
+
+def association_profile():
+    """The association that sends the messages: the default site's profile."""
+    from wagtail.models import Site
+
+    from cms.models import AssociationProfile  # the content app loads after the intake app
+
+    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+    return AssociationProfile.for_site(site) if site else None
+
+
+def association_logo() -> tuple[bytes, str] | None:
+    """The association's logo for emails (PNG bytes, a small rendition), or None."""
+    profile = association_profile()
+    if profile is None or profile.logo is None:
+        return None
+    try:
+        rendition = profile.logo.get_rendition("max-240x80|format-png")
+        with rendition.file.open("rb") as handle:
+            return handle.read(), "png"
+    except Exception:  # noqa: BLE001 - a missing image file never stops a message
+        return None
+
+
+def _segments(paragraph: str) -> list[tuple[str, str]]:
+    """A paragraph as ("text" | "link" | "break", value) parts: links are set left to right on
+    their own, so an Arabic sentence does not scramble them."""
+    parts: list[tuple[str, str]] = []
+    for number, line in enumerate(paragraph.splitlines()):
+        if number:
+            parts.append(("break", ""))
+        text = []
+        for word in line.split(" "):
+            if word.startswith(("https://", "http://")):
+                if text:
+                    parts.append(("text", " ".join(text) + " "))
+                    text = []
+                parts.append(("link", word))
+            else:
+                text.append(word)
+        if text:
+            parts.append(
+                ("text", (" " if parts and parts[-1][0] == "link" else "") + " ".join(text))
+            )
+    return parts
+
+
+def email_html(*, subject: str, body: str, language: str, has_logo: bool) -> str:
+    """The HTML part of an applicant's email: the text as paragraphs with live links, under the
+    association's name (and logo), right to left in Arabic."""
+    language = language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        profile = association_profile()
+        return render_to_string(
+            "intake/messages/email.html",
+            {
+                "subject": subject,
+                "paragraphs": [
+                    _segments(part.strip()) for part in body.split("\n\n") if part.strip()
+                ],
+                "language": language,
+                "direction": "rtl" if translation.get_language_bidi() else "ltr",
+                "association": (profile.name if profile else "") or _("Sila"),
+                "logo_cid": LOGO_CID if has_logo else "",
+                "site_url": site_url(f"{language}/"),
+            },
+        )

@@ -3,10 +3,14 @@ is applied), a submission by its reference or tracking link, who may be given on
 timeline, and the steps a user may take."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 
 from forms.casework import registry
 from forms.casework.kinds import SubmissionKind
+from forms.groups import ROLE_LABELS
+from forms.models import Notification, StaffNotice
+from forms.notifications import failed_messages
 from search.index.service import matching_ids
 
 
@@ -72,15 +76,56 @@ def internal_notes(submission, user) -> list:
     return list(submission.notes.select_related("author"))
 
 
+def messages_of(submission, user) -> list:
+    """The messages sent to the applicant and their states, for those who work the kind."""
+    if not registry.of(submission).can_work(user):
+        return []
+    return list(
+        Notification.objects.of(submission)
+        .select_related("resent_by", "copy_of")
+        .order_by("created_at", "pk")
+    )
+
+
 def timeline(submission, user) -> list[tuple[str, object, object]]:
-    """Steps and (for those who work the kind) internal notes, oldest first, as
-    ("event" | "note", when, row)."""
+    """Steps and (for those who work the kind) internal notes and messages with their states,
+    oldest first, as ("event" | "note" | "message", when, row)."""
     events = list(submission.events.select_related("by", "assigned_to"))
     notes = internal_notes(submission, user)
+    messages = messages_of(submission, user)
     return sorted(
-        [("event", e.at, e) for e in events] + [("note", n.created_at, n) for n in notes],
+        [("event", e.at, e) for e in events]
+        + [("note", n.created_at, n) for n in notes]
+        + [("message", m.created_at, m) for m in messages],
         key=lambda item: item[1],
     )
+
+
+def with_failed_messages(queryset):
+    """Mark each submission of a list with whether a message to its applicant failed past the
+    last retry and was not sent again (`message_failed`)."""
+    failed = failed_messages().filter(case_file_id=OuterRef("case_file_id"))
+    return queryset.annotate(message_failed=Exists(failed))
+
+
+def staff_load(kind: SubmissionKind) -> dict[int, tuple[list[str], int]]:
+    """{user id: (their roles, the open submissions of `kind` they hold)} for the people who may
+    be given one: what the assignee choices show beside each name."""
+    people = staff_for(kind).prefetch_related("groups")
+    load = dict(
+        kind.model.objects.filter(status__in=kind.open, assignee__isnull=False)
+        .values("assignee")
+        .annotate(count=Count("pk"))
+        .values_list("assignee", "count")
+    )
+    return {
+        person.pk: (
+            [str(ROLE_LABELS.get(group.name, group.name)) for group in person.groups.all()]
+            or ([str(_("Full access"))] if person.is_superuser else []),
+            load.get(person.pk, 0),
+        )
+        for person in people
+    }
 
 
 def question(submission) -> str:
@@ -110,3 +155,8 @@ def person_submissions(national_id: str) -> dict[SubmissionKind, list]:
         for kind in registry.kinds()
         if kind.person_key
     }
+
+
+def notices_for(user, *, limit: int = 10) -> list:
+    """The latest notices to a member of staff (assignments, deadlines), newest first."""
+    return list(StaffNotice.objects.filter(user=user)[:limit])

@@ -5,17 +5,22 @@ bulk action and the API all call it): it locks the row, asks the kind whether th
 allowed and complete, writes the status, the timeline step and the audit entry, and queues the
 messages to the applicant after the commit."""
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.log_actions import log
 
 from forms.casework import registry
 from forms.casework.kinds import Step
-from forms.models import InternalNote, StatusEvent
-from forms.notifications import notifications_send_after_commit, sms_to
+from forms.casework.messages import applicant_message, render_message, site_url
+from forms.models import InternalNote, MessageTemplate, StatusEvent
+from forms.notifications import notifications_send_after_commit, staff_notify
+from portal.core.dates import gregorian_numeric
+from portal.core.people import person_language
 
 NOTE_MAX_LENGTH = 3000
 
@@ -27,7 +32,8 @@ def submission_transition(*, submission, user, step: Step) -> StatusEvent:
     current status or one missing what the kind needs (a rejection's reason, a decision's
     meeting, a question for the applicant); refuses (PermissionDenied) a step the user's role
     may not take. Records who, when, from, to, the internal note and the message; tells the
-    applicant (SMS, and the tracking page) unless the step says not to."""
+    applicant (the tracking page, and a message by the way they asked when the step concerns
+    them) unless the step says not to."""
     kind = registry.of(submission)
     step = step.cleaned()
     with transaction.atomic():
@@ -63,9 +69,7 @@ def submission_transition(*, submission, user, step: Step) -> StatusEvent:
             user=user,
             data={"from": from_status, "to": step.to, "told": told},
         )
-        notifications_send_after_commit(
-            sms_to(locked, body) for body in kind.step_messages(locked, step, told)
-        )
+        notifications_send_after_commit(kind.step_notifications(locked, step, told), hold=True)
     submission.refresh_from_db()
     return event
 
@@ -116,7 +120,82 @@ def submission_assign(*, submission, user, assignee, note: str = "") -> StatusEv
             user=user,
             data={"assignee": assignee.pk if assignee else None},
         )
+        if assignee is not None and assignee != user:
+            _tell_assignee(kind, locked, assignee)
     submission.assignee = assignee
+    return event
+
+
+def _tell_assignee(kind, submission, assignee) -> None:
+    """A new assignment, told in the admin and by email: the reference and the answer date."""
+    url = kind.inspect_url(submission)
+    with translation.override(person_language(assignee)):
+        due = submission.due_date
+        text = (
+            _("%(reference)s was assigned to you; its answer is due by %(due)s.")
+            % {"reference": submission.reference, "due": gregorian_numeric(due)}
+            if due
+            else _("%(reference)s was assigned to you.") % {"reference": submission.reference}
+        )
+        staff_notify(
+            user=assignee,
+            text=str(text),
+            url=url,
+            subject=str(_("Assigned to you: %(reference)s") % {"reference": submission.reference}),
+            body=f"{text}\n\n{site_url(url)}",
+        )
+
+
+def submission_due_extend(*, submission, user, due: dt.date, reason: str = "") -> StatusEvent:
+    """Staff move the promised answer date later (never earlier): recorded on the timeline and
+    told to the applicant with the new date and the reason."""
+    kind = registry.of(submission)
+    if not kind.can_work(user):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = kind.model.objects.select_for_update().get(pk=submission.pk)
+        current = locked.due_date
+        if not kind.due_field or locked.status not in kind.open:
+            raise ValidationError(
+                {"due": _("The answer date of this submission cannot be changed.")},
+                code="no_due_date",
+            )
+        if due is None or (current is not None and due <= current):
+            raise ValidationError(
+                {"due": _("Choose a date after the current answer date.")}, code="not_later"
+            )
+        if not reason:
+            raise ValidationError(
+                {"reason": _("Give the reason; the applicant is told it.")}, code="required"
+            )
+        setattr(locked, kind.due_field, due)
+        locked.save(update_fields=[kind.due_field])
+        event = StatusEvent.objects.create(
+            owner=locked,
+            from_status=locked.status,
+            to_status=locked.status,
+            public=True,
+            message=reason[:NOTE_MAX_LENGTH],
+            note=str(_("Answer date moved from %(old)s to %(new)s."))
+            % {
+                "old": gregorian_numeric(current) if current else "—",
+                "new": gregorian_numeric(due),
+            },
+            by=user,
+        )
+        log(
+            instance=locked,
+            action="intake.extend",
+            user=user,
+            data={"from": str(current), "to": str(due)},
+        )
+        key = MessageTemplate.Key.DEADLINE_EXTENDED_SMS
+        notifications_send_after_commit(
+            applicant_message(locked, event=key, body=render_message(key, locked, reason=reason)),
+            hold=True,
+        )
+    submission.refresh_from_db()
     return event
 
 

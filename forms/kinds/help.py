@@ -2,7 +2,8 @@
 specification: receive, check the data, ask for what is missing, refer the file to the research
 committee, which accepts or rejects within the promised period; then delivery, closing, and the
 rating. A rejection needs its reason (the applicant is told it), a decision its committee
-meeting; closing sends the link to rate the service."""
+meeting; closing sends the link to rate the service. Checking and referring the file are the
+association's own work: the applicant sees them on the tracking page, without a message."""
 
 from collections.abc import Sequence
 
@@ -11,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from forms.casework.filing import submission_file
 from forms.casework.information import submission_ask_information
 from forms.casework.kinds import Step, StepDetail, SubmissionKind, register
-from forms.casework.messages import rating_url, render_message
 from forms.casework.transitions import submission_transition
 from forms.consents import HELP_REQUEST_CONSENTS
 from forms.fields import HelpRequestFields
@@ -114,10 +114,15 @@ class HelpRequestKind(SubmissionKind):
     receipt_sms = MessageTemplate.Key.RECEIPT_SMS
     receipt_email_subject = MessageTemplate.Key.RECEIPT_EMAIL_SUBJECT
     receipt_email = MessageTemplate.Key.RECEIPT_EMAIL
+    # Which steps speak (see forms.casework.messages): the rest say "{status}" in the
+    # standard message, and these two concern only the association's own work.
+    quiet = frozenset({_R.UNDER_REVIEW, _R.REFERRED})
     status_sms_for = {
         _R.INFORMATION_NEEDED: MessageTemplate.Key.INFORMATION_NEEDED_SMS,
         _R.ACCEPTED: MessageTemplate.Key.ACCEPTED_SMS,
         _R.REJECTED: MessageTemplate.Key.REJECTED_SMS,
+        _R.DELIVERED: MessageTemplate.Key.DELIVERED_SMS,
+        _R.CLOSED: MessageTemplate.Key.RATING_REQUEST_SMS,
     }
 
     def prepare(self, *, data: dict, consents: dict) -> dict:
@@ -143,18 +148,6 @@ class HelpRequestKind(SubmissionKind):
 
     def public_message(self, step: Step) -> str:
         return step.message or (step.detail("reason") if step.to == _R.REJECTED else "")
-
-    def step_messages(self, submission, step: Step, told: bool) -> list[str]:
-        messages = super().step_messages(submission, step, told)
-        if step.to == self.rated_status:
-            messages.append(
-                render_message(
-                    MessageTemplate.Key.RATING_REQUEST_SMS,
-                    submission,
-                    rating_url=rating_url(submission),
-                )
-            )
-        return messages
 
 
 HELP_REQUESTS = register(HelpRequestKind())

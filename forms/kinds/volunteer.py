@@ -78,6 +78,8 @@ class VolunteerApplicationKind(SubmissionKind):
     search_text_fields = ("city", "skills", "interests")
     receipt_sms = MessageTemplate.Key.VOLUNTEER_RECEIPT_SMS
     status_sms = MessageTemplate.Key.VOLUNTEER_STATUS_SMS
+    quiet = frozenset({_V.SCREENING})  # the coordinator's own work
+    admin_namespace = "inbox_volunteers"
     received_note = _(
         "Your volunteer application was received. The volunteer coordinator will contact you."
     )

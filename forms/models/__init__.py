@@ -10,6 +10,7 @@ from forms.models.casefile import (
     InternalNote,
     Notification,
     SatisfactionRating,
+    StaffNotice,
     StatusEvent,
     YesNo,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "ReferenceCounter",
     "RequestStatus",
     "SatisfactionRating",
+    "StaffNotice",
     "StatusEvent",
     "Submission",
     "SupportType",

@@ -98,25 +98,50 @@ class Attachment(CaseFileRow):
 
 
 class Notification(CaseFileRow):
-    """An outgoing message; kept until it is sent, so a failing mail or SMS service loses nothing.
-    Messages to staff (deadline reminders) belong to no case file."""
+    """An outgoing message; kept until it is sent, so a failing mail, SMS or WhatsApp service
+    loses nothing. Its state is what staff see on the request's timeline: queued (with the next
+    attempt), sent, delivered (when the gateway reports it) or failed (with the reason). Messages
+    to staff (assignments, deadline reminders) belong to no case file."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting to be sent")
+        PENDING = "pending", _("Queued")
         SENT = "sent", _("Sent")
-        FAILED = "failed", _("Gave up")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("Text message")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        EMAIL = "email", _("Email")
 
     case_file = case_file_key("notifications", optional=True)
-    channel = models.CharField(max_length=10, choices=[("email", "email"), ("sms", "sms")])
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    event = models.CharField(_("event"), max_length=100, blank=True)
     recipient = models.CharField(max_length=200)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    language = models.CharField(max_length=5, blank=True)
+    status = models.CharField(
+        _("state"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    gateway_id = models.CharField(max_length=100, blank=True, db_index=True)
+    # A copy sent another way: the SMS of a WhatsApp message that failed, or a resend by staff.
+    copy_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
+    resent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -125,6 +150,35 @@ class Notification(CaseFileRow):
 
     def __str__(self):
         return f"{self.channel} #{self.pk} ({self.status})"
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class StaffNotice(models.Model):
+    """A notice to one member of staff in the admin (a new assignment, a deadline drawing near):
+    references and days only, never an applicant's personal data."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake_notices"
+    )
+    text = models.CharField(_("notice"), max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notice to staff")
+        verbose_name_plural = _("notices to staff")
+
+    def __str__(self):
+        return self.text
 
 
 class StatusEvent(CaseFileRow):

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class MessageTemplate(models.Model):
     """A message to applicants, editable by staff in both languages. Placeholders in braces:
     {reference}, {name}, {type}, {due_date}, {due_date_hijri}, {tracking_url}, {status},
-    {reason}, {rating_url}."""
+    {reason}, {rating_url}, {due_date} (the new one when it was extended).
+    The SMS texts are also the WhatsApp texts and the body of the email copy."""
 
     class Key(models.TextChoices):
         RECEIPT_SMS = "receipt_sms", _("Receipt of a help request (SMS)")
@@ -25,6 +26,15 @@ class MessageTemplate(models.Model):
         ACCEPTED_SMS = "accepted_sms", _("A help request was accepted (SMS)")
         REJECTED_SMS = "rejected_sms", _("A help request was rejected (SMS)")
         RATING_REQUEST_SMS = "rating_request_sms", _("Asking to rate the service (SMS)")
+        DELIVERED_SMS = "delivered_sms", _("The service of a help request was delivered")
+        DEADLINE_EXTENDED_SMS = (
+            "deadline_extended_sms",
+            _("The answer date of a request was extended"),
+        )
+        MESSAGE_EMAIL_SUBJECT = (
+            "message_email_subject",
+            _("Subject of the email copy of a message"),
+        )
         VOLUNTEER_STATUS_SMS = (
             "volunteer_status_sms",
             _("A volunteer application's status changed (SMS)"),

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -11,6 +12,12 @@ from wagtail.users.models import UserProfile
 def display_name(user) -> str:
     """The name staff know a colleague by: the full name, else the username."""
     return user.get_full_name() or user.get_username()
+
+
+def person_language(user) -> str:
+    """The language a member of staff reads the admin and its emails in."""
+    profile = getattr(user, "wagtail_userprofile", None)
+    return getattr(profile, "preferred_language", "") or settings.LANGUAGE_CODE
 
 
 def staff_ensure(*, password: str, people: Iterable) -> dict:

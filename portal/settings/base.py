@@ -59,6 +59,20 @@ SMS_BACKEND = env("SMS_BACKEND", "forms.sms.FileBackend")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", "")
 SMS_SENDER = env("SMS_SENDER", "Sila")
+WHATSAPP_GATEWAY_URL = env("WHATSAPP_GATEWAY_URL")
+WHATSAPP_BACKEND = env(
+    "WHATSAPP_BACKEND",
+    "forms.whatsapp.HTTPGatewayBackend"
+    if WHATSAPP_GATEWAY_URL
+    else "forms.whatsapp.UnavailableBackend",
+)
+WHATSAPP_GATEWAY_TOKEN = env("WHATSAPP_GATEWAY_TOKEN", "")
+WHATSAPP_SENDER = env("WHATSAPP_SENDER", "Sila")
+# Gateways report delivery to /messages/delivery-report/ with this bearer token (unset: off).
+MESSAGE_REPORT_TOKEN = env("MESSAGE_REPORT_TOKEN", "")
+# A step's message waits this long, so quick successive steps reach the applicant as one.
+MESSAGE_MERGE_SECONDS = int(env("MESSAGE_MERGE_SECONDS", "120"))
+EMAIL_BACKEND_ENV = env("EMAIL_BACKEND")
 
 # --- Environment: the production stack (proxy, shared cache, pool, health, logs) ---------------
 REDIS_URL = env("REDIS_URL")
@@ -489,6 +503,8 @@ if EMAIL_HOST_ENV:
     EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+if EMAIL_BACKEND_ENV:  # any of Django's mail backends, or a provider's
+    EMAIL_BACKEND = EMAIL_BACKEND_ENV
 
 # --- Logging -------------------------------------------------------------------------------
 # LOG_FORMAT=json (production's default) writes one JSON object a line with the request id;

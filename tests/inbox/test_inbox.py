@@ -19,7 +19,7 @@ from wagtail.models import ModelLogEntry
 from forms import groups
 from forms.casework import transitions as services
 from forms.kinds.help import help_request_transition
-from forms.models import HelpRequest, InternalNote, Notification, RequestStatus
+from forms.models import HelpRequest, InternalNote, Notification, RequestStatus, StaffNotice
 from forms.reminders import deadline_reminders_send
 from tests.inbox.conftest import file_application, file_request
 
@@ -212,6 +212,10 @@ def test_deadline_reminders_go_to_assignees_without_personal_data(roles):
     assert unassigned.reference in by_recipient[officer.email]
     assert "اسم سري" not in "".join(by_recipient.values())
     assert Notification.objects.filter(channel="email", status="sent").count() == 2
+    # …and a notice on each one's admin dashboard, with references only.
+    (notice,) = StaffNotice.objects.filter(user=researcher)
+    assert late.reference in notice.text and "اسم سري" not in notice.text
+    assert unassigned.reference in StaffNotice.objects.get(user=officer).text
 
 
 def test_the_inbox_list_uses_a_bounded_number_of_queries(client, roles):
