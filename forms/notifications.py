@@ -16,7 +16,41 @@ from forms import sms
 from forms.models import Notification
 
 logger = logging.getLogger(__name__)
-RETRY_DELAYS = [60, 300, 1800, 7200, 21600]  # seconds after each failed attempt
+
+
+def retry_delays() -> list[int]:
+    """Seconds before each new attempt after a failure (settings.NOTIFICATION_RETRY_DELAYS)."""
+    return settings.NOTIFICATION_RETRY_DELAYS
+
+
+class ChannelBreaker:
+    """Per worker process: after `threshold` failures in a row on a channel, the outside service
+    is left alone for the first retry delay. Messages due meanwhile are put off until then
+    without counting an attempt, so a service that is down costs one try per pause, not one per
+    message (nor a timeout per message), and the queue behind it keeps moving."""
+
+    threshold = 3
+
+    def __init__(self):
+        self.failures: dict[str, int] = {}
+        self.paused_until: dict[str, dt.datetime] = {}
+
+    def paused(self, channel: str, now: dt.datetime) -> dt.datetime | None:
+        until = self.paused_until.get(channel)
+        return until if until and until > now else None
+
+    def failed(self, channel: str, now: dt.datetime) -> None:
+        self.failures[channel] = self.failures.get(channel, 0) + 1
+        if self.failures[channel] >= self.threshold:
+            self.paused_until[channel] = now + dt.timedelta(seconds=retry_delays()[0])
+            self.failures[channel] = 0
+
+    def succeeded(self, channel: str) -> None:
+        self.failures.pop(channel, None)
+        self.paused_until.pop(channel, None)
+
+
+breaker = ChannelBreaker()
 
 
 def sms_to(submission, body: str) -> Notification:
@@ -53,11 +87,13 @@ NOTIFICATION_LEASE = dt.timedelta(seconds=60)  # longer than any send may take
 
 
 def _notification_claim(notification: Notification, now) -> bool:
-    """Take the message for one attempt: its next attempt moves past the lease, so the task
-    queued after the commit and the sweep never send it twice at once."""
+    """Take the message for one attempt if it is due at `now`: its next attempt moves past the
+    lease, counted from the clock (a sweep's `now` may be long past), so the task queued after
+    the commit and the sweep never send it twice at once."""
+    lease_from = max(now, timezone.now())
     claimed = Notification.objects.filter(
         pk=notification.pk, status=Notification.Status.PENDING, next_attempt_at__lte=now
-    ).update(next_attempt_at=now + NOTIFICATION_LEASE)
+    ).update(next_attempt_at=lease_from + NOTIFICATION_LEASE)
     return bool(claimed)
 
 
@@ -80,9 +116,17 @@ def notification_deliver(*, notification: Notification, now=None) -> bool:
     """Try to send one message; on failure keep it pending with the next attempt scheduled."""
     if notification.status != Notification.Status.PENDING:
         return notification.status == Notification.Status.SENT
-    if not _notification_claim(notification, now or timezone.now()):
+    now = now or timezone.now()
+    if paused_until := breaker.paused(notification.channel, timezone.now()):
+        # the service failed just now: put the message off, this is not an attempt
+        Notification.objects.filter(
+            pk=notification.pk, status=Notification.Status.PENDING, next_attempt_at__lte=now
+        ).update(next_attempt_at=paused_until)
+        return False
+    if not _notification_claim(notification, now):
         notification.refresh_from_db(fields=["status"])
         return notification.status == Notification.Status.SENT
+    notification.refresh_from_db(fields=["attempts"])  # a stale copy must not undercount
     notification.attempts += 1
     try:
         if notification.channel == "sms":
@@ -95,10 +139,12 @@ def notification_deliver(*, notification: Notification, now=None) -> bool:
                 [notification.recipient],
             )
     except Exception as error:  # noqa: BLE001 - any failure of the outside service is retried
-        delay = RETRY_DELAYS[min(notification.attempts - 1, len(RETRY_DELAYS) - 1)]
+        breaker.failed(notification.channel, timezone.now())
+        delays = retry_delays()
+        delay = delays[min(notification.attempts - 1, len(delays) - 1)]
         notification.status = (
             Notification.Status.FAILED
-            if notification.attempts > len(RETRY_DELAYS)
+            if notification.attempts > len(delays)
             else Notification.Status.PENDING
         )
         notification.next_attempt_at = timezone.now() + dt.timedelta(seconds=delay)
@@ -111,6 +157,7 @@ def notification_deliver(*, notification: Notification, now=None) -> bool:
             type(error).__name__,
         )
         return False
+    breaker.succeeded(notification.channel)
     notification.status = Notification.Status.SENT
     notification.sent_at = timezone.now()
     notification.last_error = ""

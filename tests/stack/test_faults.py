@@ -31,6 +31,20 @@ def worker_pids(stack) -> dict[str, str]:
     return {line.split()[0]: line for line in lines if line.startswith("worker")}
 
 
+def outbox_state(stack) -> dict:
+    """What the outbox and the task queue hold, to say why a receipt is late."""
+    with psycopg.connect(stack.database_url) as connection:
+        outbox = connection.execute(
+            "SELECT status, attempts, next_attempt_at <= now(), count(*) FROM intake_notification "
+            "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        ).fetchall()
+        queue = connection.execute(
+            "SELECT task_path, status, count(*) FROM django_tasks_database_dbtaskresult "
+            "GROUP BY 1, 2 ORDER BY 1, 2"
+        ).fetchall()
+    return {"outbox": outbox, "queue": queue}
+
+
 def test_filings_survive_a_database_restart_and_receipts_follow_the_gateway(stack, demo):
     gateway = stack.gateway
     gateway.accepting = False
@@ -147,7 +161,10 @@ def test_filings_survive_a_database_restart_and_receipts_follow_the_gateway(stac
         f"{receipts_seconds:.0f}s after the gateway was back and the filings done; "
         f"duplicates {duplicates}"
     )
-    assert got == references, f"{len(references) - len(got)} receipts not delivered"
+    assert got == references, (
+        f"{len(references) - len(got)} receipts not delivered; outbox and queue: "
+        f"{outbox_state(stack)}"
+    )
     assert workers_after == workers_before, "a worker exited and was restarted"
     assert all("RUNNING" in line for line in worker_pids(stack).values())
     assert refused_while_down > 0
