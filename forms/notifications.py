@@ -32,6 +32,9 @@ class ChannelBreaker:
     threshold = 3
 
     def __init__(self):
+        self.reset()
+
+    def reset(self) -> None:
         self.failures: dict[str, int] = {}
         self.paused_until: dict[str, dt.datetime] = {}
 
