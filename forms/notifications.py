@@ -32,8 +32,45 @@ from forms.gateways import Accepted
 from forms.models import Notification, StaffNotice
 
 logger = logging.getLogger(__name__)
-RETRY_DELAYS = [60, 300, 1800, 7200, 21600]  # seconds after each failed attempt
 S = Notification.Status
+
+
+def retry_delays() -> list[int]:
+    """Seconds before each new attempt after a failure (settings.NOTIFICATION_RETRY_DELAYS)."""
+    return settings.NOTIFICATION_RETRY_DELAYS
+
+
+class ChannelBreaker:
+    """Per worker process: after `threshold` failures in a row on a channel, the outside service
+    is left alone for the first retry delay. Messages due meanwhile are put off until then
+    without counting an attempt, so a service that is down costs one try per pause, not one per
+    message (nor a timeout per message), and the queue behind it keeps moving."""
+
+    threshold = 3
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self) -> None:
+        self.failures: dict[str, int] = {}
+        self.paused_until: dict[str, dt.datetime] = {}
+
+    def paused(self, channel: str, now: dt.datetime) -> dt.datetime | None:
+        until = self.paused_until.get(channel)
+        return until if until and until > now else None
+
+    def failed(self, channel: str, now: dt.datetime) -> None:
+        self.failures[channel] = self.failures.get(channel, 0) + 1
+        if self.failures[channel] >= self.threshold:
+            self.paused_until[channel] = now + dt.timedelta(seconds=retry_delays()[0])
+            self.failures[channel] = 0
+
+    def succeeded(self, channel: str) -> None:
+        self.failures.pop(channel, None)
+        self.paused_until.pop(channel, None)
+
+
+breaker = ChannelBreaker()
 
 
 def notifications_send_after_commit(
@@ -101,11 +138,13 @@ NOTIFICATION_LEASE = dt.timedelta(seconds=60)  # longer than any send may take
 
 
 def _notification_claim(notification: Notification, now) -> bool:
-    """Take the message for one attempt: its next attempt moves past the lease, so the task
-    queued after the commit and the sweep never send it twice at once."""
+    """Take the message for one attempt if it is due at `now`: its next attempt moves past the
+    lease, counted from the clock (a sweep's `now` may be long past), so the task queued after
+    the commit and the sweep never send it twice at once."""
+    lease_from = max(now, timezone.now())
     claimed = Notification.objects.filter(
         pk=notification.pk, status=S.PENDING, next_attempt_at__lte=now
-    ).update(next_attempt_at=now + NOTIFICATION_LEASE)
+    ).update(next_attempt_at=lease_from + NOTIFICATION_LEASE)
     return bool(claimed)
 
 
@@ -168,14 +207,28 @@ def notification_deliver(*, notification: Notification, now=None) -> bool:
     (WhatsApp) send it by SMS instead. True when the message, or its SMS copy, went out."""
     if notification.status != S.PENDING:
         return notification.status in (S.SENT, S.DELIVERED)
-    if not _notification_claim(notification, now or timezone.now()):
+    now = now or timezone.now()
+    if paused_until := breaker.paused(notification.channel, timezone.now()):
+        if notification.channel == Notification.Channel.WHATSAPP and _notification_claim(
+            notification, now
+        ):
+            # WhatsApp failed just now: the SMS copy goes at once rather than waiting
+            return _fall_back_to_sms(notification, "WhatsApp paused after repeated failures")
+        # the service failed just now: put the message off, this is not an attempt
+        Notification.objects.filter(
+            pk=notification.pk, status=S.PENDING, next_attempt_at__lte=now
+        ).update(next_attempt_at=paused_until)
+        return False
+    if not _notification_claim(notification, now):
         notification.refresh_from_db(fields=["status"])
         return notification.status in (S.SENT, S.DELIVERED)
+    notification.refresh_from_db(fields=["attempts"])  # a stale copy must not undercount
     notification.attempts += 1
     try:
         accepted = _send(notification)
     except Exception as error:  # noqa: BLE001 - any failure of the outside service is retried
         reason = f"{type(error).__name__}: {error}"[:300]
+        breaker.failed(notification.channel, timezone.now())
         logger.warning(
             "notification %s failed (attempt %s): %s",
             notification.pk,
@@ -184,12 +237,14 @@ def notification_deliver(*, notification: Notification, now=None) -> bool:
         )
         if notification.channel == Notification.Channel.WHATSAPP:
             return _fall_back_to_sms(notification, reason)
-        delay = RETRY_DELAYS[min(notification.attempts - 1, len(RETRY_DELAYS) - 1)]
-        notification.status = S.FAILED if notification.attempts > len(RETRY_DELAYS) else S.PENDING
+        delays = retry_delays()
+        delay = delays[min(notification.attempts - 1, len(delays) - 1)]
+        notification.status = S.FAILED if notification.attempts > len(delays) else S.PENDING
         notification.next_attempt_at = timezone.now() + dt.timedelta(seconds=delay)
         notification.last_error = reason
         _notification_save(notification, ["attempts", "status", "next_attempt_at", "last_error"])
         return False
+    breaker.succeeded(notification.channel)
     now = timezone.now()
     notification.status = S.SENT
     notification.sent_at = now

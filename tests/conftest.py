@@ -53,6 +53,16 @@ def _arabic_by_default():
 
 
 @pytest.fixture(autouse=True)
+def _closed_breaker():
+    """The outbox's breaker remembers failures per process; each test starts without them."""
+    from forms.notifications import breaker
+
+    breaker.reset()
+    yield
+    breaker.reset()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """The cache outlives a test's database rows; start each test without stale entries."""
     cache.clear()

@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -22,13 +22,20 @@ logger = logging.getLogger(__name__)
 
 
 def reference_next(*, prefix: str) -> str:
-    """HR-2026-000123: numbered per prefix and year, without gaps, safe under concurrency."""
+    """HR-2026-000123: numbered per prefix and year, without gaps, safe under concurrency.
+    One statement (UPDATE … RETURNING, which locks the counter until the commit), so filings
+    queue on the counter for as short a time as possible; the row is made on first use."""
     year = timezone.localdate().year
-    ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
-    counter = ReferenceCounter.objects.select_for_update().get(prefix=prefix, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}-{year}-{counter.last:06d}"
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    sql = f"UPDATE {table} SET last = last + 1 WHERE prefix = %s AND year = %s RETURNING last"  # noqa: S608 - the table name is the model's
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [prefix, year])
+            row = cursor.fetchone()
+        if row is not None:
+            return f"{prefix}-{year}-{row[0]:06d}"
+        ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
+    raise RuntimeError(f"no reference counter for {prefix} {year}")
 
 
 def consents_check(*, kind: SubmissionKind, answers: dict) -> None:
@@ -78,6 +85,12 @@ def _filed(kind: SubmissionKind, idempotency_key: str | None):
     return kind.model.objects.filter(idempotency_key=idempotency_key).first()
 
 
+def _checked_relations(data: dict) -> list[str]:
+    """Fields given as model instances: the form that cleaned them read them from the database,
+    so checking that they exist would cost a query per relation for nothing."""
+    return [name for name, value in data.items() if isinstance(value, models.Model)]
+
+
 def submission_file(
     *,
     kind: SubmissionKind,
@@ -97,31 +110,33 @@ def submission_file(
     if attachments and not kind.accepts_attachments:
         raise ValidationError({"attachments": _("This kind of submission takes no documents.")})
     check_files(attachments)
+    submission = kind.model(
+        **data,
+        **kind.prepare(data=data, consents=consents),
+        status=kind.initial,
+        channel=channel,
+        language=language,
+        recorded_by=recorded_by,
+        idempotency_key=idempotency_key or None,
+        tracking_salt=secrets.token_hex(16),
+    )
+    # Checked before the transaction, and the reference counter taken last: concurrent filings
+    # queue on the counter's row from that point to the commit, so that stretch stays short.
+    submission.full_clean(
+        exclude=["reference", "tracking_salt", "case_file", *_checked_relations(data)],
+        # the database's unique constraints hold (a raced idempotency key lands below)
+        validate_unique=False,
+    )
     try:
         with transaction.atomic():
-            submission = kind.model(
-                **data,
-                **kind.prepare(data=data, consents=consents),
-                case_file=CaseFile.objects.create(kind=kind.slug),
-                reference=reference_next(prefix=kind.prefix),
-                status=kind.initial,
-                channel=channel,
-                language=language,
-                recorded_by=recorded_by,
-                idempotency_key=idempotency_key or None,
-                tracking_salt=secrets.token_hex(16),
-            )
-            # The key's uniqueness is the database's to enforce: a check here would answer a
-            # racing retry with an error instead of the receipt (see the IntegrityError below).
-            submission.full_clean(
-                exclude=["reference", "tracking_salt", "case_file", "idempotency_key"]
-            )
-            submission.save()
+            submission.case_file = CaseFile.objects.create(kind=kind.slug)
             consents_record(submission=submission, kind=kind, answers=consents, language=language)
-            attachments_store(submission=submission, uploads=attachments)
             StatusEvent.objects.create(
                 owner=submission, to_status=kind.initial, public=True, by=recorded_by
             )
+            attachments_store(submission=submission, uploads=attachments)
+            submission.reference = reference_next(prefix=kind.prefix)
+            submission.save()
             notifications_send_after_commit(kind.receipt(submission))
     except IntegrityError:
         # Two retries of one submission raced; the first one won.

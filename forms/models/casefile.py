@@ -37,6 +37,8 @@ class CaseFileRow(models.Model):
 
     objects = CaseFileRowQuerySet.as_manager()
 
+    wagtail_reference_index_ignore = True  # casework, not content (see CaseFile)
+
     class Meta:
         abstract = True
 

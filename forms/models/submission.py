@@ -78,6 +78,10 @@ class CaseFile(models.Model):
 
     kind = models.CharField(_("kind"), max_length=30, editable=False)
 
+    # Personal casework, not content: Wagtail's reference index ("usage") has nothing to learn
+    # from it, and indexing would queue a task for every filing and every step.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("case file")
         verbose_name_plural = _("case files")
@@ -115,6 +119,8 @@ class Submission(models.Model):
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    wagtail_reference_index_ignore = True  # casework, not content (see CaseFile)
 
     class Meta:
         abstract = True

@@ -88,6 +88,12 @@ FRONTEND_CACHE_PURGE_URL = env("FRONTEND_CACHE_PURGE_URL")
 # /readyz fails when the oldest waiting task has waited longer than this.
 TASK_QUEUE_MAX_LAG = int(env("TASK_QUEUE_MAX_LAG", "300"))
 LOG_FORMAT = env("LOG_FORMAT", "plain")
+# The outbox's promise: seconds before each new attempt at a message that failed (after the
+# last one it is marked failed), and how often the workers sweep for messages that are due.
+NOTIFICATION_RETRY_DELAYS = [
+    int(seconds) for seconds in env_list("NOTIFICATION_RETRY_DELAYS", "60,300,1800,7200,21600")
+]
+NOTIFICATION_SWEEP_SECONDS = int(env("NOTIFICATION_SWEEP_SECONDS", "30"))
 
 # --- Applications ------------------------------------------------------------------------
 
@@ -559,7 +565,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Periodic work, run by the task workers (`manage.py run_worker`) without cron: each entry runs
 # once across all workers, every `every` seconds or daily `at` a local time (Asia/Riyadh).
 PERIODIC_TASKS = {
-    "notification-sweep": {"task": "forms.tasks.retry_notifications", "every": 30},
+    "notification-sweep": {
+        "task": "forms.tasks.retry_notifications",
+        "every": NOTIFICATION_SWEEP_SECONDS,
+    },
     "submission-index-catch-up": {"task": "search.tasks.index_pending_submissions", "every": 60},
     "deadline-reminders": {"task": "forms.tasks.send_deadline_reminders", "at": "06:00"},
     "retention": {"task": "forms.tasks.apply_retention", "at": "03:00"},

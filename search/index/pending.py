@@ -8,6 +8,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from portal.core.tasks import enqueue_unless_waiting
 from search.models import SearchPending
 
 logger = logging.getLogger(__name__)
@@ -16,10 +17,12 @@ logger = logging.getLogger(__name__)
 def mark_pending(kind: str, object_id: int) -> None:
     """Called in the transaction that saves or deletes the submission; the index follows the
     commit (a submission no longer in the database is removed from the index)."""
-    SearchPending.objects.update_or_create(
-        kind=kind,
-        object_id=object_id,
-        defaults={"since": timezone.now(), "attempts": 0, "last_error": ""},
+    # one statement (INSERT … ON CONFLICT DO UPDATE): filing is a hot path
+    SearchPending.objects.bulk_create(
+        [SearchPending(kind=kind, object_id=object_id, since=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["kind", "object_id"],
+        update_fields=["since", "attempts", "last_error"],
     )
     transaction.on_commit(_enqueue_pending)
 
@@ -30,6 +33,7 @@ def _enqueue_pending() -> None:
     from search.tasks import index_pending_submissions
 
     try:
-        index_pending_submissions.enqueue()
+        # a run already waiting will index this change too
+        enqueue_unless_waiting(index_pending_submissions)
     except Exception:  # noqa: BLE001 - the pending rows stay; the next change or sweep retries
         logger.warning("could not queue submission indexing", exc_info=True)

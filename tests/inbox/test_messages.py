@@ -25,10 +25,10 @@ from forms.kinds.help import HELP_REQUESTS, help_request_submit, help_request_tr
 from forms.kinds.volunteer import volunteer_application_transition
 from forms.models import HelpRequest, Notification, RequestStatus, StaffNotice
 from forms.notifications import (
-    RETRY_DELAYS,
     failed_messages,
     notification_resend,
     notifications_retry_due,
+    retry_delays,
 )
 from tests.inbox.conftest import CONSENTS, file_application, help_data
 from tests.loopback import Gateway
@@ -260,7 +260,7 @@ def test_a_gateway_that_fails_then_succeeds_shows_every_state(roles, gateway, se
     # Refused once: queued, with the reason and the next attempt on the back-off.
     assert (message.status, message.attempts) == ("pending", 1)
     assert "503" in message.last_error
-    assert message.next_attempt_at > timezone.now() + dt.timedelta(seconds=RETRY_DELAYS[0] - 5)
+    assert message.next_attempt_at > timezone.now() + dt.timedelta(seconds=retry_delays()[0] - 5)
     assert sweep_later(2) == (0, 1)  # refused again
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("pending", 2)
@@ -318,12 +318,12 @@ def test_delivery_reports_are_off_without_a_token(client, db):
 
 
 def test_a_failure_past_the_last_retry_is_flagged_and_staff_resend_it(roles, gateway, client):
-    gateway(failures=len(RETRY_DELAYS) + 1)
+    gateway(failures=len(retry_delays()) + 1)
     request = file_request()
     for minutes in (2, 10, 40, 130, 370, 800):
         sweep_later(minutes)
     (message,) = Notification.objects.of(request)
-    assert (message.status, message.attempts) == ("failed", len(RETRY_DELAYS) + 1)
+    assert (message.status, message.attempts) == ("failed", len(retry_delays()) + 1)
     assert list(failed_messages()) == [message]
 
     client.force_login(roles["officer"])

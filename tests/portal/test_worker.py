@@ -1,6 +1,7 @@
 """The worker heals: lost connections, the outbox sweep, receipts claimed once, the schedule."""
 
 import datetime as dt
+from collections import Counter
 from types import SimpleNamespace
 
 import pytest
@@ -11,7 +12,12 @@ from django.utils import timezone
 
 from forms import sms
 from forms.models import Notification
-from forms.notifications import notification_deliver, notifications_retry_due
+from forms.notifications import (
+    ChannelBreaker,
+    breaker,
+    notification_deliver,
+    notifications_retry_due,
+)
 from portal import schedule
 from portal.models import ScheduledRun
 from portal.worker import Backoff, HealingWorker
@@ -173,3 +179,104 @@ def test_run_worker_command_runs_queued_tasks_in_batch(home):
         result = retry_notifications.enqueue()
         call_command("run_worker", "--batch", "--no-schedule")
         assert DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL"
+
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_the_retry_back_off_is_the_one_the_settings_promise(
+    home, client, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    settings.NOTIFICATION_RETRY_DELAYS = [7, 11]
+
+    def refuse(self, *, to, message):
+        raise sms.SMSError("gateway down")
+
+    monkeypatch.setattr(sms.LocmemBackend, "send", refuse)
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        reference = api_filing(client, 4).json()["reference"]
+    notification = Notification.objects.get(case_file__helprequest__reference=reference)
+    waited = (notification.next_attempt_at - before).total_seconds()
+    assert notification.attempts == 1 and 7 <= waited < 9
+    for _attempt in (2, 3):
+        Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
+        breaker.reset()
+        notification_deliver(notification=Notification.objects.get(pk=notification.pk))
+    notification.refresh_from_db()
+    assert (notification.attempts, notification.status) == (3, "failed")  # two retries promised
+
+
+def test_a_channel_that_keeps_failing_is_paused_and_its_messages_put_off_not_tried(
+    home, client, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    settings.NOTIFICATION_RETRY_DELAYS = [60, 300]
+    tried = []
+
+    def refuse(self, *, to, message):
+        tried.append(to)
+        raise sms.SMSError("gateway down")
+
+    monkeypatch.setattr(sms.LocmemBackend, "send", refuse)
+    references = []
+    for n in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            references.append(api_filing(client, 10 + n).json()["reference"])
+    assert len(tried) == ChannelBreaker.threshold  # then the channel is left alone
+    rows = {
+        n.case_file.helprequest.reference: n
+        for n in Notification.objects.filter(channel="sms").select_related("case_file__helprequest")
+    }
+    put_off = [rows[reference] for reference in references[ChannelBreaker.threshold :]]
+    assert all(n.attempts == 0 and n.status == "pending" for n in put_off)
+    assert all(n.next_attempt_at > timezone.now() + dt.timedelta(seconds=50) for n in put_off)
+    # the service is back: once the pause is over the sweep sends every one of them, once
+    monkeypatch.undo()
+    sms.outbox.clear()
+    later = timezone.now() + dt.timedelta(seconds=61)
+    breaker.reset()
+    assert notifications_retry_due(now=later) == (5, 0)
+    assert sorted(m["message"].split("HR-")[1][:11] for m in sms.outbox) == sorted(
+        r[3:] for r in references
+    )
+
+
+def test_the_sweep_runs_ahead_of_a_backlog_of_other_tasks(home):
+    from django_tasks_db.models import DBTaskResult
+
+    from forms.tasks import deliver_notification, retry_notifications
+
+    with override_settings(TASKS=DATABASE_QUEUE):
+        for pk in range(50):
+            deliver_notification.enqueue(pk)
+        sweep = retry_notifications.enqueue()
+        assert str(DBTaskResult.objects.ready().first().pk) == str(sweep.id)
+
+
+def test_a_filing_queues_its_receipt_and_one_index_run_whatever_the_burst(
+    client, home, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    with override_settings(TASKS=DATABASE_QUEUE):
+        for number in range(20, 24):
+            with django_capture_on_commit_callbacks(execute=True):
+                assert api_filing(client, number).status_code == 201
+        queued = Counter(DBTaskResult.objects.ready().values_list("task_path", flat=True))
+    # no reference-index task: casework is not content
+    assert queued == {
+        "forms.tasks.deliver_notification": 4,
+        "search.tasks.index_pending_submissions": 1,
+    }
+
+
+def test_references_have_no_gaps_and_start_a_counter_on_first_use(home):
+    from forms.casework.filing import reference_next
+    from forms.models import ReferenceCounter
+
+    ReferenceCounter.objects.filter(prefix="ZZ").delete()
+    year = timezone.localdate().year
+    assert [reference_next(prefix="ZZ") for _ in range(3)] == [
+        f"ZZ-{year}-00000{n}" for n in (1, 2, 3)
+    ]
+    assert ReferenceCounter.objects.get(prefix="ZZ", year=year).last == 3

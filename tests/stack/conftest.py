@@ -220,6 +220,10 @@ def stack():
             "GUNICORN_THREADS": "8",
             "DATABASE_POOL_SIZE": "8",
             "EMAIL_HOST": "",
+            # The outbox's back-off and sweep, shortened so the fault test sees retries within
+            # seconds; the schedule and the code are the production ones.
+            "NOTIFICATION_RETRY_DELAYS": "20,40,80,160,320",
+            "NOTIFICATION_SWEEP_SECONDS": "2",
         },
     )
     instance.cluster = cluster
