@@ -26,7 +26,7 @@ from django.db.models import Avg
 from django.utils import timezone
 
 from search.models import SiteDocument, SitePosting, SiteWord, SynonymSet
-from search.text.analysis import ROOT_MARK, field_terms, sequence, words
+from search.text.analysis import ROOT_MARK, field_terms, sequence, words, written_words
 from search.text.fuzzy import looks_like, trigram_similarity
 
 logger = logging.getLogger(__name__)
@@ -109,14 +109,18 @@ def document_fields(document: SiteDocumentText) -> dict[int, list[str]]:
     return out
 
 
-def _surface_words(document: SiteDocumentText) -> set[str]:
+def _surface_words(document: SiteDocumentText) -> dict[str, str]:
+    """Each word as typed and as its first stem (هاتف for الهاتفية), normalised, with the way it
+    is written: a typo is nearer one of them, and a suggestion is shown as written."""
     text = " ".join((document.title, document.headings, document.body))
-    # Each word as typed and as its first stem (هاتف for الهاتفية): a typo is nearer one of them.
-    out = set()
+    out: dict[str, str] = {}
+    for written, word in written_words(text):
+        if 3 <= len(word) <= 40 and not word.isdigit():
+            out.setdefault(word, written)
     for word in words(text):
-        for form in (word.text, word.stems[0] if word.stems else ""):
-            if 3 <= len(form) <= 40 and not form.isdigit():
-                out.add(form)
+        stem = word.stems[0] if word.stems else ""
+        if 3 <= len(stem) <= 40 and not stem.isdigit():
+            out.setdefault(stem, stem)
     return out
 
 
@@ -126,9 +130,9 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
         return
     with transaction.atomic():
         SiteDocument.objects.filter(key__in=[d.key for d in documents]).delete()
-        rows, postings, vocabulary = [], [], set()
+        rows, postings, vocabulary, analysed = [], [], {}, {}
         for document in documents:
-            fields = document_fields(document)
+            fields = analysed[document.key] = document_fields(document)
             rows.append(
                 SiteDocument(
                     key=document.key,
@@ -146,14 +150,15 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
                     indexed_at=timezone.now(),
                 )
             )
-            vocabulary |= _surface_words(document)
+            for word, written in _surface_words(document).items():
+                vocabulary.setdefault(word, written)
         created = SiteDocument.objects.bulk_create(rows)
         if created and created[0].pk is None:  # backends that do not return keys
             created = list(SiteDocument.objects.filter(key__in=[d.key for d in documents]))
         by_key = {row.key: row for row in created}
         for document in documents:
             row = by_key[document.key]
-            for number, terms in document_fields(document).items():
+            for number, terms in analysed[document.key].items():
                 length = len(terms)
                 for term, frequency in Counter(terms).items():
                     postings.append(
@@ -168,7 +173,10 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
                     )
         SitePosting.objects.bulk_create(postings, batch_size=2000)
         SiteWord.objects.bulk_create(
-            [SiteWord(word=word, length=len(word)) for word in sorted(vocabulary)],
+            [
+                SiteWord(word=word[:60], written=written[:60], length=len(word))
+                for word, written in sorted(vocabulary.items())
+            ],
             ignore_conflicts=True,
             batch_size=2000,
         )
@@ -430,34 +438,37 @@ def _near(line: list[str], first: set[str], second: set[str]) -> bool:
 
 
 def suggest(text: str) -> str:
-    """The query with each word no document holds replaced by the most alike indexed word; ""
-    when nothing better is found."""
-    analysed = list(words(text))
-    if not analysed:
-        return ""
+    """The query as typed, with each word no document holds replaced by the most alike indexed
+    word as it is written; "" when nothing better is found."""
+    typed = written_words(text)
+    analysed = {word.text: word for word in words(text)}
     known = set(
         SitePosting.objects.filter(
-            term__in=[stem for word in analysed for stem in word.stems]
+            term__in=[stem for word in analysed.values() for stem in word.stems]
         ).values_list("term", flat=True)
     )
     changed = False
     out = []
-    for word in analysed:
-        if set(word.stems) & known or word.text.isdigit():
-            out.append(word.text)
+    for written, normalised in typed:
+        word = analysed.get(normalised)
+        if word is None or set(word.stems) & known or normalised.isdigit():
+            out.append(written)
             continue
-        best = _closest(word.text)
+        best = _closest(normalised)
         if best:
             out.append(best)
             changed = True
         else:
-            out.append(word.text)
+            out.append(written)
     return " ".join(out) if changed else ""
 
 
 def _closest(typed: str) -> str:
+    """The most alike indexed word, as it is written."""
     found = closest_words(typed, count=1)
-    return found[0] if found else ""
+    if not found:
+        return ""
+    return SiteWord.objects.filter(word=found[0]).values_list("written", flat=True).first() or ""
 
 
 def closest_words(typed: str, *, count: int = 3) -> list[str]:
