@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Avg
+from django.db.models import Avg, Q
 from django.utils import timezone
 
 from search.models import SiteDocument, SitePosting, SiteWord, SynonymSet
@@ -41,8 +41,10 @@ PHRASE_BOOST = 0.6  # at most: every pair of neighbouring query words found toge
 COVERAGE_FLOOR = 0.4  # a document holding none but one of many words keeps this much
 CANDIDATES = 200
 PROXIMITY_WINDOW = 3
+PROXIMITY_CANDIDATES = 50
 SYNONYMS_CACHE_KEY = "search:site:synonyms"
 STATS_CACHE_KEY = "search:site:stats"
+INDEX_VERSION_KEY = "search:site:version"
 ELASTIC_DOWN_KEY = "search:site:elastic-down"
 ELASTIC_RETRY_SECONDS = 30
 
@@ -180,7 +182,7 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
             ignore_conflicts=True,
             batch_size=2000,
         )
-    cache.delete(STATS_CACHE_KEY)
+    _index_changed()
     if settings.ELASTICSEARCH_URL:
         # After the commit, and not while the server is known to be away: a page save never
         # waits on it. What it misses stays marked stale.
@@ -189,7 +191,7 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
 
 def remove_documents(keys: list[str]) -> None:
     SiteDocument.objects.filter(key__in=keys).delete()
-    cache.delete(STATS_CACHE_KEY)
+    _index_changed()
     if settings.ELASTICSEARCH_URL:
         from search.index.site_elastic import UNREACHABLE, elastic
 
@@ -230,6 +232,11 @@ def _send_to_elastic(documents: list[SiteDocumentText]) -> None:
         _elastic_failed("index", error)
         return
     SiteDocument.objects.filter(key__in=[d.key for d in documents]).update(elastic_stale=False)
+
+
+def _index_changed() -> None:
+    cache.delete(STATS_CACHE_KEY)
+    cache.set(INDEX_VERSION_KEY, time.time(), None)
 
 
 def stale_keys(limit: int = 1000) -> list[str]:
@@ -318,12 +325,7 @@ def database_search(query: SiteQuery, *, limit: int = CANDIDATES) -> SiteHits:
     if not terms:
         return SiteHits([], {}, 0, "database")
     total_documents, averages = _stats()
-    frequencies = dict(
-        SitePosting.objects.filter(term__in=terms)
-        .values("term")
-        .annotate(documents=_distinct_documents())
-        .values_list("term", "documents")
-    )
+    frequencies = _document_frequencies(terms)
     present = [term for term in terms if term in frequencies]
     if not present:
         return SiteHits([], {}, 0, "database")
@@ -390,7 +392,13 @@ def database_search(query: SiteQuery, *, limit: int = CANDIDATES) -> SiteHits:
     scores = {document_id: float(score) for document_id, score, _matched, _total in rows}
     matched = {document_id: matched for document_id, _score, matched, _total in rows}
     documents = dict(SiteDocument.objects.filter(pk__in=list(scores)).values_list("pk", "key"))
-    phrases = dict(SiteDocument.objects.filter(pk__in=list(scores)).values_list("pk", "phrases"))
+    # Words together can lift a document among the best few, not from far below.
+    best = sorted(scores, key=lambda pk: -scores[pk])[:PROXIMITY_CANDIDATES]
+    phrases = (
+        dict(SiteDocument.objects.filter(pk__in=best).values_list("pk", "phrases"))
+        if len(query.words) > 1
+        else {}
+    )
     final = {}
     count = len(query.words)
     for document_id, score in scores.items():
@@ -401,6 +409,26 @@ def database_search(query: SiteQuery, *, limit: int = CANDIDATES) -> SiteHits:
         )
     keys = sorted(final, key=lambda key: (-final[key], key))
     return SiteHits(keys, final, total, "database")
+
+
+def _document_frequencies(terms: list[str]) -> dict[str, int]:
+    """How many documents hold each term (0: absent), cached until the index changes."""
+    version = cache.get_or_set(INDEX_VERSION_KEY, time.time(), None)
+    keys = {term: f"search:site:df:{version}:{term}" for term in terms}
+    cached = cache.get_many(list(keys.values()))
+    known = {term: cached[key] for term, key in keys.items() if key in cached}
+    missing = [term for term in terms if term not in known]
+    if missing:
+        counted = dict(
+            SitePosting.objects.filter(term__in=missing)
+            .values("term")
+            .annotate(documents=_distinct_documents())
+            .values_list("term", "documents")
+        )
+        fresh = {term: counted.get(term, 0) for term in missing}
+        cache.set_many({keys[term]: count for term, count in fresh.items()}, 3600)
+        known.update(fresh)
+    return {term: count for term, count in known.items() if count}
 
 
 def _distinct_documents():
@@ -475,9 +503,12 @@ def closest_words(typed: str, *, count: int = 3) -> list[str]:
     """Indexed words a misspelt word may stand for, most alike first."""
     if len(typed) < 3:
         return []
-    candidates = SiteWord.objects.filter(
-        length__gte=len(typed) - 1, length__lte=len(typed) + 1
-    ).values_list("word", flat=True)[:20_000]
+    # A typo seldom changes both the first and the last letter: that narrows the candidates.
+    candidates = (
+        SiteWord.objects.filter(length__gte=len(typed) - 1, length__lte=len(typed) + 1)
+        .filter(Q(word__startswith=typed[0]) | Q(word__endswith=typed[-1]))
+        .values_list("word", flat=True)[:5_000]
+    )
     scored = sorted(
         (
             (trigram_similarity(typed, word), word)
