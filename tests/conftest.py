@@ -11,14 +11,15 @@ from tests.factories import ContentPageFactory, make_profile, make_site
 _SERIALIZED_CONTENTS: dict[str, str] = {}
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
+def _carry_serialized_contents():
     """Serialized rollback survives a change of connection object.
 
     Django keeps the migrated contents on the connection object it made for the test thread.
     Playwright's sync API runs an event loop in that thread, and from then on asgiref hands the
     thread another connection object (same database) without those contents: a transactional
-    test would then start from an empty database (no locale, no root page, no permissions).
+    test would then flush with the migrations' handlers run again and start from a database
+    the serialized contents no longer fit. Both the set-up (which restores) and the tear-down
+    (which flushes) must see the contents.
     """
     from django.db import connections
 
@@ -29,6 +30,16 @@ def pytest_runtest_setup(item):
             _SERIALIZED_CONTENTS.setdefault(alias, contents)
         elif alias in _SERIALIZED_CONTENTS:
             connection._test_serialized_contents = _SERIALIZED_CONTENTS[alias]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _carry_serialized_contents()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    _carry_serialized_contents()
 
 
 @pytest.fixture(autouse=True)
