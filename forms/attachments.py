@@ -9,14 +9,16 @@ active content (scripts, launch actions, embedded files), HTML that would make t
 and content that cannot be inspected."""
 
 import re
+import threading
 import unicodedata
 import uuid
 import zlib
+from contextlib import contextmanager
 from io import BytesIO
 from typing import NamedTuple
 
 import filetype
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -204,6 +206,22 @@ def _pdf_streams(data: bytes):
         yield inflated
 
 
+_TRUNCATION = threading.Lock()
+
+
+@contextmanager
+def _truncated_images_refused():
+    """Pillow's switch for cut-off images is process-wide, and a library may turn it on when
+    imported (WeasyPrint does): a damaged upload must still fail to load here."""
+    with _TRUNCATION:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _clean_image(data: bytes, mime: str, name: str) -> tuple[bytes, str]:
     """Measure from the header, refuse what is too large, then decode and re-encode without
     metadata (location, camera, names). HEIC is stored as JPEG so every staff browser opens it."""
@@ -233,7 +251,8 @@ def _clean_image(data: bytes, mime: str, name: str) -> tuple[bytes, str]:
     if width * height > MAX_PIXELS:
         raise too_large
     try:
-        image.load()  # a cut-off image is damaged (Pillow's LOAD_TRUNCATED_IMAGES stays off)
+        with _truncated_images_refused():
+            image.load()  # a cut-off image is damaged
         output = BytesIO()
         if image.format == "PNG":
             clean = Image.new(image.mode, image.size)

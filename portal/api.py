@@ -81,8 +81,8 @@ def only_project_endpoints(endpoints):
 def document_shared_errors(result, generator, request, public):
     """drf-spectacular postprocessing hook: answers every operation can give, documented on
     every operation. A query value no endpoint can use (a NUL byte, an oversized value) is a 400
-    before any view runs (portal.middleware.QueryGuardMiddleware), and a path naming nothing
-    is a 404."""
+    before any view runs (portal.middleware.QueryGuardMiddleware), a path naming nothing
+    is a 404, and an operation for signed-in users only answers 401 to anyone else."""
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     for route, operations in result.get("paths", {}).items():
         for operation in operations.values():
@@ -90,4 +90,8 @@ def document_shared_errors(result, generator, request, public):
             responses.setdefault("400", {**error, "description": "The request is not valid."})
             if "{" in route:
                 responses.setdefault("404", {**error, "description": "Nothing is found here."})
+            if operation.get("security") and {} not in operation["security"]:
+                responses.setdefault(
+                    "401", {**error, "description": "Sign in, or send a valid API token."}
+                )
     return result

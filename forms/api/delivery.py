@@ -5,7 +5,7 @@ with `Authorization: Bearer MESSAGE_REPORT_TOKEN` and JSON `{"id": "<the gateway
 import hmac
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,7 +24,11 @@ class DeliveryReportView(APIView):
     authentication_classes = []
     permission_classes = []
 
-    @extend_schema(request=DeliveryReportSerializer, responses={204: None}, tags=["messages"])
+    @extend_schema(
+        request=DeliveryReportSerializer,
+        responses={204: None, 404: OpenApiResponse(description="The reports' token is not set.")},
+        tags=["messages"],
+    )
     def post(self, request):
         token = settings.MESSAGE_REPORT_TOKEN
         given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()

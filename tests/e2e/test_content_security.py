@@ -7,6 +7,8 @@ from django.core.management import call_command
 
 from wagtail.models import Page
 
+from tests.e2e.conftest import admin_sign_in
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -82,10 +84,7 @@ def test_public_pages_work_under_the_strict_policy(watched, demo_site, screensho
 def test_the_admin_works_under_its_own_policy(watched, demo_site, settings, screenshot):
     page = watched
     visit(page, f"{demo_site}/admin/login/")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", settings.DEMO_ADMIN_PASSWORD)
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(f"{demo_site}/admin/")
+    admin_sign_in(page, demo_site, "admin", settings.DEMO_ADMIN_PASSWORD)
     assert page.violations() == []
     home = Page.objects.get(depth=2)
     for url in [

@@ -218,3 +218,22 @@ def test_staff_recording_an_offline_request_get_the_same_refusals(client, home, 
     page = response.content.decode()
     assert ARABIC[code] in page and "سارة محمد" in page
     assert not HelpRequest.objects.exists()
+
+
+def test_a_cut_off_image_is_refused_even_where_a_library_lets_pillow_accept_them(monkeypatch):
+    """Pillow's switch for cut-off images is process-wide and WeasyPrint turns it on when
+    imported (the approval archives use it): the upload check must not depend on it."""
+    import random
+
+    from PIL import ImageFile
+
+    from django.core.exceptions import ValidationError
+
+    from forms.attachments import check_files
+    from tests.forms.hostile_files import jpeg_truncated
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    with pytest.raises(ValidationError) as refused:
+        check_files([upload("photo.jpg", jpeg_truncated(random.Random(7)))])
+    assert refused.value.code == "file_unreadable"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # the switch is left as it was found
