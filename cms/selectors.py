@@ -102,3 +102,10 @@ def promised_response_period(*, default: int = 14) -> int:
         .first()
     )
     return policy.response_period_days if policy else default
+
+
+def volunteer_charter():
+    """The published volunteer charter, or None."""
+    from cms.models.site import VolunteerCharterPage
+
+    return VolunteerCharterPage.objects.live().public().first()

@@ -2,8 +2,10 @@
 is applied), a submission by its reference or tracking link, who may be given one, its
 timeline, and the steps a user may take."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import translation
 
 from forms.casework import registry
 from forms.casework.kinds import SubmissionKind
@@ -110,3 +112,31 @@ def person_submissions(national_id: str) -> dict[SubmissionKind, list]:
         for kind in registry.kinds()
         if kind.person_key
     }
+
+
+def document_checklist(submission) -> list[tuple[str, list]]:
+    """Each document the submission's kind requires of it, with the files given for it (none
+    yet: still missing), for staff to check off."""
+    kind = registry.of(submission)
+    required = kind.documents_for(submission)
+    if not required:
+        return []
+    # The applicant named each file in their language; staff may read another.
+    names = [required]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.append(kind.documents_for(submission))
+    given: dict[str, list] = {}
+    for attachment in submission.attachments.all():
+        given.setdefault(attachment.document, []).append(attachment)
+    return [
+        (
+            name,
+            [
+                file
+                for spelling in {spellings[index] for spellings in names if index < len(spellings)}
+                for file in given.get(spelling, [])
+            ],
+        )
+        for index, name in enumerate(required)
+    ]

@@ -13,6 +13,7 @@ from forms.models.casefile import (
     StatusEvent,
     YesNo,
 )
+from forms.models.drafts import FormDraft
 from forms.models.help import (
     HelpRequest,
     MaritalStatus,
@@ -30,16 +31,30 @@ from forms.models.submission import (
     Submission,
     private_storage,
 )
-from forms.models.volunteer import VolunteerApplication, VolunteerStatus
+from forms.models.volunteer import (
+    VOLUNTEER_CHOICES,
+    Availability,
+    Interest,
+    Skill,
+    VolunteerApplication,
+    VolunteerStatus,
+    choice_labels,
+)
 
 __all__ = [
     "Attachment",
+    "Availability",
+    "Interest",
+    "Skill",
+    "VOLUNTEER_CHOICES",
+    "choice_labels",
     "CaseFile",
     "CaseFileRow",
     "Channel",
     "Consent",
     "ConsentPurpose",
     "ContactChannel",
+    "FormDraft",
     "Gender",
     "HelpRequest",
     "InternalNote",

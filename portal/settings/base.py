@@ -57,6 +57,10 @@ SMS_BACKEND = env("SMS_BACKEND", "forms.sms.FileBackend")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", "")
 SMS_SENDER = env("SMS_SENDER", "Sila")
+# Drafts of public forms: Fernet keys (comma-separated for rotation; derived from SECRET_KEY when
+# unset) and the days a draft is kept after its last save.
+FORM_DRAFT_KEY = env("FORM_DRAFT_KEY", "")
+FORM_DRAFT_DAYS = int(env("FORM_DRAFT_DAYS", "7"))
 
 # --- Environment: the production stack (proxy, shared cache, pool, health, logs) ---------------
 REDIS_URL = env("REDIS_URL")
