@@ -48,7 +48,7 @@
             Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (input) {
                 data.delete(input.name);
             });
-            fetch(form.action || window.location.href, {
+            fetch(form.getAttribute("action") || window.location.href, {
                 method: "POST",
                 body: data,
                 credentials: "same-origin",
