@@ -179,13 +179,13 @@ def test_find_a_request_with_the_code_sent_by_sms(new_page, demo_site):
     page.wait_for_url("**/ar/track/")
     page.fill("#id_reference", request.reference)
     page.fill("#id_mobile", request.mobile)
-    page.locator("button[type=submit]").click()
+    page.locator("main button[type=submit]").click()
     page.wait_for_url("**/ar/track/code/")
     assert request.mobile not in page.url
     shoot(page, "journey-track-code-ar-390")
     code = re.search(r"\d{6}", sms.outbox[-1]["message"])[0]
     page.fill("#id_code", code)
-    page.locator("button[type=submit]").click()
+    page.locator("main button[type=submit]").click()
     page.wait_for_url(f"**/ar/track/{request.kind.slug}/{request.reference}/**")
     assert request.reference in page.locator("main").inner_text()
     assert page_width(page) <= PHONE["width"]

@@ -41,8 +41,11 @@
         var form = document.querySelector("form[data-autosave]");
         if (!form || !window.fetch || !window.FormData) { return; }
         var timer = null;
+        var changed = false;  // nothing typed: nothing to save (no draft for a mere visit)
         var status = document.getElementById("autosave-status");
         function save() {
+            if (!changed) { return; }
+            changed = false;
             var data = new FormData(form);
             data.set("action", "autosave");
             Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (input) {
@@ -59,13 +62,15 @@
             }).catch(function () { /* the next change or the Continue button saves again */ });
         }
         function later() {
+            changed = true;
             window.clearTimeout(timer);
             timer = window.setTimeout(save, 800);
         }
         form.addEventListener("input", later);
         form.addEventListener("change", later);
+        form.addEventListener("submit", function () { changed = false; window.clearTimeout(timer); });
         document.addEventListener("visibilitychange", function () {
-            if (document.visibilityState === "hidden") { save(); }
+            if (document.visibilityState === "hidden") { window.clearTimeout(timer); save(); }
         });
     }
 
