@@ -2,6 +2,8 @@
 API and staff recording an off-line request."""
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from forms.attachments import MAX_BYTES, MAX_FILES, check_files
@@ -42,13 +44,23 @@ class MultipleFileField(forms.FileField):
         return files
 
 
+def _files_help_text() -> str:
+    return gettext("PDF, JPEG, PNG or HEIC; up to %(count)d files of %(size)d MB each.") % {
+        "count": MAX_FILES,
+        "size": MAX_BYTES // (1024 * 1024),
+    }
+
+
+# Translated when shown, in the reader's language (not once, when the module loads).
+_files_help = lazy(_files_help_text, str)
+
+
 def documents_field() -> MultipleFileField:
     """The applicant's documents: optional, with the rules they must follow."""
     return MultipleFileField(
         label=_("Documents"),
         required=False,
-        help_text=_("PDF, JPEG, PNG or HEIC; up to %(count)d files of %(size)d MB each.")
-        % {"count": MAX_FILES, "size": MAX_BYTES // (1024 * 1024)},
+        help_text=_files_help(),
     )
 
 

@@ -32,7 +32,10 @@ SUBMISSIONS_PER_IP_PER_HOUR = 20
 SUBMISSIONS_PER_ID_PER_DAY = 3
 RESUME_LINKS_PER_DRAFT = 3
 RESUME_LINKS_PER_IP_PER_HOUR = 10
+NEW_DRAFTS_PER_IP_PER_HOUR = 30
 GUARD_FIELDS = ("started", "submission_token")
+MAX_VALUE_LENGTH = 5000  # longer than any field takes: the form's own limits give the error
+MAX_VALUES = 30
 
 
 def _language() -> str:
@@ -92,7 +95,7 @@ def _merge(saved: dict, post, names: Iterable[str], files: Iterable[str]) -> dic
         if name in files:
             continue
         if name in post:
-            merged[name] = post.getlist(name)
+            merged[name] = [value[:MAX_VALUE_LENGTH] for value in post.getlist(name)[:MAX_VALUES]]
         elif name not in GUARD_FIELDS:
             merged.pop(name, None)
     return merged
@@ -181,7 +184,15 @@ def file_submission(request, kind_slug: str):
     names = _step_fields(probe, kind, number)
     # The link form sends no answers: it keeps what is saved.
     data = saved if action == "resume_link" else _merge(saved, request.POST, names, files)
-    token = token if draft else new_token()
+    if draft is None:
+        if not allow(
+            scope="draft-new-ip",
+            key=client_ip(request),
+            limit=NEW_DRAFTS_PER_IP_PER_HOUR,
+            window=3600,
+        ):
+            return render(request, "intake/link_invalid.html", {"rate_limited": True}, status=429)
+        token = new_token()
 
     if action == "autosave":
         draft_save(kind_slug=kind.slug, token=token, data=data, step=number)
@@ -306,11 +317,11 @@ def _render(
         "steps_left": range(number + 1, len(steps) + 1),
         "last_step": number == len(steps),
         "summary_errors": summary,
-        "error_title": bool(summary),
         "privacy_notice": PRIVACY_NOTICE,
         "files_dropped": files_dropped,
         "link_form": link_form or ResumeLinkForm(initial={"resume_mobile": mobile or ""}),
         "link_sent": link_sent,
+        "error_title": bool(summary) or bool(link_form and link_form.errors),
         "draft_days": settings.FORM_DRAFT_DAYS,
         **kind.public_context(number),
     }

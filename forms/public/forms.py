@@ -40,11 +40,13 @@ class BotCheckMixin(forms.Form):
         super().__init__(*args, **kwargs)
         self.required_documents = list(documents)
         for index, name in enumerate(self.required_documents):
-            self.fields[f"document_{index}"] = MultipleFileField(
+            field = MultipleFileField(
                 label=name,
-                required=False,
+                required=False,  # unless the applicant says they will send it later (clean)
                 help_text=_("A photo or scan: PDF, JPEG, PNG or HEIC."),
             )
+            field.shown_required = True
+            self.fields[f"document_{index}"] = field
         if self.required_documents:
             self.fields["documents_later"] = forms.BooleanField(
                 label=_("I will send the documents I have not attached later."),

@@ -387,3 +387,53 @@ def test_faq_answers_link_to_their_service(client, home):
     assert 'href="/ar/help-request/"' in answer
     answer = html.split('id="track-request"')[1].split("</details>")[0]
     assert 'href="/ar/track/"' in answer
+
+
+def test_new_drafts_are_limited_per_address_and_huge_answers_cannot_break_a_save(
+    client, home, client_class
+):
+    from forms.public.filing import NEW_DRAFTS_PER_IP_PER_HOUR
+
+    huge = {"step": 1, "action": "autosave", "support_type": "x" * 200_000}
+    assert client.post(URL, huge).status_code == 204
+    assert len(drafts.draft_data(FormDraft.objects.get())["support_type"][0]) == 5000
+    for _ in range(NEW_DRAFTS_PER_IP_PER_HOUR - 1):
+        client_class().post(URL, {"step": 1, "action": "autosave"})
+    assert client_class().post(URL, {"step": 1, "action": "autosave"}).status_code == 429
+    assert FormDraft.objects.count() == NEW_DRAFTS_PER_IP_PER_HOUR
+
+
+def _described_ids_exist(html: str) -> list[str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    missing = []
+    for element in soup.select("[aria-describedby]"):
+        for target in element["aria-describedby"].split():
+            if soup.find(id=target) is None:
+                missing.append(f"{element.get('name') or element.name} → {target}")
+    return missing
+
+
+@pytest.mark.parametrize(
+    ("url", "data_of"),
+    [(URL, "help"), ("/ar/volunteer/", "volunteer")],
+)
+def test_every_step_with_errors_describes_its_fields_with_ids_that_exist(
+    client, home, url, data_of
+):
+    from tests.forms.test_volunteer import volunteer_data
+
+    data = help_form_data() if data_of == "help" else volunteer_data()
+    number = 1
+    while True:
+        empty = client.post(url, {"step": number, "action": "next"})
+        html = empty.content.decode()
+        assert empty.status_code == 400, number
+        assert _described_ids_exist(html) == [], number
+        assert 'aria-invalid="true"' in html and "<title>خطأ:" in html
+        moved = client.post(url, {**data, "step": number, "action": "next"})
+        if moved.status_code != 302 or not moved["Location"].endswith(f"?step={number + 1}"):
+            break
+        number += 1
+    assert number >= 4
