@@ -8,6 +8,7 @@ import functools
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -221,18 +222,24 @@ def file_submission(request, kind_slug: str):
         form.add_error(None, _("Too many requests were sent. Please try again later or call us."))
         valid = False
     if valid:
-        submission, _created = submission_file(
-            kind=kind,
-            data=form.submission_data(),
-            consents=form.consents(),
-            attachments=form.cleaned_data.get("attachments") or (),
-            documents=form.documents(),
-            documents_later=bool(form.cleaned_data.get("documents_later")),
-            language=_language(),
-            idempotency_key=f"form:{form.cleaned_data['submission_token']}",
-        )
-        draft_delete(token=token)
-        return _with_cookie(redirect(_received_url(kind, submission)), kind, None)
+        try:
+            submission, _created = submission_file(
+                kind=kind,
+                data=form.submission_data(),
+                consents=form.consents(),
+                attachments=form.cleaned_data.get("attachments") or (),
+                documents=form.documents(),
+                documents_later=bool(form.cleaned_data.get("documents_later")),
+                language=_language(),
+                idempotency_key=f"form:{form.cleaned_data['submission_token']}",
+            )
+        except ValidationError as error:
+            # The engine's own checks (the form already asks the same): said, never a crash.
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            draft_delete(token=token)
+            return _with_cookie(redirect(_received_url(kind, submission)), kind, None)
 
     # The first page with an error is shown with its errors (an earlier one if need be).
     draft_save(kind_slug=kind.slug, token=token, data=data, step=number)

@@ -189,3 +189,49 @@ def test_find_a_request_with_the_code_sent_by_sms(new_page, demo_site):
     page.wait_for_url(f"**/ar/track/{request.kind.slug}/{request.reference}/**")
     assert request.reference in page.locator("main").inner_text()
     assert page_width(page) <= PHONE["width"]
+
+
+def test_volunteer_on_a_phone_after_reading_the_charter(new_page, demo_site):
+    from forms.models import VolunteerApplication
+
+    page = new_page(PHONE)
+    page.goto(f"{demo_site}/ar/")
+    page.locator(".header-button--menu").click()
+    page.locator("#site-nav").get_by_role("link", name="تطوّع معنا").click()
+    page.wait_for_url("**/ar/volunteer/")
+    page.fill("#id_full_name", "خالد الزهراني")
+    page.fill("#id_national_id", saudi_id("2", "55566677"))
+    page.fill("#id_date_of_birth", "١/١/١٤١٥")
+    page.check("input[name=gender][value=male]")
+    page.fill("#id_city", "جدة")
+    page.fill("#id_mobile", "0551234567")
+    page.fill("#id_email", "khalid@example.org")
+    _next(page)
+    page.fill("#id_education", "بكالوريوس")
+    page.check("input[name=interests][value=education]")
+    page.check("input[name=skills][value=other]")
+    _next(page)  # "other" without words: an error that says what to do
+    assert "صف الاختيار الآخر" in page.locator(".error-summary").inner_text()
+    page.fill("#id_skills_other", "الخط العربي")
+    _next(page)
+    page.check("input[name=availability][value=weekends]")
+    page.fill("#id_hours_per_week", "٦")
+    _next(page)
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name=re.compile("ميثاق التطوع")).click()
+    charter = opened.value
+    charter.wait_for_load_state()
+    assert "التزامات المتطوع" in charter.locator("main").inner_text()
+    assert page_width(charter) <= PHONE["width"]
+    shoot(charter, "journey-charter-ar-390")
+    charter.close()
+    for name in ("consent_declaration", "consent_processing", "consent_charter"):
+        page.check(f"#id_{name}")
+    shoot(page, "journey-volunteer-last-step-ar-390")
+    time.sleep(1)
+    _next(page)
+    page.wait_for_url("**/ar/track/volunteer/**")
+    application = VolunteerApplication.objects.get(full_name="خالد الزهراني")
+    assert application.charter_accepted and application.skills == "other"
+    assert application.interests == "education" and application.skills_other == "الخط العربي"
+    shoot(page, "journey-volunteer-tracking-ar-390")
