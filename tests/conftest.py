@@ -7,6 +7,29 @@ from django.utils import translation
 
 from tests.factories import ContentPageFactory, make_profile, make_site
 
+# The test database's contents as migrated, per alias, for tests with serialized rollback.
+_SERIALIZED_CONTENTS: dict[str, str] = {}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Serialized rollback survives a change of connection object.
+
+    Django keeps the migrated contents on the connection object it made for the test thread.
+    Playwright's sync API runs an event loop in that thread, and from then on asgiref hands the
+    thread another connection object (same database) without those contents: a transactional
+    test would then start from an empty database (no locale, no root page, no permissions).
+    """
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            _SERIALIZED_CONTENTS.setdefault(alias, contents)
+        elif alias in _SERIALIZED_CONTENTS:
+            connection._test_serialized_contents = _SERIALIZED_CONTENTS[alias]
+
 
 @pytest.fixture(autouse=True)
 def _arabic_by_default():
