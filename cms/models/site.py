@@ -1,5 +1,6 @@
 """Wagtail content of the public portal: the home page, content pages, the association profile."""
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,27 @@ class ContentPage(Page):
         verbose_name_plural = _("content pages")
 
 
+class VolunteerCharterPage(Page):
+    """The volunteer charter (ميثاق التطوع) that applicants accept: a published page, edited and
+    versioned like any page (each publication is a revision with its date), linked from the
+    volunteer form."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = RichTextField(_("body"), features=RICH_TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    api_fields = [APIField("intro"), APIField("body")]
+
+    parent_page_types = ["cms.HomePage", "cms.ContentPage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("volunteer charter")
+        verbose_name_plural = _("volunteer charters")
+
+
 @register_setting(icon="group")
 class AssociationProfile(BaseSiteSetting):
     """Who publishes the site: shown in the header, the footer and the API."""
@@ -65,6 +87,29 @@ class AssociationProfile(BaseSiteSetting):
         blank=True,
         help_text=_(
             "The registration number issued by the National Center for the Non-Profit Sector."
+        ),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown in the header and used as the browser tab's icon."),
+    )
+    brand_colour = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # and six hex digits, e.g. #0b6e4f.")
+            )
+        ],
+        help_text=_(
+            "The association's main colour, e.g. #0b6e4f. It is darkened where needed so that "
+            "text on it stays readable."
         ),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -93,6 +138,7 @@ class AssociationProfile(BaseSiteSetting):
                 FieldPanel("tagline"),
                 FieldPanel("licence_number"),
                 FieldPanel("logo"),
+                FieldPanel("brand_colour"),
             ],
             heading=_("Identity"),
         ),

@@ -17,7 +17,7 @@ from wagtail.log_actions import log
 from forms.casework import registry
 from forms.casework.kinds import Step, SubmissionKind
 from forms.models import Notification, StatusEvent
-from forms.notifications import notifications_send_after_commit, sms_to
+from forms.notifications import notifications_send_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +47,7 @@ def submission_escalate(*, kind: SubmissionKind, pk: int, now) -> StatusEvent | 
             action="intake.transition",
             data={"from": from_status, "to": step.to, "told": told, "escalated": True},
         )
-        notifications_send_after_commit(
-            sms_to(locked, body) for body in kind.step_messages(locked, step, told)
-        )
+        notifications_send_after_commit(kind.step_notifications(locked, step, told), hold=True)
     return event
 
 
