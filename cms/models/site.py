@@ -92,11 +92,14 @@ class AssociationProfile(BaseSiteSetting):
     logo = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("logo"),
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
         related_name="+",
-        help_text=_("Shown in the header and used as the browser tab's icon."),
+        help_text=_(
+            "Shown in the header, as the browser tab's icon and at the top of the emails sent "
+            "to applicants and volunteers."
+        ),
     )
     brand_colour = models.CharField(
         _("brand colour"),
@@ -121,15 +124,6 @@ class AssociationProfile(BaseSiteSetting):
     youtube_url = models.URLField(_("YouTube"), blank=True)
     linkedin_url = models.URLField(_("LinkedIn"), blank=True)
     whatsapp_url = models.URLField(_("WhatsApp"), blank=True)
-    logo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("logo"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("Shown at the top of the emails sent to applicants and volunteers."),
-    )
 
     panels = [
         MultiFieldPanel(
