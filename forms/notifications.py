@@ -221,7 +221,9 @@ def notification_deliver(*, notification: Notification, now=None) -> bool:
     if notification.status != S.PENDING:
         return notification.status in (S.SENT, S.DELIVERED)
     now = now or timezone.now()
-    if paused_until := breaker.paused(notification.channel, timezone.now()):
+    # a message staff send again is tried at once, even while its channel is paused
+    staff_resend = notification.resent_by_id is not None and notification.attempts == 0
+    if not staff_resend and (paused_until := breaker.paused(notification.channel, now)):
         if notification.channel == Notification.Channel.WHATSAPP and _notification_claim(
             notification, now
         ):
@@ -241,7 +243,7 @@ def notification_deliver(*, notification: Notification, now=None) -> bool:
         accepted = _send(notification)
     except Exception as error:  # noqa: BLE001 - any failure of the outside service is retried
         reason = f"{type(error).__name__}: {error}"[:300]
-        breaker.failed(notification.channel, timezone.now())
+        breaker.failed(notification.channel, now)
         logger.warning(
             "notification %s failed (attempt %s): %s",
             notification.pk,

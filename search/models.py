@@ -139,6 +139,7 @@ class SiteWord(models.Model):
     """A word the site index holds, as people type it (normalised): what "did you mean" offers."""
 
     word = models.CharField(max_length=60, unique=True)
+    written = models.CharField(max_length=60)  # as spelt in the text: what a reader is shown
     length = models.PositiveSmallIntegerField(db_index=True)
 
     def __str__(self):

@@ -2,6 +2,7 @@
 second factor every role that sees personal data or manages others must prove."""
 
 import time
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import LazyObject, SimpleLazyObject, empty
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -27,6 +29,16 @@ def _login_redirect(request):
     return redirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
 
 
+def concrete_user(user):
+    """The user behind django-otp's lazy object, itself around Django's: Wagtail's audit log
+    unwraps one lazy level only, and would skip entries whose instance is request.user."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
 class StaffSessionMiddleware:
     """Signs a session out after STAFF_SESSION_IDLE_SECONDS without a request and
     STAFF_SESSION_MAX_SECONDS after signing in; remembers who acts for the role rules."""
@@ -35,8 +47,13 @@ class StaffSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # No session, no one signed in: public pages stay as they were (no session read).
+            with roles.acting(None):
+                return self.get_response(request)
+        request.user = SimpleLazyObject(partial(concrete_user, request.user))
+        user = request.user
+        if user.is_authenticated:
             expired = self.expired(request)
             if expired:
                 logout(request)
@@ -97,13 +114,10 @@ class SecondFactorMiddleware:
         return self._exempt
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not user.is_verified()
-            and needs_second_factor(user)
-        ):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and needs_second_factor(user):
             path = request.path
             if path.startswith(self.exempt_paths()) or path.startswith(settings.STATIC_URL):
                 return self.get_response(request)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from wagtail.log_actions import log
@@ -100,3 +101,20 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return "Token"
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """How the schema (/api/schema/) describes the token: an Authorization header."""
+
+    target_class = "portal.accounts.tokens.ApiTokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": _(
+                "“Token <secret>” (or “Bearer <secret>”), made under Settings → API tokens."
+            ),
+        }

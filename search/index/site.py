@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Avg
+from django.db.models import Avg, Q
 from django.utils import timezone
 
 from search.models import SiteDocument, SitePosting, SiteWord, SynonymSet
-from search.text.analysis import ROOT_MARK, field_terms, sequence, words
+from search.text.analysis import ROOT_MARK, field_terms, sequence, words, written_words
 from search.text.fuzzy import looks_like, trigram_similarity
 
 logger = logging.getLogger(__name__)
@@ -41,8 +41,10 @@ PHRASE_BOOST = 0.6  # at most: every pair of neighbouring query words found toge
 COVERAGE_FLOOR = 0.4  # a document holding none but one of many words keeps this much
 CANDIDATES = 200
 PROXIMITY_WINDOW = 3
+PROXIMITY_CANDIDATES = 50
 SYNONYMS_CACHE_KEY = "search:site:synonyms"
 STATS_CACHE_KEY = "search:site:stats"
+INDEX_VERSION_KEY = "search:site:version"
 ELASTIC_DOWN_KEY = "search:site:elastic-down"
 ELASTIC_RETRY_SECONDS = 30
 
@@ -109,14 +111,18 @@ def document_fields(document: SiteDocumentText) -> dict[int, list[str]]:
     return out
 
 
-def _surface_words(document: SiteDocumentText) -> set[str]:
+def _surface_words(document: SiteDocumentText) -> dict[str, str]:
+    """Each word as typed and as its first stem (هاتف for الهاتفية), normalised, with the way it
+    is written: a typo is nearer one of them, and a suggestion is shown as written."""
     text = " ".join((document.title, document.headings, document.body))
-    # Each word as typed and as its first stem (هاتف for الهاتفية): a typo is nearer one of them.
-    out = set()
+    out: dict[str, str] = {}
+    for written, word in written_words(text):
+        if 3 <= len(word) <= 40 and not word.isdigit():
+            out.setdefault(word, written)
     for word in words(text):
-        for form in (word.text, word.stems[0] if word.stems else ""):
-            if 3 <= len(form) <= 40 and not form.isdigit():
-                out.add(form)
+        stem = word.stems[0] if word.stems else ""
+        if 3 <= len(stem) <= 40 and not stem.isdigit():
+            out.setdefault(stem, stem)
     return out
 
 
@@ -126,9 +132,9 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
         return
     with transaction.atomic():
         SiteDocument.objects.filter(key__in=[d.key for d in documents]).delete()
-        rows, postings, vocabulary = [], [], set()
+        rows, postings, vocabulary, analysed = [], [], {}, {}
         for document in documents:
-            fields = document_fields(document)
+            fields = analysed[document.key] = document_fields(document)
             rows.append(
                 SiteDocument(
                     key=document.key,
@@ -146,14 +152,15 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
                     indexed_at=timezone.now(),
                 )
             )
-            vocabulary |= _surface_words(document)
+            for word, written in _surface_words(document).items():
+                vocabulary.setdefault(word, written)
         created = SiteDocument.objects.bulk_create(rows)
         if created and created[0].pk is None:  # backends that do not return keys
             created = list(SiteDocument.objects.filter(key__in=[d.key for d in documents]))
         by_key = {row.key: row for row in created}
         for document in documents:
             row = by_key[document.key]
-            for number, terms in document_fields(document).items():
+            for number, terms in analysed[document.key].items():
                 length = len(terms)
                 for term, frequency in Counter(terms).items():
                     postings.append(
@@ -168,11 +175,14 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
                     )
         SitePosting.objects.bulk_create(postings, batch_size=2000)
         SiteWord.objects.bulk_create(
-            [SiteWord(word=word, length=len(word)) for word in sorted(vocabulary)],
+            [
+                SiteWord(word=word[:60], written=written[:60], length=len(word))
+                for word, written in sorted(vocabulary.items())
+            ],
             ignore_conflicts=True,
             batch_size=2000,
         )
-    cache.delete(STATS_CACHE_KEY)
+    _index_changed()
     if settings.ELASTICSEARCH_URL:
         # After the commit, and not while the server is known to be away: a page save never
         # waits on it. What it misses stays marked stale.
@@ -181,7 +191,7 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
 
 def remove_documents(keys: list[str]) -> None:
     SiteDocument.objects.filter(key__in=keys).delete()
-    cache.delete(STATS_CACHE_KEY)
+    _index_changed()
     if settings.ELASTICSEARCH_URL:
         from search.index.site_elastic import UNREACHABLE, elastic
 
@@ -222,6 +232,11 @@ def _send_to_elastic(documents: list[SiteDocumentText]) -> None:
         _elastic_failed("index", error)
         return
     SiteDocument.objects.filter(key__in=[d.key for d in documents]).update(elastic_stale=False)
+
+
+def _index_changed() -> None:
+    cache.delete(STATS_CACHE_KEY)
+    cache.set(INDEX_VERSION_KEY, time.time(), None)
 
 
 def stale_keys(limit: int = 1000) -> list[str]:
@@ -310,12 +325,7 @@ def database_search(query: SiteQuery, *, limit: int = CANDIDATES) -> SiteHits:
     if not terms:
         return SiteHits([], {}, 0, "database")
     total_documents, averages = _stats()
-    frequencies = dict(
-        SitePosting.objects.filter(term__in=terms)
-        .values("term")
-        .annotate(documents=_distinct_documents())
-        .values_list("term", "documents")
-    )
+    frequencies = _document_frequencies(terms)
     present = [term for term in terms if term in frequencies]
     if not present:
         return SiteHits([], {}, 0, "database")
@@ -382,7 +392,13 @@ def database_search(query: SiteQuery, *, limit: int = CANDIDATES) -> SiteHits:
     scores = {document_id: float(score) for document_id, score, _matched, _total in rows}
     matched = {document_id: matched for document_id, _score, matched, _total in rows}
     documents = dict(SiteDocument.objects.filter(pk__in=list(scores)).values_list("pk", "key"))
-    phrases = dict(SiteDocument.objects.filter(pk__in=list(scores)).values_list("pk", "phrases"))
+    # Words together can lift a document among the best few, not from far below.
+    best = sorted(scores, key=lambda pk: -scores[pk])[:PROXIMITY_CANDIDATES]
+    phrases = (
+        dict(SiteDocument.objects.filter(pk__in=best).values_list("pk", "phrases"))
+        if len(query.words) > 1
+        else {}
+    )
     final = {}
     count = len(query.words)
     for document_id, score in scores.items():
@@ -393,6 +409,26 @@ def database_search(query: SiteQuery, *, limit: int = CANDIDATES) -> SiteHits:
         )
     keys = sorted(final, key=lambda key: (-final[key], key))
     return SiteHits(keys, final, total, "database")
+
+
+def _document_frequencies(terms: list[str]) -> dict[str, int]:
+    """How many documents hold each term (0: absent), cached until the index changes."""
+    version = cache.get_or_set(INDEX_VERSION_KEY, time.time(), None)
+    keys = {term: f"search:site:df:{version}:{term}" for term in terms}
+    cached = cache.get_many(list(keys.values()))
+    known = {term: cached[key] for term, key in keys.items() if key in cached}
+    missing = [term for term in terms if term not in known]
+    if missing:
+        counted = dict(
+            SitePosting.objects.filter(term__in=missing)
+            .values("term")
+            .annotate(documents=_distinct_documents())
+            .values_list("term", "documents")
+        )
+        fresh = {term: counted.get(term, 0) for term in missing}
+        cache.set_many({keys[term]: count for term, count in fresh.items()}, 3600)
+        known.update(fresh)
+    return {term: count for term, count in known.items() if count}
 
 
 def _distinct_documents():
@@ -430,43 +466,49 @@ def _near(line: list[str], first: set[str], second: set[str]) -> bool:
 
 
 def suggest(text: str) -> str:
-    """The query with each word no document holds replaced by the most alike indexed word; ""
-    when nothing better is found."""
-    analysed = list(words(text))
-    if not analysed:
-        return ""
+    """The query as typed, with each word no document holds replaced by the most alike indexed
+    word as it is written; "" when nothing better is found."""
+    typed = written_words(text)
+    analysed = {word.text: word for word in words(text)}
     known = set(
         SitePosting.objects.filter(
-            term__in=[stem for word in analysed for stem in word.stems]
+            term__in=[stem for word in analysed.values() for stem in word.stems]
         ).values_list("term", flat=True)
     )
     changed = False
     out = []
-    for word in analysed:
-        if set(word.stems) & known or word.text.isdigit():
-            out.append(word.text)
+    for written, normalised in typed:
+        word = analysed.get(normalised)
+        if word is None or set(word.stems) & known or normalised.isdigit():
+            out.append(written)
             continue
-        best = _closest(word.text)
+        best = _closest(normalised)
         if best:
             out.append(best)
             changed = True
         else:
-            out.append(word.text)
+            out.append(written)
     return " ".join(out) if changed else ""
 
 
 def _closest(typed: str) -> str:
+    """The most alike indexed word, as it is written."""
     found = closest_words(typed, count=1)
-    return found[0] if found else ""
+    if not found:
+        return ""
+    return SiteWord.objects.filter(word=found[0]).values_list("written", flat=True).first() or ""
 
 
 def closest_words(typed: str, *, count: int = 3) -> list[str]:
     """Indexed words a misspelt word may stand for, most alike first."""
     if len(typed) < 3:
         return []
-    candidates = SiteWord.objects.filter(
-        length__gte=len(typed) - 1, length__lte=len(typed) + 1
-    ).values_list("word", flat=True)[:20_000]
+    # A typo seldom changes both the first and the last letter: that narrows the candidates.
+    candidates = (
+        SiteWord.objects.filter(length__gte=len(typed) - 1, length__lte=len(typed) + 1)
+        .filter(Q(word__startswith=typed[0]) | Q(word__endswith=typed[-1]))
+        .values_list("word", flat=True)[:5_000]
+    )
     scored = sorted(
         (
             (trigram_similarity(typed, word), word)

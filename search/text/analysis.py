@@ -11,12 +11,13 @@ Every word is normalised (search.text.arabic) and then analysed by maintained st
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
 
-from search.text.arabic import WORD, normalise, variants
+from search.text.arabic import TASHKEEL, TATWEEL, WORD, normalise, variants
 
 # Question words and the commonest function words, in both languages and in the Gulf dialect:
 # how people ask, not what they ask about.
@@ -153,3 +154,13 @@ def field_terms(text: str, analyser: Analyser | None = None) -> tuple[list[str],
 def sequence(text: str, analyser: Analyser | None = None) -> str:
     """The first stem of each word, in order, space separated: for phrase and proximity."""
     return " ".join(word.stems[0] for word in words(text, analyser) if word.stems)
+
+
+_WRITTEN = re.compile("[0-9A-Za-z\u0621-\u064a\u0660-\u0669]+")
+
+
+def written_words(text: str) -> list[tuple[str, str]]:
+    """(as written, normalised) for each word of `text`: the written form without tashkeel or
+    tatweel (ة and أ kept), to show a reader a word the way it is spelt."""
+    cleaned = TASHKEEL.sub("", unicodedata.normalize("NFKC", text or "")).replace(TATWEEL, "")
+    return [(raw, normalise(raw)) for raw in _WRITTEN.findall(cleaned)]

@@ -96,7 +96,7 @@ def admin_sign_in(page, base: str, username: str, password: str) -> None:
     if device is not None:
         page.wait_for_url("**/admin/two-factor/verify/**")
         page.fill("input[name=code]", fresh_code(device))
-        page.locator("form button[type=submit]").click()
+        page.locator("form button[type=submit]:not([data-sila-logout])").click()
     page.wait_for_url(f"{base}/admin/")
 
 

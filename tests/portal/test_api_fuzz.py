@@ -41,12 +41,13 @@ def findable(faqs):  # noqa: F811
 
 @pytest.fixture
 def staff_token(db):
-    from rest_framework.authtoken.models import Token
+    from portal.accounts.tokens import api_token_create
 
     groups.ensure_inbox_groups()
     officer = UserFactory(username="fuzz-officer", is_staff=True)
     officer.groups.add(Group.objects.get(name=groups.OFFICERS))
-    return Token.objects.create(user=officer).key
+    _token, secret = api_token_create(actor=officer, name="fuzz")
+    return secret
 
 
 # Generating the schema reads no data, so it is loaded once, when the tests are collected.
