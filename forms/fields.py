@@ -530,12 +530,12 @@ class ComplaintFields(ConsentFieldsMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "dir": "ltr"}),
     )
     email = forms.EmailField(
-        label=_("Email (optional)"),
+        label=_("Email"),
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )
     national_id = forms.CharField(
-        label=_("National ID or iqama number (optional)"),
+        label=_("National ID or iqama number"),
         required=False,
         help_text=_("Helps us find your file if it is about a request of yours."),
         widget=numeric_widget(autocomplete="off", maxlength="14"),
@@ -574,6 +574,9 @@ class ComplaintFields(ConsentFieldsMixin, forms.Form):
         # An anonymous sender gives no personal data, so is asked no consent to keep it.
         if not self._anonymous_given():
             self.add_consent_fields()
+        # Needed unless sent without a name: the form says so (clean() asks for them).
+        for name in ("full_name", "mobile"):
+            self.fields[name].shown_required = True
 
     def _anonymous_given(self) -> bool:
         field = self.fields["anonymous"]
