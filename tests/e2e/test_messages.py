@@ -16,6 +16,7 @@ from wagtail.users.models import UserProfile
 from forms.kinds.help import help_request_submit
 from forms.models import Notification, SupportType
 from forms.notifications import notifications_retry_due
+from tests.e2e.conftest import admin_sign_in
 from tests.forms.helpers import saudi_id
 from tests.loopback import Gateway
 
@@ -42,11 +43,7 @@ def gateway(settings):
 
 def login(page, base, username):
     page.context.clear_cookies()
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "sila-demo-admin")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
+    admin_sign_in(page, base, username, "sila-demo-admin")  # with the role's second factor
 
 
 def shots(page, screenshot, name, focus=None):
