@@ -13,7 +13,7 @@ from wagtail.users.models import UserProfile
 
 from cms.demo_faqs import load_faq_demo
 from cms.demo_policies import load_governance_demo
-from cms.models import AssociationProfile, ContentPage, HomePage
+from cms.models import AssociationProfile, ContentPage, HomePage, VolunteerCharterPage
 
 DEMO_ADMIN_USERNAME = "admin"
 
@@ -95,6 +95,48 @@ PAGES = [
         ),
     },
 ]
+
+
+CHARTER = {
+    "slug": "volunteer-charter",
+    "title_ar": "ميثاق التطوع",
+    "title_en": "Volunteer charter",
+    "intro_ar": "ما نلتزم به تجاه متطوعينا، وما يلتزم به المتطوع تجاه الجمعية والمستفيدين.",
+    "intro_en": "What we promise our volunteers, and what a volunteer promises the association "
+    "and the people it serves.",
+    "body_ar": (
+        "<h2>التزامات المتطوع</h2><ul>"
+        "<li>احترام كرامة المستفيدين وخصوصيتهم، وعدم إفشاء أي معلومة عنهم.</li>"
+        "<li>الالتزام بالمواعيد المتفق عليها، والاعتذار مسبقًا عند التعذر.</li>"
+        "<li>العمل بتوجيه منسق التطوع ووفق سياسات الجمعية.</li>"
+        "<li>عدم قبول أي مقابل أو هدية من المستفيدين.</li></ul>"
+        "<h2>التزامات الجمعية</h2><ul>"
+        "<li>تعريف المتطوع بمهمته وتدريبه عليها.</li>"
+        "<li>توفير بيئة آمنة، وتوثيق ساعات التطوع في المنصة الوطنية للعمل التطوعي.</li>"
+        "<li>شكر المتطوع وتقدير جهده، ومنحه شهادة عند طلبها.</li></ul>"
+    ),
+    "body_en": (
+        "<h2>The volunteer's commitments</h2><ul>"
+        "<li>Respect the dignity and privacy of the people we serve; disclose nothing about them.</li>"
+        "<li>Keep to the agreed times, and say so in advance when you cannot.</li>"
+        "<li>Work under the volunteer coordinator's guidance and the association's policies.</li>"
+        "<li>Accept no payment or gift from beneficiaries.</li></ul>"
+        "<h2>The association's commitments</h2><ul>"
+        "<li>Explain the task to the volunteer and train them for it.</li>"
+        "<li>Provide a safe place, and record volunteer hours on the national volunteering "
+        "platform.</li>"
+        "<li>Thank volunteers, recognise their effort and give a certificate on request.</li></ul>"
+    ),
+}
+
+
+def ensure_volunteer_charter(home: HomePage) -> list[str]:
+    if VolunteerCharterPage.objects.exists():
+        return []
+    page = VolunteerCharterPage(show_in_menus=False, **CHARTER)
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return ["volunteer charter"]
 
 
 @dataclass
@@ -191,6 +233,7 @@ def load_demo(*, admin_password: str) -> DemoReport:
     if home_created:
         created.append("home")
     created += ensure_content_pages(home)
+    created += ensure_volunteer_charter(home)
     site = Site.objects.get(is_default_site=True)
     if ensure_association_profile(site):
         created.append("association profile")

@@ -200,6 +200,14 @@ ARABIC_ONLY = (
 )
 
 
+# Answers that lead to a service link to it.
+SERVICES = {
+    "how-to-apply": "intake_help_request",
+    "track-request": "intake_track_lookup",
+    "how-to-volunteer": "intake_volunteer",
+}
+
+
 def load_faq_demo(home) -> list[str]:
     if FAQPage.objects.exists():
         return []
@@ -223,6 +231,7 @@ def load_faq_demo(home) -> list[str]:
     for order, (slug, category, q_ar, a_ar, q_en, a_en) in enumerate(FAQS):
         faq = FAQ.objects.create(
             slug=slug,
+            service=SERVICES.get(slug, ""),
             category=categories[category],
             sort_order=order,
             question=q_ar,

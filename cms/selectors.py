@@ -105,3 +105,10 @@ def promised_response_period(*, default: int = 14) -> int:
         if page.category == "beneficiary-relations" and page.response_period_days:
             return page.response_period_days
     return default
+
+
+def volunteer_charter():
+    """The published volunteer charter, or None."""
+    from cms.models.site import VolunteerCharterPage
+
+    return VolunteerCharterPage.objects.live().public().first()

@@ -16,11 +16,17 @@ from .models import (
     PolicyIndexPage,
     PolicyPage,
     PolicyWithdrawal,
+    VolunteerCharterPage,
 )
 
 
 @register(HomePage)
 class HomePageTranslation(TranslationOptions):
+    fields = ("intro", "body")
+
+
+@register(VolunteerCharterPage)
+class VolunteerCharterPageTranslation(TranslationOptions):
     fields = ("intro", "body")
 
 

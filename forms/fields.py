@@ -16,11 +16,14 @@ from forms.consents import (
     VOLUNTEER_CONSENTS,
 )
 from forms.models import (
+    Availability,
     ComplaintNature,
     ComplaintTheme,
     ContactChannel,
     Gender,
+    Interest,
     MaritalStatus,
+    Skill,
     SupportType,
 )
 from forms.validators import (
@@ -50,22 +53,24 @@ class MultipleFileField(forms.FileField):
         return files
 
 
+def _files_help_text() -> str:
+    return gettext("PDF, JPEG, PNG or HEIC; up to %(count)d files of %(size)d MB each.") % {
+        "count": MAX_FILES,
+        "size": MAX_BYTES // (1024 * 1024),
+    }
+
+
+# Translated when shown, in the reader's language (not once, when the module loads).
+_files_help = lazy(_files_help_text, str)
+
+
 def documents_field() -> MultipleFileField:
     """The applicant's documents: optional, with the rules they must follow."""
     return MultipleFileField(
         label=_("Documents"),
         required=False,
-        # Filled in when shown, in the reader's language (`%` on a lazy string would fix it in
-        # the language active when the form class is defined).
-        help_text=lazy(_documents_help, str)(),
+        help_text=_files_help(),
     )
-
-
-def _documents_help() -> str:
-    return gettext("PDF, JPEG, PNG or HEIC; up to %(count)d files of %(size)d MB each.") % {
-        "count": MAX_FILES,
-        "size": MAX_BYTES // (1024 * 1024),
-    }
 
 
 def text(label, max_length, **kwargs):
@@ -146,6 +151,14 @@ class ConsentFieldsMixin:
                     "type": "array",
                     "items": {"type": "string", "format": "binary"},
                 }
+            elif isinstance(field, forms.MultipleChoiceField):
+                properties[name] = {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [str(value) for value, _l in field.choices],
+                    },
+                }
             elif isinstance(field, forms.BooleanField):
                 properties[name] = {"type": "boolean"}
             elif isinstance(field, forms.IntegerField | forms.ModelChoiceField):
@@ -162,7 +175,21 @@ class ConsentFieldsMixin:
 
     def add_consent_fields(self):
         for purpose, (label, required) in self.consent_texts.items():
-            self.fields[f"consent_{purpose}"] = forms.BooleanField(label=label, required=required)
+            self.fields[f"consent_{purpose}"] = forms.BooleanField(
+                label=label,
+                required=required,
+                error_messages={
+                    "required": _("Tick this box to agree; we cannot go on without it.")
+                },
+            )
+
+    # What to do, field by field, when a required answer is missing (GOV.UK style).
+    required_messages: dict = {}
+
+    def say_what_to_do(self):
+        for name, message in self.required_messages.items():
+            if name in self.fields:
+                self.fields[name].error_messages["required"] = message
 
     def consents(self) -> dict:
         return {
@@ -191,6 +218,15 @@ class ApplicantFieldsMixin(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "dir": "ltr"}),
     )
 
+    applicant_messages = {
+        "full_name": _("Enter your full name as on your ID."),
+        "national_id": _("Enter the 10-digit national ID or iqama number that starts with 1 or 2."),
+        "date_of_birth": _("Enter your date of birth as day/month/year, e.g. 15/3/1990."),
+        "gender": _("Choose your gender."),
+        "city": _("Enter the city you live in."),
+        "mobile": _("Enter your mobile number, e.g. 0551234567."),
+    }
+
     def clean_national_id(self):
         return normalise_national_id(self.cleaned_data["national_id"])
 
@@ -213,7 +249,9 @@ class HelpRequestFields(ConsentFieldsMixin, ApplicantFieldsMixin):
         widget=forms.RadioSelect,
     )
     nationality = text(_("Nationality"), 80)
-    marital_status = forms.ChoiceField(label=_("Marital status"), choices=MaritalStatus.choices)
+    marital_status = forms.ChoiceField(
+        label=_("Marital status"), choices=MaritalStatus.choices, widget=forms.RadioSelect
+    )
     family_size = forms.IntegerField(
         label=_("Number of family members"), min_value=1, max_value=50, widget=numeric_widget()
     )
@@ -235,7 +273,9 @@ class HelpRequestFields(ConsentFieldsMixin, ApplicantFieldsMixin):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )
     preferred_contact = forms.ChoiceField(
-        label=_("How should we contact you?"), choices=ContactChannel.choices
+        label=_("How should we contact you?"),
+        choices=ContactChannel.choices,
+        widget=forms.RadioSelect,
     )
     description = forms.CharField(
         label=_("Describe your need"),
@@ -266,10 +306,48 @@ class HelpRequestFields(ConsentFieldsMixin, ApplicantFieldsMixin):
         ),
         (_("Your request"), ["support_type", "description", "attachments"]),
     ]
+    # The public form, one short page each; the consents join the last one.
+    steps = [
+        (_("Type of support"), ["support_type"]),
+        (
+            _("About you"),
+            [
+                "full_name",
+                "national_id",
+                "date_of_birth",
+                "gender",
+                "nationality",
+                "marital_status",
+            ],
+        ),
+        (
+            _("Your family and income"),
+            ["family_size", "dependants", "monthly_income", "income_sources"],
+        ),
+        (
+            _("Where you live and how to reach you"),
+            ["city", "district", "mobile", "email", "preferred_contact"],
+        ),
+        (_("Your need"), ["description"]),
+        (_("Documents and declaration"), ["attachments"]),
+    ]
+    required_messages = {
+        **ApplicantFieldsMixin.applicant_messages,
+        "support_type": _("Choose the type of support you need."),
+        "nationality": _("Enter your nationality."),
+        "marital_status": _("Choose your marital status."),
+        "family_size": _("Enter how many people live in your family, including you."),
+        "dependants": _("Enter how many of them depend on you; enter 0 if none."),
+        "monthly_income": _("Enter the family's monthly income in riyals; enter 0 if none."),
+        "district": _("Enter your district."),
+        "preferred_contact": _("Choose how we should contact you."),
+        "description": _("Describe what you need and why."),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_consent_fields()
+        self.say_what_to_do()
 
     def clean(self):
         cleaned = super().clean()
@@ -296,12 +374,28 @@ class VolunteerApplicationFields(ConsentFieldsMixin, ApplicantFieldsMixin):
         label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"})
     )
     education = text(_("Education"), 200)
-    skills = forms.CharField(
-        label=_("Skills"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    skills = forms.MultipleChoiceField(
+        label=_("Skills"),
+        help_text=_("Choose all that apply."),
+        choices=Skill.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
-    interests = text(_("Fields of interest"), 300)
+    skills_other = text(_("Other skills"), 200, required=False)
+    interests = forms.MultipleChoiceField(
+        label=_("Fields of interest"),
+        help_text=_("Choose all that apply."),
+        choices=Interest.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    interests_other = text(_("Other fields of interest"), 200, required=False)
     languages = text(_("Languages"), 200, required=False)
-    availability = text(_("Availability (days and times)"), 300)
+    availability = forms.MultipleChoiceField(
+        label=_("When can you help?"),
+        help_text=_("Choose all that apply."),
+        choices=Availability.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    availability_other = text(_("Other times"), 200, required=False)
     hours_per_week = forms.IntegerField(
         label=_("Hours per week"), min_value=1, max_value=60, widget=numeric_widget()
     )
@@ -322,21 +416,58 @@ class VolunteerApplicationFields(ConsentFieldsMixin, ApplicantFieldsMixin):
         ),
         (
             _("What you bring"),
-            ["education", "skills", "interests", "languages", "experience", "platform_account"],
+            [
+                "education",
+                "interests",
+                "interests_other",
+                "skills",
+                "skills_other",
+                "languages",
+                "experience",
+                "platform_account",
+            ],
         ),
-        (_("When you can help"), ["availability", "hours_per_week"]),
+        (_("When you can help"), ["availability", "availability_other", "hours_per_week"]),
     ]
+    steps = [
+        *sections,
+        (_("Declaration"), []),
+    ]
+    required_messages = {
+        **ApplicantFieldsMixin.applicant_messages,
+        "email": _("Enter your email address, e.g. name@example.com."),
+        "education": _("Enter your highest education, e.g. bachelor's in accounting."),
+        "skills": _("Choose at least one skill."),
+        "interests": _("Choose at least one field of interest."),
+        "availability": _("Choose when you can help."),
+        "hours_per_week": _("Enter how many hours a week you can give, from 1 to 60."),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_consent_fields()
+        self.say_what_to_do()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("interests", "skills", "availability"):
+            chosen, other = cleaned.get(name) or [], (cleaned.get(f"{name}_other") or "").strip()
+            if "other" in chosen and not other:
+                self.add_error(f"{name}_other", _("Describe the other choice, or untick “Other”."))
+            elif other and "other" not in chosen and name in cleaned:
+                cleaned[name] = [*chosen, "other"]
+        return cleaned
 
     def submission_data(self) -> dict:
         fields = [
-            "full_name", "national_id", "date_of_birth", "gender", "city", "mobile", "email", "education", "skills",
-            "interests", "languages", "availability", "hours_per_week", "experience", "platform_account",
+            "full_name", "national_id", "date_of_birth", "gender", "city", "mobile", "email", "education",
+            "languages", "hours_per_week", "experience", "platform_account",
+            "skills_other", "interests_other", "availability_other",
         ]  # fmt: skip
-        return {field: self.cleaned_data[field] for field in fields}
+        data = {field: self.cleaned_data[field] for field in fields}
+        for name in ("interests", "skills", "availability"):
+            data[name] = ",".join(self.cleaned_data[name])
+        return data
 
 
 class PolicyChoiceField(forms.ModelChoiceField):
@@ -399,12 +530,12 @@ class ComplaintFields(ConsentFieldsMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "dir": "ltr"}),
     )
     email = forms.EmailField(
-        label=_("Email (optional)"),
+        label=_("Email"),
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )
     national_id = forms.CharField(
-        label=_("National ID or iqama number (optional)"),
+        label=_("National ID or iqama number"),
         required=False,
         help_text=_("Helps us find your file if it is about a request of yours."),
         widget=numeric_widget(autocomplete="off", maxlength="14"),
@@ -425,10 +556,40 @@ class ComplaintFields(ConsentFieldsMixin, forms.Form):
             ["anonymous", "full_name", "mobile", "email", "preferred_contact", "national_id"],
         ),
     ]
+    # The public form, one short page each; the consents (asked only of a named sender) join
+    # the last one.
+    steps = [
+        (_("Complaint or suggestion"), ["nature", "theme"]),
+        (_("Your message"), ["description"]),
+        (_("What it concerns"), ["support_type", "policy"]),
+        (
+            _("Who you are"),
+            ["anonymous", "full_name", "mobile", "email", "preferred_contact", "national_id"],
+        ),
+        (_("Documents and declaration"), ["attachments"]),
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.add_consent_fields()
+        # An anonymous sender gives no personal data, so is asked no consent to keep it.
+        if not self._anonymous_given():
+            self.add_consent_fields()
+        # Needed unless sent without a name: the form says so (clean() asks for them).
+        for name in ("full_name", "mobile"):
+            self.fields[name].shown_required = True
+
+    def _anonymous_given(self) -> bool:
+        field = self.fields["anonymous"]
+        if self.is_bound:
+            value = field.widget.value_from_datadict(
+                self.data, self.files, self.add_prefix("anonymous")
+            )
+        else:
+            value = self.initial.get("anonymous", field.initial)
+        try:
+            return bool(field.to_python(value))
+        except ValidationError:
+            return False
 
     @property
     def is_anonymous(self) -> bool:

@@ -73,6 +73,19 @@ class ChannelBreaker:
 breaker = ChannelBreaker()
 
 
+def sms_to(submission, body: str, *, event: str = "") -> Notification:
+    """An SMS to the applicant's own mobile (a code or a link that must reach that number), not
+    yet saved."""
+    return Notification(
+        channel=Notification.Channel.SMS,
+        event=event,
+        recipient=submission.mobile,
+        body=body,
+        language=submission.language,
+        case_file=submission.case_file,
+    )
+
+
 def notifications_send_after_commit(
     notifications: Iterable[Notification], *, hold: bool = False
 ) -> list[Notification]:

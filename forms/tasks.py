@@ -3,6 +3,7 @@ Their paths (`forms.tasks.*`) are stored with every queued task: keep them."""
 
 from django_tasks import task
 
+from forms.casework.drafts import drafts_purge_expired
 from forms.casework.escalation import overdue_escalate
 from forms.models import Notification
 from forms.notifications import notification_deliver, notifications_retry_due
@@ -31,9 +32,11 @@ def send_deadline_reminders() -> int:
 
 @task()
 def apply_retention() -> dict:
-    """The retention rules; returns how many submissions of each kind were anonymised."""
+    """The retention rules; returns how many submissions of each kind were anonymised, and how
+    many expired form drafts were deleted."""
     report = retention_apply()
-    return {key: len(value) for key, value in report.items() if isinstance(value, list)}
+    counts = {key: len(value) for key, value in report.items() if isinstance(value, list)}
+    return {**counts, "drafts": drafts_purge_expired()}
 
 
 @task()

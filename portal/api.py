@@ -1,5 +1,6 @@
 """The one API router: Wagtail's API v2, the project's REST API v1, its schema and docs."""
 
+from django.shortcuts import render
 from django.urls import include, path
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -49,6 +50,48 @@ class ApiRootView(APIView):
         )
 
 
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def api_docs(request):
+    """The API's reference as a plain, accessible page (headings, lists, tables), generated from
+    the same OpenAPI schema; Swagger UI, for trying calls, is at /api/docs/try/."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    groups: dict[str, list] = {}
+    for url, operations in schema.get("paths", {}).items():
+        for method in METHODS:
+            operation = operations.get(method)
+            if operation is None:
+                continue
+            tag = (operation.get("tags") or ["api"])[0]
+            groups.setdefault(tag, []).append(
+                {
+                    "method": method.upper(),
+                    "path": url,
+                    "id": operation.get("operationId", f"{method}-{url}"),
+                    "summary": operation.get("summary") or "",
+                    "description": operation.get("description") or "",
+                    "parameters": [
+                        {
+                            "name": parameter.get("name"),
+                            "where": parameter.get("in"),
+                            "required": parameter.get("required", False),
+                            "description": parameter.get("description", ""),
+                        }
+                        for parameter in operation.get("parameters", [])
+                    ],
+                    "responses": sorted(operation.get("responses", {})),
+                }
+            )
+    return render(
+        request,
+        "portal/api_docs.html",
+        {"info": schema.get("info", {}), "groups": sorted(groups.items())},
+    )
+
+
 v1_patterns = [
     path("", ApiRootView.as_view(), name="root"),
     path("association/", AssociationView.as_view(), name="association"),
@@ -69,7 +112,8 @@ urlpatterns = [
     path("v2/", wagtail_api.urls),
     path("v1/", include((v1_patterns, "api"), namespace="api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", api_docs, name="api-docs"),
+    path("docs/try/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs-try"),
 ]
 
 

@@ -40,6 +40,9 @@ PERSONAL_VIEWS = frozenset(
         "intake_complaint",
         "intake_complaint_received",
         "intake_track_attachment",
+        "intake_resume",
+        "intake_track_lookup",
+        "intake_track_code",
         "api:tracking",
     }
 )
@@ -78,6 +81,13 @@ def _view_name(request) -> str | None:
     return match.view_name if match else None
 
 
+def public_filing_views() -> set[str]:
+    """The website's filing pages, one per kind offered there: they carry drafts and tokens."""
+    from forms.casework import registry
+
+    return {kind.public.url_name for kind in registry.kinds() if kind.public}
+
+
 def filing_views() -> set[str]:
     """The API's filing endpoints, one per kind of submission: their receipts hold the secret
     tracking link."""
@@ -92,6 +102,7 @@ def is_personal(request) -> bool:
         view in PERSONAL_VIEWS
         or view.startswith(PERSONAL_VIEW_PREFIXES)
         or view in filing_views()
+        or view in public_filing_views()
         or request.path.startswith(PERSONAL_PREFIXES)
     )
 

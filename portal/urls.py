@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from wagtail import urls as wagtail_urls
@@ -18,6 +19,11 @@ urlpatterns = [
     path("api/", include("portal.api")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("theme.css", views.theme_css, name="theme_css"),
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=f"{settings.STATIC_URL}portal/favicon.svg", permanent=True),
+    ),
 ]
 
 if settings.SERVE_PUBLIC_MEDIA:

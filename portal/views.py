@@ -37,3 +37,45 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def _channel(value: float) -> float:
+    value /= 255
+    return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    red, green, blue = (_channel(part) for part in rgb)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_with_white(rgb: tuple[int, int, int]) -> float:
+    return 1.05 / (_luminance(rgb) + 0.05)
+
+
+def readable_shade(hex_colour: str, *, ratio: float = 4.5, factor: float = 1.0):
+    """The colour, darkened (times `factor`, then step by step) until white text on it reaches
+    `ratio` (WCAG AA for normal text): an association's light brand colour stays usable."""
+    rgb = tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    rgb = tuple(round(part * factor) for part in rgb)
+    while contrast_with_white(rgb) < ratio:
+        rgb = tuple(max(0, round(part * 0.92)) for part in rgb)
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def theme_css(request):
+    """The association's colours as CSS custom properties (the profile's brand colour)."""
+    from wagtail.models import Site
+
+    from cms.models import AssociationProfile
+
+    site = Site.find_for_request(request)
+    colour = AssociationProfile.for_site(site).brand_colour if site else ""
+    body = "/* No brand colour set: the stylesheet's own colours apply. */\n"
+    if colour:
+        brand = readable_shade(colour)
+        dark = readable_shade(brand, ratio=7, factor=0.8)
+        body = f":root {{ --colour-brand: {brand}; --colour-brand-dark: {dark}; }}\n"
+    response = HttpResponse(body, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response

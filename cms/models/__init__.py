@@ -12,4 +12,10 @@ from .board import (  # noqa: F401
 from .faqs import FAQ, FAQCategory, FAQFeedback, FAQPage  # noqa: F401
 from .imports import PolicyImport  # noqa: F401
 from .policies import PolicyCategory, PolicyIndexPage, PolicyPage  # noqa: F401
-from .site import RICH_TEXT_FEATURES, AssociationProfile, ContentPage, HomePage  # noqa: F401
+from .site import (  # noqa: F401
+    RICH_TEXT_FEATURES,
+    AssociationProfile,
+    ContentPage,
+    HomePage,
+    VolunteerCharterPage,
+)

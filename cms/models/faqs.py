@@ -41,6 +41,14 @@ class FAQCategory(models.Model):
         return self.name
 
 
+# The public services an answer can lead to, by the URL name of their page.
+SERVICE_CHOICES = [
+    ("intake_help_request", _("Request support")),
+    ("intake_volunteer", _("Volunteer")),
+    ("intake_track_lookup", _("Track a request")),
+]
+
+
 class FAQ(index.Indexed, ClusterableModel):
     """One question and its answer, in Arabic and English side by side in the editor."""
 
@@ -57,6 +65,13 @@ class FAQ(index.Indexed, ClusterableModel):
         FAQCategory, on_delete=models.PROTECT, related_name="faqs", verbose_name=_("category")
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    service = models.CharField(
+        _("service"),
+        max_length=40,
+        blank=True,
+        choices=SERVICE_CHOICES,
+        help_text=_("The service this answer leads to; a link to it is shown under the answer."),
+    )
     related_policies = ParentalManyToManyField(
         "cms.PolicyPage", blank=True, related_name="faqs", verbose_name=_("related policies")
     )
@@ -67,6 +82,7 @@ class FAQ(index.Indexed, ClusterableModel):
         FieldPanel("slug"),
         FieldPanel("category"),
         FieldPanel("sort_order"),
+        FieldPanel("service"),
         FieldPanel("related_policies"),
     ]
     search_fields = [

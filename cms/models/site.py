@@ -1,5 +1,6 @@
 """Wagtail content of the public portal: the home page, content pages, the association profile."""
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,27 @@ class ContentPage(Page):
         verbose_name_plural = _("content pages")
 
 
+class VolunteerCharterPage(Page):
+    """The volunteer charter (ميثاق التطوع) that applicants accept: a published page, edited and
+    versioned like any page (each publication is a revision with its date), linked from the
+    volunteer form."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = RichTextField(_("body"), features=RICH_TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    api_fields = [APIField("intro"), APIField("body")]
+
+    parent_page_types = ["cms.HomePage", "cms.ContentPage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("volunteer charter")
+        verbose_name_plural = _("volunteer charters")
+
+
 @register_setting(icon="group")
 class AssociationProfile(BaseSiteSetting):
     """Who publishes the site: shown in the header, the footer and the API."""
@@ -67,6 +89,32 @@ class AssociationProfile(BaseSiteSetting):
             "The registration number issued by the National Center for the Non-Profit Sector."
         ),
     )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Shown in the header, as the browser tab's icon and at the top of the emails sent "
+            "to applicants and volunteers."
+        ),
+    )
+    brand_colour = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # and six hex digits, e.g. #0b6e4f.")
+            )
+        ],
+        help_text=_(
+            "The association's main colour, e.g. #0b6e4f. It is darkened where needed so that "
+            "text on it stays readable."
+        ),
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -76,15 +124,6 @@ class AssociationProfile(BaseSiteSetting):
     youtube_url = models.URLField(_("YouTube"), blank=True)
     linkedin_url = models.URLField(_("LinkedIn"), blank=True)
     whatsapp_url = models.URLField(_("WhatsApp"), blank=True)
-    logo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("logo"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("Shown at the top of the emails sent to applicants and volunteers."),
-    )
 
     panels = [
         MultiFieldPanel(
@@ -93,6 +132,7 @@ class AssociationProfile(BaseSiteSetting):
                 FieldPanel("tagline"),
                 FieldPanel("licence_number"),
                 FieldPanel("logo"),
+                FieldPanel("brand_colour"),
             ],
             heading=_("Identity"),
         ),

@@ -318,6 +318,7 @@ class SubmissionInspectView(Forbidden403Mixin, InspectView):
                 for name in ("transition", "assign", "note", "resend", "extend")
             },
             attachments=list(submission.attachments.all()) if kind.accepts_attachments else [],
+            checklist=selectors.document_checklist(submission),
             consents=list(submission.consents.all()),
             rating=submission.rating,
             history=ModelLogEntry.objects.for_instance(submission).select_related("user")[:50],
@@ -648,14 +649,19 @@ class VolunteerApplicationViewSet(SubmissionViewSet):
         "email",
         "city",
         "education",
-        "skills",
-        "interests",
+        "get_skills_display",
+        "get_interests_display",
         "languages",
-        "availability",
+        "get_availability_display",
         "hours_per_week",
         "platform_account",
     ]
-    export_headings = {"get_status_display": gettext_lazy("status")}
+    export_headings = {
+        "get_status_display": gettext_lazy("status"),
+        "get_skills_display": gettext_lazy("skills"),
+        "get_interests_display": gettext_lazy("fields of interest"),
+        "get_availability_display": gettext_lazy("availability (days and times)"),
+    }
 
 
 class ComplaintViewSet(SubmissionViewSet):

@@ -5,7 +5,7 @@ failing mail or SMS service never loses a submission."""
 
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
@@ -66,8 +66,9 @@ def consents_record(*, submission, kind: SubmissionKind, answers: dict, language
         )
 
 
-def attachments_store(*, submission, uploads: Sequence) -> None:
-    """Store checked uploads as the submission's documents."""
+def attachments_store(*, submission, uploads: Sequence, document: str = "") -> None:
+    """Store checked uploads as the submission's documents (`document`: which required
+    document they are)."""
     for upload in uploads:
         file, content_type, original = clean_file(upload)
         Attachment.objects.create(
@@ -76,7 +77,17 @@ def attachments_store(*, submission, uploads: Sequence) -> None:
             content_type=content_type,
             original_name=original,
             size=file.size,
+            document=document[:200],
         )
+
+
+def documents_missing_message(missing: Sequence[str]) -> str:
+    """The public step that asks for the documents the applicant will send later."""
+    return str(_("Send these documents to complete your request: %(documents)s.")) % {
+        "documents": "، ".join(missing)
+        if translation.get_language() == "ar"
+        else ", ".join(missing)
+    }
 
 
 def _filed(kind: SubmissionKind, idempotency_key: str | None):
@@ -97,19 +108,37 @@ def submission_file(
     data: dict,
     consents: dict,
     attachments: Sequence = (),
+    documents: Mapping[str, Sequence] | None = None,
+    documents_later: bool = False,
     language: str = "ar",
     channel: str = Channel.WEBSITE,
     recorded_by=None,
     idempotency_key: str | None = None,
 ):
     """File a submission of `kind`. Returns (submission, created); the same idempotency key
-    returns the submission it already filed instead of filing another one."""
+    returns the submission it already filed instead of filing another one.
+
+    `documents` holds the files of each required document by name. A required document with no
+    file is refused unless `documents_later` says the applicant will send it: the submission then
+    waits for it (the kind's waiting status) with the list of what is missing."""
     if existing := _filed(kind, idempotency_key):
         return existing, False
     consents_check(kind=kind, answers=consents)
     if attachments and not kind.accepts_attachments:
         raise ValidationError({"attachments": _("This kind of submission takes no documents.")})
-    check_files(attachments)
+    # Doors that ask for the required documents by name pass `documents`; the others (staff
+    # recording a paper request, the API) file as before.
+    checked = documents is not None
+    documents = {name: list(files) for name, files in (documents or {}).items() if files}
+    check_files([*attachments, *(file for files in documents.values() for file in files)])
+    required = kind.documents_for(data) if checked else []
+    missing = [name for name in required if name not in documents]
+    if missing and not (documents_later and kind.waiting_status):
+        raise ValidationError(
+            {"documents": _("Attach the required documents: %(documents)s.")
+             % {"documents": ", ".join(missing)}},
+            code="documents_missing",
+        )  # fmt: skip
     submission = kind.model(
         **data,
         **kind.prepare(data=data, consents=consents),
@@ -135,8 +164,12 @@ def submission_file(
                 owner=submission, to_status=kind.initial, public=True, by=recorded_by
             )
             attachments_store(submission=submission, uploads=attachments)
+            for name, files in documents.items():
+                attachments_store(submission=submission, uploads=files, document=name)
             submission.reference = reference_next(prefix=kind.prefix)
             submission.save()
+            if missing:
+                _wait_for_documents(kind, submission, missing, language)
             notifications_send_after_commit(kind.receipt(submission))
     except IntegrityError:
         # Two retries of one submission raced; the first one won.
@@ -145,3 +178,18 @@ def submission_file(
         raise
     logger.info("%s filed: %s via %s", kind.slug, submission.reference, channel)
     return submission, True
+
+
+def _wait_for_documents(kind: SubmissionKind, submission, missing: Sequence[str], language) -> None:
+    """A submission filed without some required documents waits for them, saying which."""
+    with translation.override(language):
+        message = documents_missing_message(missing)
+    StatusEvent.objects.create(
+        owner=submission,
+        from_status=kind.initial,
+        to_status=kind.waiting_status,
+        public=True,
+        message=message,
+    )
+    submission.status = kind.waiting_status
+    submission.save(update_fields=["status"])

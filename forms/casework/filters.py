@@ -48,6 +48,25 @@ def _message_failed_filter():
     )
 
 
+def _choices_filter(name: str, choices, field):
+    """Answers stored as codes ("education,health"): any of the chosen codes matches."""
+
+    def filter_codes(queryset, _name, values):
+        if not values:
+            return queryset
+        match = Q()
+        for code in values:
+            match |= Q(**{f"{name}__regex": rf"(^|,){code}(,|$)"})
+        return queryset.filter(match)
+
+    return django_filters.MultipleChoiceFilter(
+        label=capfirst(field.verbose_name),
+        choices=choices.choices,
+        method=filter_codes,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
 @functools.cache
 def filterset_for(kind: SubmissionKind) -> type[WagtailFilterSet]:
     """The filter set of `kind`'s lists (built once per kind)."""
@@ -72,15 +91,13 @@ def filterset_for(kind: SubmissionKind) -> type[WagtailFilterSet]:
     filters["submitted_at"] = django_filters.DateFromToRangeFilter(
         label=_("Submitted"), widget=DateRangePickerWidget
     )
+    for name, choices in kind.choice_filters.items():
+        filters[name] = _choices_filter(name, choices, kind.model._meta.get_field(name))
     if "city" in model_fields:
         filters["city"] = django_filters.CharFilter(label=_("City"), lookup_expr="icontains")
+    methods = {"overdue", "message_failed", *kind.choice_filters}
     meta = type(
-        "Meta",
-        (),
-        {
-            "model": kind.model,
-            "fields": [n for n in filters if n not in ("overdue", "message_failed")],
-        },
+        "Meta", (), {"model": kind.model, "fields": [n for n in filters if n not in methods]}
     )
     return type(f"{kind.model.__name__}FilterSet", (WagtailFilterSet,), {**filters, "Meta": meta})
 

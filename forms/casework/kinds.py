@@ -65,6 +65,24 @@ class StepDetail:
     multiline: bool = False
 
 
+@dataclasses.dataclass(frozen=True)
+class PublicEntry:
+    """How the public website offers a kind: its path and URL name, its label in the menus, the
+    form page's title and introduction, and the page shown once filed (a URL name taking the
+    reference and the tracking key; empty: the tracking page). The public door builds the rest —
+    the steps, the drafts, the error summary — from the kind's fields."""
+
+    path: str
+    url_name: str
+    nav_label: str
+    title: str
+    intro: str = ""
+    submit_label: str = ""
+    received_url_name: str = ""
+    order: int = 100
+    keywords: tuple[str, ...] = ()  # words a site search for this service may use
+
+
 class SubmissionKind:
     # --- what it is ---
     slug: str = ""  # in tracking links and the search index: never rename
@@ -100,6 +118,7 @@ class SubmissionKind:
     person_key = "national_id"  # a person's data is found by this field
     search_text_fields: tuple[str, ...] = ()  # free text indexed besides the name
     type_field: str | None = None  # a foreign key that types it (filtered, faceted, reported)
+    choice_filters: Mapping[str, type] = {}  # field: its TextChoices, stored as "code,code"
     due_field: str | None = None  # the date an answer is promised by (overdue, reminders)
     triage_group: str | None = None  # who is reminded of what nobody was given yet
     receipt_sms: str | None = None  # message keys (MessageTemplate.Key)
@@ -109,6 +128,9 @@ class SubmissionKind:
     status_sms_for: Mapping[str, str] = {}  # status: its own message key (the events table)
     admin_namespace: str = ""  # of its inbox in the admin; "inbox_<slug>" when empty
     received_note = None  # shown on the tracking page while nothing has happened yet
+    public: PublicEntry | None = None  # offered on the public website (forms.public)
+    # The tracking page's stages, in order: (title, the statuses in it, what happens next).
+    stages: tuple[tuple[str, frozenset, str], ...] = ()
 
     def __repr__(self):
         return f"<{type(self).__name__} {self.slug}>"
@@ -194,6 +216,23 @@ class SubmissionKind:
         return [detail for detail in self.details if detail.applies_to & statuses]
 
     # --- hooks: override what differs ---
+
+    def documents_for(self, source) -> list[str]:
+        """The documents a submission must come with, by name; `source` is the form's cleaned
+        data (a mapping) or a filed submission."""
+        return []
+
+    def public_context(self, step: int) -> dict:
+        """What a step of the public form shows besides its fields; `step_template` is
+        included above them."""
+        return {}
+
+    def stage_of(self, status: str) -> int | None:
+        """The index of the stage `status` belongs to (None: in none, e.g. withdrawn)."""
+        return next(
+            (index for index, (_t, statuses, _n) in enumerate(self.stages) if status in statuses),
+            None,
+        )
 
     def prepare(self, *, data: dict, consents: dict) -> dict:
         """Fields the kind sets itself when a submission is filed (an answer date…)."""

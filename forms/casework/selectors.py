@@ -2,8 +2,10 @@
 is applied), a submission by its reference or tracking link, who may be given one, its
 timeline, and the steps a user may take."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from forms.casework import registry
@@ -160,3 +162,31 @@ def person_submissions(national_id: str) -> dict[SubmissionKind, list]:
 def notices_for(user, *, limit: int = 10) -> list:
     """The latest notices to a member of staff (assignments, deadlines), newest first."""
     return list(StaffNotice.objects.filter(user=user)[:limit])
+
+
+def document_checklist(submission) -> list[tuple[str, list]]:
+    """Each document the submission's kind requires of it, with the files given for it (none
+    yet: still missing), for staff to check off."""
+    kind = registry.of(submission)
+    required = kind.documents_for(submission)
+    if not required:
+        return []
+    # The applicant named each file in their language; staff may read another.
+    names = [required]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.append(kind.documents_for(submission))
+    given: dict[str, list] = {}
+    for attachment in submission.attachments.all():
+        given.setdefault(attachment.document, []).append(attachment)
+    return [
+        (
+            name,
+            [
+                file
+                for spelling in {spellings[index] for spellings in names if index < len(spellings)}
+                for file in given.get(spelling, [])
+            ],
+        )
+        for index, name in enumerate(required)
+    ]

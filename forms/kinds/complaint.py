@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.governance import BOARD_SECRETARIES
 from cms.selectors import promised_response_period
-from forms.casework.kinds import Step, SubmissionKind, register
+from forms.casework.kinds import PublicEntry, Step, SubmissionKind, register
 from forms.consents import COMPLAINT_CONSENTS, COMPLAINT_NAMED_CONSENTS
 from forms.fields import ComplaintFields
 from forms.groups import COMPLAINTS_OFFICERS
@@ -63,6 +63,26 @@ class ComplaintKind(SubmissionKind):
     escalation_group = BOARD_SECRETARIES  # the board is told through its secretaries
     work_permission = COMPLAINT_WORK
 
+    public = PublicEntry(
+        path="complaint",
+        url_name="intake_complaint",
+        nav_label=_("Complaint or suggestion"),
+        title=_("Complaint or suggestion"),
+        intro=_("Tell us what went wrong or what we could do better."),
+        submit_label=_("Send"),
+        received_url_name="intake_complaint_received",
+        order=30,
+        keywords=(
+            "complaint",
+            "suggestion",
+            "feedback",
+            "شكوى",
+            "شكاوى",
+            "اقتراح",
+            "مقترح",
+            "ملاحظة",
+        ),  # fmt: skip
+    )
     fields = ComplaintFields
     consents = COMPLAINT_CONSENTS
     accepts_attachments = True
@@ -102,6 +122,14 @@ class ComplaintKind(SubmissionKind):
                 {"consents": ["required consent missing"]}, code="consent_required"
             )
         return {"response_due": response_due_date(days=promised_response_period())}
+
+    def public_context(self, step: int) -> dict:
+        if step != 1:
+            return {}
+        return {
+            "period": promised_response_period(),
+            "step_template": "intake/steps/complaint_privacy.html",
+        }
 
     def step_errors(self, submission, step: Step) -> dict:
         errors = {}

@@ -9,14 +9,22 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext_lazy as _
 
+from cms.selectors import promised_response_period
 from forms.casework.filing import submission_file
 from forms.casework.information import submission_ask_information
-from forms.casework.kinds import Step, StepDetail, SubmissionKind, register
+from forms.casework.kinds import PublicEntry, Step, StepDetail, SubmissionKind, register
 from forms.casework.transitions import submission_transition
 from forms.consents import HELP_REQUEST_CONSENTS
 from forms.fields import HelpRequestFields
 from forms.groups import OFFICERS
-from forms.models import Channel, HelpRequest, MessageTemplate, RequestStatus, response_due_date
+from forms.models import (
+    Channel,
+    HelpRequest,
+    MessageTemplate,
+    RequestStatus,
+    SupportType,
+    response_due_date,
+)
 
 WORK = "intake.work_helprequest"
 DECIDE = "intake.decide_helprequest"
@@ -117,6 +125,43 @@ class HelpRequestKind(SubmissionKind):
     # Which steps speak (see forms.casework.messages): the rest say "{status}" in the
     # standard message, and these two concern only the association's own work.
     quiet = frozenset({_R.UNDER_REVIEW, _R.REFERRED})
+    public = PublicEntry(
+        path="help-request",
+        url_name="intake_help_request",
+        nav_label=_("Request support"),
+        title=_("Support request"),
+        intro=_(
+            "Answer a few short questions; your answers are saved as you go. You will get a "
+            "reference number and a link to follow your request."
+        ),
+        submit_label=_("Send the request"),
+        received_url_name="intake_help_received",
+        order=10,
+        keywords=("help", "support", "apply", "aid", "مساعدة", "دعم", "طلب", "إعانة", "تقديم"),
+    )
+    stages = (
+        (_("Received"), frozenset({_R.RECEIVED}), _("Staff check your request and documents.")),
+        (
+            _("Checking your data"),
+            frozenset({_R.UNDER_REVIEW, _R.INFORMATION_NEEDED}),
+            _("If anything is missing we ask you here and by text message."),
+        ),
+        (
+            _("With the research committee"),
+            frozenset({_R.REFERRED}),
+            _("The committee studies your file and decides by the promised date."),
+        ),
+        (
+            _("Decision"),
+            frozenset({_R.ACCEPTED, _R.REJECTED}),
+            _("We tell you the decision; if accepted, we arrange the support."),
+        ),
+        (
+            _("Support delivered"),
+            frozenset({_R.DELIVERED, _R.CLOSED}),
+            _("Once closed you can rate our service."),
+        ),
+    )
     status_sms_for = {
         _R.INFORMATION_NEEDED: MessageTemplate.Key.INFORMATION_NEEDED_SMS,
         _R.ACCEPTED: MessageTemplate.Key.ACCEPTED_SMS,
@@ -124,6 +169,22 @@ class HelpRequestKind(SubmissionKind):
         _R.DELIVERED: MessageTemplate.Key.DELIVERED_SMS,
         _R.CLOSED: MessageTemplate.Key.RATING_REQUEST_SMS,
     }
+
+    def public_context(self, step: int) -> dict:
+        if step != 1:
+            return {}
+        default = promised_response_period()
+        types = [
+            (support_type, support_type.period_days(default))
+            for support_type in SupportType.objects.filter(active=True)
+        ]
+        return {"support_types": types, "step_template": "intake/steps/support_types.html"}
+
+    def documents_for(self, source) -> list[str]:
+        support_type = (
+            source.get("support_type") if isinstance(source, dict) else source.support_type
+        )
+        return support_type.document_list() if support_type else []
 
     def prepare(self, *, data: dict, consents: dict) -> dict:
         return {"response_due": response_due_date(days=data["support_type"].period_days())}

@@ -3,12 +3,19 @@ the decision, then active volunteering until it ends."""
 
 from django.utils.translation import gettext_lazy as _
 
+from cms.selectors import volunteer_charter
 from forms.casework.filing import submission_file
-from forms.casework.kinds import Step, SubmissionKind, register
+from forms.casework.kinds import PublicEntry, Step, SubmissionKind, register
 from forms.casework.transitions import submission_transition
 from forms.consents import VOLUNTEER_CONSENTS
 from forms.fields import VolunteerApplicationFields
-from forms.models import Channel, MessageTemplate, VolunteerApplication, VolunteerStatus
+from forms.models import (
+    VOLUNTEER_CHOICES,
+    Channel,
+    MessageTemplate,
+    VolunteerApplication,
+    VolunteerStatus,
+)
 
 VOLUNTEER_WORK = "intake.work_volunteerapplication"
 
@@ -74,15 +81,53 @@ class VolunteerApplicationKind(SubmissionKind):
         "education": "",
         "interests": "",
         "availability": "",
+        "skills_other": "",
+        "interests_other": "",
+        "availability_other": "",
     }
-    search_text_fields = ("city", "skills", "interests")
+    search_text_fields = ("city", "skills", "interests", "skills_other", "interests_other")
+    choice_filters = VOLUNTEER_CHOICES
     receipt_sms = MessageTemplate.Key.VOLUNTEER_RECEIPT_SMS
     status_sms = MessageTemplate.Key.VOLUNTEER_STATUS_SMS
     quiet = frozenset({_V.SCREENING})  # the coordinator's own work
     admin_namespace = "inbox_volunteers"
+    public = PublicEntry(
+        path="volunteer",
+        url_name="intake_volunteer",
+        nav_label=_("Volunteer"),
+        title=_("Volunteer application"),
+        intro=_("Tell us about yourself, what you bring and when you can help."),
+        submit_label=_("Send the application"),
+        order=20,
+        keywords=("volunteer", "volunteering", "تطوع", "متطوع", "تطوعي"),
+    )
+    stages = (
+        (
+            _("Received"),
+            frozenset({_V.NEW}),
+            _("The volunteer coordinator reads your application."),
+        ),
+        (
+            _("Screening and interview"),
+            frozenset({_V.SCREENING, _V.INTERVIEW}),
+            _("The coordinator may call you for a short interview."),
+        ),
+        (
+            _("Decision"),
+            frozenset({_V.ACCEPTED, _V.DECLINED}),
+            _("We tell you the decision by text message."),
+        ),
+        (_("Volunteering"), frozenset({_V.ACTIVE, _V.ENDED}), _("Welcome to the team.")),
+    )
     received_note = _(
         "Your volunteer application was received. The volunteer coordinator will contact you."
     )
+
+    def public_context(self, step: int) -> dict:
+        if step != len(self.fields.steps):
+            return {}
+        charter = volunteer_charter()
+        return {"charter_url": charter.url} if charter else {}
 
     def prepare(self, *, data: dict, consents: dict) -> dict:
         return {"charter_accepted": bool(consents.get("charter"))}

@@ -20,6 +20,7 @@ from forms.models.complaint import (
     ComplaintStatus,
     ComplaintTheme,
 )
+from forms.models.drafts import FormDraft
 from forms.models.help import (
     HelpRequest,
     MaritalStatus,
@@ -37,10 +38,23 @@ from forms.models.submission import (
     Submission,
     private_storage,
 )
-from forms.models.volunteer import VolunteerApplication, VolunteerStatus
+from forms.models.volunteer import (
+    VOLUNTEER_CHOICES,
+    Availability,
+    Interest,
+    Skill,
+    VolunteerApplication,
+    VolunteerStatus,
+    choice_labels,
+)
 
 __all__ = [
     "Attachment",
+    "Availability",
+    "Interest",
+    "Skill",
+    "VOLUNTEER_CHOICES",
+    "choice_labels",
     "CaseFile",
     "CaseFileRow",
     "Channel",
@@ -51,6 +65,7 @@ __all__ = [
     "Consent",
     "ConsentPurpose",
     "ContactChannel",
+    "FormDraft",
     "Gender",
     "HelpRequest",
     "InternalNote",

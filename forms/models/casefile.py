@@ -86,6 +86,12 @@ class Attachment(CaseFileRow):
     case_file = case_file_key("attachments")
     file = models.FileField(storage=private_storage, upload_to="requests/%Y/%m/")
     original_name = models.CharField(max_length=200)
+    document = models.CharField(
+        _("required document"),
+        max_length=200,
+        blank=True,
+        help_text=_("Which of the required documents this file is, when the applicant said."),
+    )
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
     uploaded_at = models.DateTimeField(default=timezone.now)

@@ -5,16 +5,18 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cms.selectors import promised_response_period
 from forms.models.submission import ContactChannel, Gender, Submission
 
 
 class MaritalStatus(models.TextChoices):
-    SINGLE = "single", _("Single")
-    MARRIED = "married", _("Married")
-    DIVORCED = "divorced", _("Divorced")
-    WIDOWED = "widowed", _("Widowed")
+    # Worded for women and men alike (the Arabic names both forms).
+    SINGLE = "single", pgettext_lazy("marital status", "Single")
+    MARRIED = "married", pgettext_lazy("marital status", "Married")
+    DIVORCED = "divorced", pgettext_lazy("marital status", "Divorced")
+    WIDOWED = "widowed", pgettext_lazy("marital status", "Widowed")
 
 
 class SupportType(models.Model):

@@ -9,45 +9,36 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cms.selectors import promised_response_period
 from forms import reports
 from forms.attachments import download_response
 from forms.casework import registry, selectors
-from forms.casework.filing import submission_file
 from forms.casework.information import submission_answer_information
-from forms.consents import PRIVACY_NOTICE
+from forms.casework.tracking import (
+    tracking_code_check,
+    tracking_code_request,
+    tracking_link_resend,
+)
 from forms.kinds.complaint import COMPLAINTS
 from forms.kinds.help import HELP_REQUESTS
-from forms.kinds.volunteer import VOLUNTEER_APPLICATIONS
-from forms.models import SupportType
 from forms.public.forms import (
-    ComplaintForm,
-    HelpRequestForm,
     InformationAnswerForm,
     SatisfactionForm,
-    VolunteerApplicationForm,
+    TrackCodeForm,
+    TrackLookupForm,
 )
 from forms.satisfaction import satisfaction_record
 from portal.core.dates import to_ascii_digits
 from portal.core.ratelimit import allow, client_ip
 
-SUBMISSIONS_PER_IP_PER_HOUR = 20
-SUBMISSIONS_PER_ID_PER_DAY = 3
 TRACKING_PER_IP_PER_10_MINUTES = 30
+LOOKUPS_PER_IP_PER_HOUR = 10
+LOOKUPS_PER_REFERENCE_PER_HOUR = 5
+CODE_TRIES_PER_IP_PER_HOUR = 20
+LOOKUP_COOKIE = "sila_track_lookup"
 
 
 def _language() -> str:
     return (get_language() or "ar")[:2]
-
-
-def _rate_limited(request, national_id: str | None, scope: str) -> bool:
-    if not allow(
-        scope=f"{scope}-ip", key=client_ip(request), limit=SUBMISSIONS_PER_IP_PER_HOUR, window=3600
-    ):
-        return True
-    return bool(national_id) and not allow(
-        scope=f"{scope}-id", key=national_id, limit=SUBMISSIONS_PER_ID_PER_DAY, window=24 * 3600
-    )
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -55,89 +46,6 @@ def _add_errors(form, error: ValidationError) -> None:
     errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
     for field, messages in errors.items():
         form.add_error(field if field in form.fields else None, messages)
-
-
-def _types_with_periods() -> list[tuple[SupportType, int]]:
-    """Active types with their answer period; the policy's period is looked up once."""
-    default = promised_response_period()
-    return [
-        (support_type, support_type.period_days(default))
-        for support_type in SupportType.objects.filter(active=True)
-    ]
-
-
-def _file(request, *, kind, form_class, template: str, context: dict, received):
-    """A public filing page: the form, then `received(submission)` (a URL with its reference
-    and secret key) once the submission is filed."""
-    form = form_class(
-        request.POST or None, request.FILES or None, initial=form_class.initial_guard()
-    )
-    if request.method == "POST":
-        if form.is_bot():
-            return render(request, "intake/not_received.html", status=200)
-        if form.is_valid():
-            if _rate_limited(request, form.cleaned_data["national_id"], kind.slug):
-                form.add_error(
-                    None, _("Too many requests were sent. Please try again later or call us.")
-                )
-            else:
-                try:
-                    submission, _created = submission_file(
-                        kind=kind,
-                        data=form.submission_data(),
-                        consents=form.consents(),
-                        attachments=form.cleaned_data.get("attachments", ()),
-                        language=_language(),
-                        idempotency_key=f"form:{form.cleaned_data['submission_token']}",
-                    )
-                except ValidationError as error:
-                    _add_errors(form, error)
-                else:
-                    return redirect(received(submission))
-    context = {
-        "form": form,
-        "privacy_notice": PRIVACY_NOTICE,
-        "files_dropped": request.method == "POST" and bool(request.FILES) and not form.is_valid(),
-        **context,
-    }
-    return render(request, template, context, status=400 if form.errors else 200)
-
-
-def help_request(request):
-    return _file(
-        request,
-        kind=HELP_REQUESTS,
-        form_class=HelpRequestForm,
-        template="intake/help_request.html",
-        context={"support_types": _types_with_periods()},
-        received=lambda submission: reverse(
-            "intake_help_received", args=[submission.reference, submission.tracking_key]
-        ),
-    )
-
-
-def volunteer_application(request):
-    return _file(
-        request,
-        kind=VOLUNTEER_APPLICATIONS,
-        form_class=VolunteerApplicationForm,
-        template="intake/volunteer_application.html",
-        context={},
-        received=_tracking_page,
-    )
-
-
-def complaint(request):
-    return _file(
-        request,
-        kind=COMPLAINTS,
-        form_class=ComplaintForm,
-        template="intake/complaint.html",
-        context={"period": promised_response_period()},
-        received=lambda submission: reverse(
-            "intake_complaint_received", args=[submission.reference, submission.tracking_key]
-        ),
-    )
 
 
 def complaint_received(request, reference, key):
@@ -186,9 +94,22 @@ def track(request, kind, reference, key):
     if submission is None:
         return render(request, "intake/link_invalid.html", status=404)
     declared = registry.of(submission)
+    current = declared.stage_of(submission.status)
     context = {
         "submission": submission,
         "kind": declared,
+        "stages": [
+            {
+                "title": title,
+                "next": next_step,
+                "state": "done"
+                if current is not None and index < current
+                else "current"
+                if index == current
+                else "",
+            }
+            for index, (title, _statuses, next_step) in enumerate(declared.stages)
+        ],
         "events": submission.public_events,
         "statuses": dict(declared.Status.choices),
         "can_rate": selectors.can_rate(submission),
@@ -274,3 +195,77 @@ def service_report(request):
         report = reports.service_report()
         cache.set(key, report, 600)
     return render(request, "intake/service_report.html", {"report": report})
+
+
+def track_lookup(request):
+    """Find a request again by its reference and mobile number: a code goes by SMS."""
+    form = TrackLookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reference = form.cleaned_data["reference"]
+        if not allow(
+            scope="track-lookup-ip",
+            key=client_ip(request),
+            limit=LOOKUPS_PER_IP_PER_HOUR,
+            window=3600,
+        ) or not allow(
+            scope="track-lookup-ref",
+            key=reference,
+            limit=LOOKUPS_PER_REFERENCE_PER_HOUR,
+            window=3600,
+        ):
+            form.add_error(None, _("Too many attempts. Please try again in an hour or call us."))
+        else:
+            handle = tracking_code_request(
+                reference=reference, mobile=form.cleaned_data["mobile"], language=_language()
+            )
+            response = redirect("intake_track_code")
+            response.set_cookie(LOOKUP_COOKIE, handle, max_age=600, httponly=True, samesite="Lax")
+            return response
+    return render(
+        request,
+        "intake/track_lookup.html",
+        {"form": form, "summary_errors": _clean_summary(form), "error_title": bool(form.errors)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _clean_summary(form) -> list[tuple[str, str]]:
+    if not form.is_bound:
+        return []
+    found = [("", error) for error in form.non_field_errors()]
+    for name in form.fields:
+        found += [(form[name].auto_id, error) for error in form.errors.get(name, [])]
+    return found
+
+
+def track_code(request):
+    """The code from the SMS: the tracking link is shown again and re-sent."""
+    handle = request.COOKIES.get(LOOKUP_COOKIE, "")
+    if not handle:
+        return redirect("intake_track_lookup")
+    form = TrackCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not allow(
+            scope="track-code-ip",
+            key=client_ip(request),
+            limit=CODE_TRIES_PER_IP_PER_HOUR,
+            window=3600,
+        ):
+            form.add_error(None, _("Too many attempts. Please try again in an hour or call us."))
+        else:
+            submission = tracking_code_check(handle=handle, code=form.cleaned_data["code"])
+            if submission is not None:
+                tracking_link_resend(submission=submission, language=_language())
+                response = redirect(_tracking_page(submission))
+                response.delete_cookie(LOOKUP_COOKIE)
+                return response
+            form.add_error(
+                "code",
+                _("The code is not right or has expired. Check the text message or start again."),
+            )
+    return render(
+        request,
+        "intake/track_code.html",
+        {"form": form, "summary_errors": _clean_summary(form), "error_title": bool(form.errors)},
+        status=400 if form.errors else 200,
+    )

@@ -73,6 +73,10 @@ MESSAGE_REPORT_TOKEN = env("MESSAGE_REPORT_TOKEN", "")
 # A step's message waits this long, so quick successive steps reach the applicant as one.
 MESSAGE_MERGE_SECONDS = int(env("MESSAGE_MERGE_SECONDS", "120"))
 EMAIL_BACKEND_ENV = env("EMAIL_BACKEND")
+# Drafts of public forms: Fernet keys (comma-separated for rotation; derived from SECRET_KEY when
+# unset) and the days a draft is kept after its last save.
+FORM_DRAFT_KEY = env("FORM_DRAFT_KEY", "")
+FORM_DRAFT_DAYS = int(env("FORM_DRAFT_DAYS", "7"))
 
 # --- Environment: the production stack (proxy, shared cache, pool, health, logs) ---------------
 REDIS_URL = env("REDIS_URL")

@@ -51,6 +51,61 @@ def main_menu(context) -> list[dict]:
     return cached_menu(site, request)
 
 
+@register.simple_tag
+def public_services() -> list[dict]:
+    """The services the public reaches from every page: each kind offered on the website, then
+    finding a request again."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from forms.casework import registry
+
+    offered = sorted(
+        (kind for kind in registry.kinds() if kind.public), key=lambda k: k.public.order
+    )
+    services = [
+        {
+            "label": str(kind.public.nav_label),
+            "url": reverse(kind.public.url_name),
+            "name": kind.public.url_name,
+        }
+        for kind in offered
+    ]
+    services.append(
+        {
+            "label": gettext("Track a request"),
+            "url": reverse("intake_track_lookup"),
+            "name": "intake_track_lookup",
+        }
+    )
+    return services
+
+
+@register.simple_tag
+def services_for_query(query: str) -> list[dict]:
+    """The services a search is about ("help", "مساعدة", "تطوع", "track"…): shown above the
+    results, so a search leads to the form as well as to the policies."""
+    from forms.casework import registry
+    from search.text.arabic import search_terms
+
+    asked = set(search_terms(query or ""))
+    if not asked:
+        return []
+    keywords = {
+        kind.public.url_name: kind.public.keywords for kind in registry.kinds() if kind.public
+    }
+    keywords["intake_track_lookup"] = TRACKING_KEYWORDS
+    found = []
+    for service in public_services():
+        words = set(search_terms(" ".join([service["label"], *keywords.get(service["name"], ())])))
+        if asked & words:
+            found.append(service)
+    return found
+
+
+TRACKING_KEYWORDS = ("track", "follow", "status", "reference", "متابعة", "حالة", "مرجعي", "تتبع")
+
+
 @register.simple_tag(takes_context=True)
 def home_url(context) -> str:
     request = context.get("request")

@@ -98,3 +98,69 @@ def admin_sign_in(page, base: str, username: str, password: str) -> None:
         page.fill("input[name=code]", fresh_code(device))
         page.locator("form button[type=submit]:not([data-sila-logout])").click()
     page.wait_for_url(f"{base}/admin/")
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.2 AA and everything below it.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+@pytest.fixture
+def new_page(browser):
+    """Pages at a given size and language, each in its own context (cookies included)."""
+    contexts = []
+
+    def make(viewport=None, locale="ar-SA"):
+        # axe-core is injected as an inline script, which the site's CSP rightly refuses; the
+        # CSP itself is checked by tests/portal/test_headers.py.
+        context = browser.new_context(viewport=viewport or PHONE, locale=locale, bypass_csp=True)
+        contexts.append(context)
+        opened = context.new_page()
+        opened.set_default_timeout(20_000)
+        return opened
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def axe():
+    """Run axe-core (installed from npm, see package.json) on a page: its violations of WCAG 2.2
+    AA, as "rule: target" strings."""
+    if not AXE.exists():
+        message = "axe-core is not installed: run `npm ci`"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    source = AXE.read_text(encoding="utf-8")
+
+    def check(on_page) -> list[str]:
+        if not on_page.evaluate("typeof window.axe !== 'undefined'"):
+            on_page.add_script_tag(content=source)
+        result = on_page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        return [
+            f"{violation['id']}: {node['target']}"
+            for violation in result["violations"]
+            for node in violation["nodes"]
+        ]
+
+    return check
+
+
+def page_width(on_page) -> int:
+    """How wide the page really is (wider than the window: it scrolls sideways)."""
+    return on_page.evaluate(
+        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+    )
+
+
+def shoot(on_page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    on_page.screenshot(path=str(path), full_page=True)
+    return path

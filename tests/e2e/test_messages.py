@@ -43,7 +43,7 @@ def gateway(settings):
 
 def login(page, base, username):
     page.context.clear_cookies()
-    admin_sign_in(page, base, username, "sila-demo-admin")
+    admin_sign_in(page, base, username, "sila-demo-admin")  # with the role's second factor
 
 
 def shots(page, screenshot, name, focus=None):

@@ -76,3 +76,33 @@ def jpeg_with_exif(name="photo.jpg") -> SimpleUploadedFile:
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif.tobytes())
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def post_steps(client, url: str, data: dict, files: dict | None = None, *, stop_at=None):
+    """File a stepped public form as a browser would: page after page (each page takes its own
+    answers from `data`), the files on the last page. Returns the first answer that is not a
+    move to the next page: the filed redirect, or a page with errors."""
+    response = client.get(url)
+    assert response.status_code == 200
+    number = 1
+    while True:
+        last = response.context["last_step"] if response.context else False
+        post = {**data, "step": number, "action": "next"}
+        if last and files:
+            post.update(files)
+        response = client.post(url, post)
+        if stop_at == number:
+            return response
+        location = response.get("Location", "") if response.status_code == 302 else ""
+        if not location.endswith(f"?step={number + 1}"):
+            return response
+        number += 1
+        response = client.get(location)
+
+
+def document_files(support_type_slug: str = "financial") -> dict:
+    """A PDF for each document the type of support needs, as the last page asks for them."""
+    from forms.models import SupportType
+
+    documents = SupportType.objects.get(slug=support_type_slug).document_list()
+    return {f"document_{index}": pdf(f"document-{index}.pdf") for index in range(len(documents))}

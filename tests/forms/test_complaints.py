@@ -7,7 +7,7 @@ from django.test import TestCase
 
 from forms import sms
 from forms.models import Complaint, Consent, Notification
-from tests.forms.helpers import pdf, saudi_id, started_long_ago
+from tests.forms.helpers import pdf, post_steps, saudi_id, started_long_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -29,20 +29,29 @@ def form_data(*, anonymous=False, **overrides) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def post(client, data, language="ar"):
+def post(client, data, language="ar", files=None):
+    """File it through the stepped form, page after page (the files on the last page)."""
     sms.outbox.clear()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return client.post(f"/{language}/complaint/", data)
+        return post_steps(client, f"/{language}/complaint/", data, files)
+
+
+def step_page(client, language: str, number: int) -> str:
+    """The page of step `number`, reached by answering the ones before it."""
+    before = post_steps(client, f"/{language}/complaint/", form_data(), stop_at=number - 1)
+    assert before["Location"].endswith(f"?step={number}")
+    return client.get(before["Location"]).content.decode()
 
 
 def test_the_form_is_offered_in_both_languages(client, home):
     arabic = client.get("/ar/complaint/")
     assert arabic.status_code == 200 and 'dir="rtl"' in arabic.content.decode()
-    page = client.get("/en/complaint/").content.decode()
-    assert "Send it without my name" in page and 'inputmode="tel"' in page
-    assert "PDF, JPEG, PNG or HEIC; up to 5 files" in page  # the reader's language, not Arabic
-    assert "ملفات PDF" in arabic.content.decode()
     assert "/ar/complaint/" in client.get("/ar/").content.decode()
+    page = step_page(client, "en", 4)
+    assert "Send it without my name" in page and 'inputmode="tel"' in page
+    last = step_page(client, "en", 5)
+    assert "PDF, JPEG, PNG or HEIC; up to 5 files" in last  # the reader's language, not Arabic
+    assert "ملفات PDF" in step_page(client, "ar", 5)
 
 
 def test_a_named_complaint_gets_a_reference_an_sms_and_its_consents(client, home):
@@ -111,14 +120,14 @@ def test_bad_input_gets_a_translated_error_and_changes_nothing(client, home, ove
     response = post(client, data)
     assert response.status_code == 400
     page = response.content.decode()
-    assert f'href="#field-{field}"' in page and 'class="error-summary"' in page
+    # the stepped form's summary links to the input itself (a choice's first option)
+    assert f'href="#id_{field}' in page and 'class="error-summary"' in page
     assert not Complaint.objects.exists() and not sms.outbox
 
 
 def test_documents_follow_the_same_rules(client, home):
     data = form_data(anonymous=True)
-    data["attachments"] = [pdf("صورة.pdf")]
-    assert post(client, data).status_code == 302
+    assert post(client, data, files={"attachments": [pdf("صورة.pdf")]}).status_code == 302
     complaint = Complaint.objects.get()
     assert complaint.attachments.count() == 1
     page = client.get(

@@ -14,7 +14,14 @@ from django.utils import timezone
 from forms import sms
 from forms.models import Attachment, Consent, HelpRequest, Notification, StatusEvent
 from forms.notifications import notifications_retry_due
-from tests.forms.helpers import help_form_data, jpeg_with_exif, pdf, saudi_id
+from tests.forms.helpers import (
+    document_files,
+    help_form_data,
+    jpeg_with_exif,
+    pdf,
+    post_steps,
+    saudi_id,
+)
 
 pytestmark = pytest.mark.django_db
 URL = "/ar/help-request/"
@@ -27,13 +34,15 @@ def _empty_sms_outbox():
     sms.outbox.clear()
 
 
-def submit(client, language="ar", files=None, **overrides):
-    """Post the form; the receipts queued after the commit are run as the commit would."""
+def submit(client, language="ar", files=None, documents=True, **overrides):
+    """File the form page by page; the receipts queued after the commit are run as the commit
+    would. The required documents are attached unless `documents` is False."""
     data = help_form_data(**overrides)
+    uploads = document_files() if documents else {}
     if files is not None:
-        data["attachments"] = files
+        uploads["attachments"] = files
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return client.post(f"/{language}/help-request/", data)
+        return post_steps(client, f"/{language}/help-request/", data, uploads)
 
 
 def main_text(response) -> str:
@@ -45,7 +54,11 @@ def test_the_form_shows_the_privacy_notice_and_documents_first(client, home):
     html = client.get(URL).content.decode()
     assert html.index("خصوصيتك") < html.index('class="public-form"')
     assert "صورة من الحساب البنكي (الآيبان)" in html  # required documents of the financial type
+    assert "الخطوة 1 من 6" in html
+    about_you = post_steps(client, URL, help_form_data(), stop_at=1)
+    html = client.get(about_you["Location"]).content.decode()
     assert 'autocomplete="name"' in html and 'inputmode="numeric"' in html
+    assert "الخطوة 2 من 6" in html
 
 
 def test_a_valid_request_is_filed_with_a_reference_and_a_receipt(client, home):
@@ -80,34 +93,55 @@ def test_declaration_and_consents_are_stored_with_text_version_and_language(clie
 def test_missing_declaration_is_an_error_and_nothing_is_stored(client, home):
     data = help_form_data()
     del data["consent_declaration"]
-    response = client.post(URL, data)
+    response = post_steps(client, URL, data, document_files())
     assert response.status_code == 400
+    assert response.context["last_step"]
     assert not HelpRequest.objects.exists()
 
 
 @pytest.mark.parametrize(
-    ("field", "value", "arabic", "english"),
+    ("field", "value", "arabic", "english", "kept"),
     [
-        ("national_id", "1234567890", "رقم الهوية أو الإقامة غير صحيح", "is not valid"),
-        ("mobile", "0112345678", "أدخل رقم جوال صحيحًا", "Enter a valid mobile number"),
+        (
+            "national_id",
+            "1234567890",
+            "رقم الهوية أو الإقامة غير صحيح",
+            "is not valid",
+            'value="فاطمة بنت علي الحربي"',
+        ),
+        (
+            "mobile",
+            "0112345678",
+            "أدخل رقم جوال صحيحًا",
+            "Enter a valid mobile number",
+            'value="الروضة"',
+        ),
         (
             "date_of_birth",
             "31/2/1990",
             "أدخل التاريخ بصيغة يوم/شهر/سنة",
             "Enter a date as day/month/year",
+            'value="فاطمة بنت علي الحربي"',
         ),
     ],
 )
 def test_invalid_input_gets_a_field_error_in_both_languages_and_stores_nothing(
-    client, home, field, value, arabic, english
+    client, home, field, value, arabic, english, kept
 ):
     for language, message in (("ar", arabic), ("en", english)):
+        client.cookies.clear()
         response = submit(client, language=language, **{field: value})
         assert response.status_code == 400
         html = response.content.decode()
         assert message in html
-        assert f'href="#field-{field}"' in html  # the error summary links to the field
-        assert 'value="فاطمة بنت علي الحربي"' in html  # other values are kept
+        assert f'href="#id_{field}"' in html  # the error summary links to the field
+        assert f'aria-describedby="id_{field}_helptext id_{field}_error"' in html
+        assert f'id="id_{field}_error"' in html and f'id="id_{field}_helptext"' in html
+        assert 'aria-invalid="true"' in html
+        assert kept in html  # the other values on the page are kept
+        title = html[html.index("<title>") : html.index("</title>")]
+        assert title.startswith("<title>خطأ:" if language == "ar" else "<title>Error:")
+        assert html.index('class="error-summary"') < html.index("<h1")
     assert not HelpRequest.objects.exists()
 
 
@@ -143,7 +177,7 @@ def test_too_many_files_are_refused(client, home):
 
 def test_files_are_renamed_kept_private_and_images_lose_their_metadata(client, home, settings):
     submit(client, files=[jpeg_with_exif(), pdf("كشف حساب.pdf")])
-    photo, statement = Attachment.objects.order_by("pk")
+    photo, statement = Attachment.objects.filter(document="").order_by("pk")
     assert photo.original_name == "photo.jpg" and photo.content_type == "image/jpeg"
     assert "photo" not in photo.file.name and statement.file.name.endswith(".pdf")
     assert str(settings.PRIVATE_MEDIA_ROOT) in photo.file.path

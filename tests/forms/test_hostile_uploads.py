@@ -17,12 +17,13 @@ from forms.attachments import MAX_FILES
 from forms.kinds.help import help_request_ask_information
 from forms.models import Attachment, HelpRequest
 from tests.factories import UserFactory
-from tests.forms.helpers import help_form_data, pdf
+from tests.forms.helpers import document_files, help_form_data, pdf, post_steps
 from tests.forms.hostile_files import hostile_corpus, jpeg, pdf_document, pdf_with, upload
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
+URL = "/ar/help-request/"
 CORPUS = hostile_corpus()
 # A fragment of the Arabic message each refusal must show.
 ARABIC = {
@@ -33,6 +34,11 @@ ARABIC = {
     "file_type": "ليس بصيغة PDF",
     "file_empty": "فارغ",
 }
+
+
+def file_on_the_web(client, data: dict, files: list):
+    """File the stepped form page by page: the required documents and `files` on the last."""
+    return post_steps(client, URL, data, {**document_files(), "attachments": files})
 
 
 def api_data(**overrides):
@@ -49,7 +55,7 @@ def waiting(client, home):
     officer = UserFactory(username="officer", is_staff=True)
     officer.groups.add(Group.objects.get(name=groups.OFFICERS))
     with TestCase.captureOnCommitCallbacks(execute=True):
-        client.post("/ar/help-request/", help_form_data())
+        post_steps(client, URL, help_form_data(), document_files())
     request = HelpRequest.objects.get()
     HelpRequest.objects.update(status="under_review")
     request.refresh_from_db()
@@ -61,14 +67,13 @@ def waiting(client, home):
 @pytest.mark.parametrize("case", sorted(CORPUS))
 def test_the_web_form_refuses_a_hostile_file_and_keeps_what_was_typed(client, home, case):
     name, data, code = CORPUS[case]
-    response = client.post(
-        "/ar/help-request/",
-        {**help_form_data(full_name="نورة سالم القحطاني"), "attachments": [upload(name, data)]},
+    response = file_on_the_web(
+        client, help_form_data(full_name="نورة سالم القحطاني"), [upload(name, data)]
     )
     assert response.status_code == 400
-    page = response.content.decode()
-    assert ARABIC[code] in page
-    assert 'value="نورة سالم القحطاني"' in page
+    assert ARABIC[code] in response.content.decode()
+    # What was typed is kept: the page of the name still shows it.
+    assert 'value="نورة سالم القحطاني"' in client.get(f"{URL}?step=2").content.decode()
     assert not HelpRequest.objects.exists() and not Attachment.objects.exists()
 
 
@@ -95,7 +100,7 @@ def test_the_tracking_answer_refuses_a_hostile_file(client, waiting, case):
     assert ARABIC[code] in page and "أرفقت الملف" in page
     request.refresh_from_db()
     assert request.status == "information_needed"
-    assert request.attachments.count() == 0
+    assert request.attachments.filter(document="").count() == 0  # none beside the documents
 
 
 @pytest.mark.parametrize("door", ["web", "api"])
@@ -106,7 +111,8 @@ def test_empty_too_large_and_too_many_files_are_refused(client, home, door):
         [pdf(f"{index}.pdf") for index in range(MAX_FILES + 1)],
     ):
         if door == "web":
-            response = client.post("/ar/help-request/", {**help_form_data(), "attachments": files})
+            client.cookies.clear()  # a new form each time
+            response = file_on_the_web(client, help_form_data(), files)
         else:
             response = client.post(
                 "/api/v1/help-requests/?locale=ar", {**api_data(), "attachments": files}
@@ -124,7 +130,7 @@ def test_the_answer_door_refuses_empty_too_large_and_too_many(client, waiting):
     ):
         response = client.post(url, {"answer": "ملفاتي", "attachments": files})
         assert response.status_code == 400
-    assert request.attachments.count() == 0
+    assert request.attachments.filter(document="").count() == 0  # none beside the documents
 
 
 def test_plain_documents_and_photos_are_accepted(client, home):
@@ -134,9 +140,12 @@ def test_plain_documents_and_photos_are_accepted(client, home):
         upload("photo.jpg", jpeg(4032, 3024)),
     ]
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post("/ar/help-request/", {**help_form_data(), "attachments": files})
+        # the required documents to follow: the files here are the applicant's whole allowance
+        response = post_steps(
+            client, URL, help_form_data(documents_later="on"), {"attachments": files}
+        )
     assert response.status_code == 302
-    assert HelpRequest.objects.get().attachments.count() == 3
+    assert HelpRequest.objects.get().attachments.filter(document="").count() == 3
 
 
 @pytest.mark.parametrize(
@@ -145,12 +154,9 @@ def test_plain_documents_and_photos_are_accepted(client, home):
 )
 def test_downloads_use_a_generated_name_and_the_verified_type(client, home, name):
     with TestCase.captureOnCommitCallbacks(execute=True):
-        client.post(
-            "/ar/help-request/",
-            {**help_form_data(), "attachments": [upload(name or "x", pdf_document())]},
-        )
+        file_on_the_web(client, help_form_data(), [upload(name or "x", pdf_document())])
     request = HelpRequest.objects.get()
-    attachment = request.attachments.get()
+    attachment = request.attachments.get(document="")
     assert "/" not in attachment.original_name and "\\" not in attachment.original_name
     assert not any(ord(char) < 32 for char in attachment.original_name)
     response = client.get(

@@ -9,7 +9,7 @@ from forms import groups, sms
 from forms.kinds.help import help_request_ask_information
 from forms.models import HelpRequest
 from tests.factories import UserFactory
-from tests.forms.helpers import help_form_data, pdf, saudi_id
+from tests.forms.helpers import document_files, help_form_data, pdf, post_steps, saudi_id
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,12 @@ def officer(db):
 def filed(client, home):
     sms.outbox.clear()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        client.post("/ar/help-request/", {**help_form_data(), "attachments": [pdf("هوية.pdf")]})
+        post_steps(
+            client,
+            "/ar/help-request/",
+            help_form_data(),
+            {**document_files(), "attachments": [pdf("هوية.pdf")]},
+        )
     # The officer checks the data before asking for what is missing.
     HelpRequest.objects.update(status="under_review")
     return HelpRequest.objects.get()
@@ -52,7 +57,7 @@ def test_the_applicant_answers_and_uploads_and_the_request_returns_to_review(
     assert response.status_code == 302
     filed.refresh_from_db()
     assert filed.status == "under_review"
-    assert filed.attachments.count() == 2
+    assert filed.attachments.filter(document="").count() == 2
     assert filed.events.filter(to_status="under_review", message="أرفقت العقد").exists()
     assert "أرفقت العقد" in client.get(track_url(filed)).content.decode()
 
@@ -66,7 +71,9 @@ def test_an_empty_or_dangerous_answer_changes_nothing(client, filed, officer):
     )
     assert bad.status_code == 400
     filed.refresh_from_db()
-    assert filed.status == "information_needed" and filed.attachments.count() == 1
+    assert (
+        filed.status == "information_needed" and filed.attachments.filter(document="").count() == 1
+    )
 
 
 def test_no_answer_form_unless_information_is_needed(client, filed):
@@ -77,14 +84,16 @@ def test_no_answer_form_unless_information_is_needed(client, filed):
 
 
 def test_applicants_download_only_their_own_documents(client, filed):
-    attachment = filed.attachments.get()
+    attachment = filed.attachments.get(document="")
     own = client.get(f"{track_url(filed)}files/{attachment.pk}/")
     assert own.status_code == 200
     assert b"".join(own.streaming_content).startswith(b"%PDF")
     with TestCase.captureOnCommitCallbacks(execute=True):
-        client.post(
+        post_steps(
+            client,
             "/ar/help-request/",
             help_form_data(national_id=saudi_id(body="99988877"), submission_token="other"),
+            document_files(),
         )
     other = HelpRequest.objects.exclude(pk=filed.pk).get()
     stolen = client.get(

@@ -10,7 +10,7 @@ from wagtail.models import ModelLogEntry
 from forms import sms
 from forms.models import HelpRequest, MessageTemplate
 from tests.factories import UserFactory
-from tests.forms.helpers import help_form_data, pdf, saudi_id
+from tests.forms.helpers import document_files, help_form_data, pdf, post_steps, saudi_id
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +53,13 @@ def test_only_permitted_staff_record_requests(client, home):
 
 def test_staff_download_is_permitted_and_logged(client, home):
     with TestCase.captureOnCommitCallbacks(execute=True):
-        client.post("/ar/help-request/", {**help_form_data(), "attachments": [pdf()]})
-    attachment = HelpRequest.objects.get().attachments.get()
+        post_steps(
+            client,
+            "/ar/help-request/",
+            help_form_data(),
+            {"attachments": [pdf()], **document_files()},
+        )
+    attachment = HelpRequest.objects.get().attachments.get(document="")
     url = f"/admin/requests/attachments/{attachment.pk}/"
     client.force_login(staff())
     assert client.get(url).status_code in {302, 403}
@@ -76,7 +81,7 @@ def test_staff_edited_message_replaces_the_default(client, home):
     )
     sms.outbox.clear()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        client.post("/ar/help-request/", help_form_data())
+        post_steps(client, "/ar/help-request/", help_form_data(), document_files())
     request = HelpRequest.objects.get()
     message = sms.outbox[-1]["message"]
     assert message.startswith(f"وصل طلبك {request.reference}، والرد قبل ")
@@ -84,7 +89,10 @@ def test_staff_edited_message_replaces_the_default(client, home):
     # No English text yet: English applicants get the default message.
     sms.outbox.clear()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        client.post(
-            "/en/help-request/", help_form_data(national_id=saudi_id("2"), submission_token="en")
+        post_steps(
+            client,
+            "/en/help-request/",
+            help_form_data(national_id=saudi_id("2"), submission_token="en"),
+            document_files(),
         )
     assert sms.outbox[-1]["message"].startswith("We received your request")

@@ -189,7 +189,9 @@ def test_accepted_volunteers_export_with_availability_and_skills(client, roles):
     response = client.get("/admin/inbox/volunteers/", {"export": "csv", "status": "accepted"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 2 and "ريم العتيبي" in rows[1]
-    assert "مساء الخميس والجمعة" in rows[1] and "تنظيم الفعاليات، التصميم" in rows[1]
+    # the structured answers are exported by their names, "other" in the applicant's words
+    assert "عطلة نهاية الأسبوع" in rows[1] and "تنظيم الفعاليات، التصميم والتصوير" in rows[1]
+    assert "أخرى: الأسر المنتجة" in rows[1]
 
 
 def test_deadline_reminders_go_to_assignees_without_personal_data(roles):
@@ -239,3 +241,19 @@ def test_internal_notes_need_words(roles):
     with pytest.raises(Exception, match="text"):
         services.submission_note_add(submission=request, user=roles["officer"], text="   ")
     assert not InternalNote.objects.exists()
+
+
+def test_the_coordinator_filters_volunteers_by_interest_and_skill(client, roles):
+    file_application(full_name="ريم العتيبي", interests="education,health", skills="teaching")
+    file_application(full_name="منى الشهري", interests="food", skills="media")
+    file_application(full_name="هند القحطاني", interests="events", skills="medical")
+    client.force_login(roles["coordinator"])
+
+    def names(**query):
+        response = client.get("/admin/inbox/volunteers/", {"export": "csv", **query})
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+        return {row[3] for row in rows[1:]}
+
+    assert names(interests="health") == {"ريم العتيبي"}
+    assert names(interests=["food", "events"]) == {"منى الشهري", "هند القحطاني"}
+    assert names(skills="media") == {"منى الشهري"}  # not "medical"

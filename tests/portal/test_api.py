@@ -90,7 +90,7 @@ def test_openapi_schema_documents_the_project_api(client, home):
 
 
 def test_api_docs_page_is_served_from_installed_static_files(client, home):
-    response = client.get("/api/docs/")
+    response = client.get("/api/docs/try/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
@@ -101,3 +101,12 @@ def test_api_root_lists_the_resources(client, home):
     data = client.get("/api/v1/").json()
     assert data["association"].endswith("/api/v1/association/")
     assert data["schema"].endswith("/api/schema/")
+
+
+def test_the_api_reference_is_a_plain_page_in_the_requested_language(client, home):
+    html = client.get("/api/docs/?locale=ar").content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "/api/v1/association/" in html and "/api/docs/try/" in html
+    assert "<h1>" in html and "swagger-ui-bundle" not in html
+    english = client.get("/api/docs/?locale=en").content.decode()
+    assert '<html lang="en" dir="ltr">' in english and "API reference" in english
