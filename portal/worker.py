@@ -63,6 +63,8 @@ class HealingWorker(Worker):
             except DatabaseError as error:
                 if isinstance(error, OperationalError) and is_locked_database_exception(error):
                     ran = False
+                elif self.batch:
+                    raise  # a one-off run reports the error; the long-running worker waits
                 else:
                     self.wait_for_database(error)
                     continue

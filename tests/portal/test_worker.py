@@ -168,13 +168,16 @@ def test_back_off_doubles_up_to_its_ceiling_with_jitter():
     assert backoff.next_delay() <= 0.5
 
 
-def test_run_worker_command_runs_queued_tasks_in_batch(home):
+def test_run_worker_command_runs_queued_tasks_in_batch(home, monkeypatch):
     from django_tasks_db.models import DBTaskResult
 
     from django.core.management import call_command
 
     from forms.tasks import retry_notifications
 
+    # The worker drops stale connections before each task; inside this test's transaction the
+    # connection must stay open (PostgreSQL with a pool would close it under the test).
+    monkeypatch.setattr("portal.worker.close_old_connections", lambda: None)
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         result = retry_notifications.enqueue()
         call_command("run_worker", "--batch", "--no-schedule")
