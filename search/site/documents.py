@@ -96,7 +96,8 @@ def approval_text(policy: PolicyPage) -> tuple[str, str]:
             % {"meeting": approval.meeting_number}
         )
     )
-    lines += _both(lambda: approval.term.label)
+    if approval.term is not None:
+        lines += _both(lambda: approval.term.label)
     lines.append(gregorian_numeric(approval.meeting_date))
     lines.append(approval.hijri_date.numeric())
     lines.append(approval.decision_text or "")

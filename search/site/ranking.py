@@ -165,7 +165,7 @@ def _approval_lines(policy: PolicyPage, language: str) -> list[str]:
             _("Approved by the board of directors in meeting %(meeting)s")
             % {"meeting": approval.meeting_number}
         ),
-        approval.term.label,
+        approval.term.label if approval.term else "",
         approval.decision_text or "",
     ]
     lines += [f"{member.name} ({member.get_role_display()})" for member in approval.members.all()]

@@ -6,7 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from cms.governance import COMMUNICATIONS_STAFF
-from cms.models import FAQ, FAQCategory, FAQPage
+from cms.models import FAQ, FAQCategory, FAQPage, PolicyPage
+from cms.services import policy_approval_record
 from search.index import site as site_index
 from search.models import SiteDocument, SynonymSet
 from search.site.ranking import find
@@ -88,6 +89,23 @@ def test_the_board_approval_is_found_in_arabic_and_english(client, catalogue, se
         assert "policy:unapproved" not in [r["key"] for r in data["results"]]
     html = client.get("/en/search/", {"q": "board approval"}).content.decode()
     assert "Board approval" in html and "#approval-heading" in html
+
+
+def test_an_approval_recorded_without_a_board_term_is_indexed(client, catalogue, secretary, term):  # noqa: F811
+    policy = make_policy(catalogue, slug="termless")
+    policy_approval_record(
+        revision=PolicyPage.objects.get(pk=policy.pk).get_latest_revision(),
+        user=secretary,
+        meeting_number="7",
+        term=None,
+        meeting_date=term.starts_on,
+        members=list(term.members.all()),
+    )
+    data = client.get("/api/v1/search/", {"q": "board approval", "locale": "en"}).json()
+    assert data["results"][0]["key"] == "policy:termless"
+    page = PolicyPage.objects.get(pk=policy.pk)
+    for path in (page.url, page.url + "history/", "/api/v1/policies/termless/"):
+        assert client.get(path).status_code == 200, path
 
 
 def test_service_pages_are_found_and_say_what_they_are(client, home):
