@@ -14,6 +14,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from cms.forms import BoardApprovalForm
 from cms.models import BoardApproval, PolicyPage
 from cms.services import policy_approval_correct, policy_withdraw, user_can_record_approvals
+from portal.core.associations import site_for_request
 
 
 class SecretaryOnlyMixin:
@@ -55,7 +56,7 @@ class ApprovalCorrectionView(ServiceFormView):
 
     def setup(self, request, *args, pk, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.approval = get_object_or_404(BoardApproval, pk=pk)
+        self.approval = get_object_or_404(BoardApproval, pk=pk, site=site_for_request(request))
 
     def get_page_subtitle(self):
         return str(self.approval)
@@ -119,7 +120,9 @@ class PolicyWithdrawView(ServiceFormView):
 
     def setup(self, request, *args, page_id, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.policy = get_object_or_404(PolicyPage, pk=page_id)
+        self.policy = get_object_or_404(
+            PolicyPage.objects.descendant_of(site_for_request(request).root_page), pk=page_id
+        )
 
     def get_page_subtitle(self):
         return self.policy.title

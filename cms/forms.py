@@ -98,6 +98,8 @@ class BoardApprovalForm(forms.Form):
         from cms.governance.terms import latest_term, term_covering
 
         super().__init__(*args, **kwargs)
+        # Read here, not at import: the terms are the request's association's.
+        self.fields["term"].queryset = BoardTerm.objects.all()
         self.current_term = term_covering()
         self.latest_term = latest_term()
         chosen = self.initial.get("term") or (self.data.get("term") if self.is_bound else None)

@@ -10,6 +10,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
 from cms.models import FAQ
+from portal.core.associations import site_for_request
 
 # For each page type, the translated fields a reader needs (title is checked for all).
 PAGE_FIELDS = {
@@ -38,9 +39,13 @@ def _empty(value) -> bool:
     return not str(value).strip()
 
 
-def missing_translations() -> list[MissingTranslation]:
+def missing_translations(*, site=None) -> list[MissingTranslation]:
+    """Pages and questions missing a language: `site`'s association's when given."""
     rows = []
-    for page in Page.objects.filter(depth__gt=1).specific().order_by("path"):
+    pages = Page.objects.filter(depth__gt=1)
+    if site is not None:
+        pages = pages.descendant_of(site.root_page, inclusive=True)
+    for page in pages.specific().order_by("path"):
         fields = ["title", *PAGE_FIELDS.get(page._meta.model_name, [])]
         missing = [
             f"{field} ({language})"
@@ -57,7 +62,8 @@ def missing_translations() -> list[MissingTranslation]:
                     reverse("wagtailadmin_pages:edit", args=[page.pk]),
                 )
             )
-    for faq in FAQ.objects.select_related("category"):
+    faqs = FAQ.objects.all() if site is None else FAQ.all_sites.filter(site=site)
+    for faq in faqs.select_related("category"):
         missing = [
             f"{field} ({language})"
             for language in LANGUAGES
@@ -83,5 +89,5 @@ class MissingTranslationsView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = missing_translations()
+        context["rows"] = missing_translations(site=site_for_request(self.request))
         return context

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from cms.models.board import BoardApproval, BoardApprovalMember
+from cms.models.faqs import FAQ, FAQCategory, FAQPage
 from cms.models.policies import PolicyPage
 
 
@@ -71,11 +72,16 @@ def current_version(policy: PolicyPage, versions: list[PolicyVersion]) -> Policy
     return versions[-1] if versions else None
 
 
-def policy_catalogue(*, parent=None, category: str | None = None) -> list[CatalogueEntry]:
-    """Live policies with their current version, in a fixed number of queries."""
+def policy_catalogue(
+    *, parent=None, site=None, category: str | None = None
+) -> list[CatalogueEntry]:
+    """Live policies with their current version, in a fixed number of queries: those under
+    `parent` (a catalogue page) or under `site`'s home (one association's catalogue)."""
     policies = PolicyPage.objects.live().public().order_by("path")
     if parent is not None:
         policies = policies.child_of(parent)
+    if site is not None:
+        policies = policies.descendant_of(site.root_page)
     if category:
         policies = policies.filter(category=category)
     policies = policies.prefetch_related(
@@ -97,18 +103,43 @@ def policy_catalogue(*, parent=None, category: str | None = None) -> list[Catalo
     return entries
 
 
-def promised_response_period(*, default: int = 14) -> int:
+def promised_response_period(*, default: int = 14, site=None) -> int:
     """The period, in days, the live beneficiary-relations policy promises for an answer, as
-    the board approved it; the default when no approved policy states one."""
-    for policy in PolicyPage.objects.live().order_by("path"):
+    the board approved it (of `site`'s association when given); the default when no approved
+    policy states one."""
+    policies = PolicyPage.objects.live().order_by("path")
+    if site is not None:
+        policies = policies.descendant_of(site.root_page)
+    for policy in policies:
         page = policy.approved_page()
         if page.category == "beneficiary-relations" and page.response_period_days:
             return page.response_period_days
     return default
 
 
-def volunteer_charter():
-    """The published volunteer charter, or None."""
+def volunteer_charter(*, site=None):
+    """The published volunteer charter (of `site`'s association when given), or None."""
     from cms.models.site import VolunteerCharterPage
 
-    return VolunteerCharterPage.objects.live().public().first()
+    pages = VolunteerCharterPage.objects.live().public()
+    if site is not None:
+        pages = pages.descendant_of(site.root_page, inclusive=True)
+    return pages.first()
+
+
+def site_faqs(*, site):
+    """One association's questions, in their order, with what the pages and the API show."""
+    return (
+        FAQ.all_sites.filter(site=site)
+        .select_related("category")
+        .prefetch_related("related_policies")
+    )
+
+
+def site_faq_categories(*, site):
+    return FAQCategory.all_sites.filter(site=site)
+
+
+def site_faq_page(*, site):
+    """The association's live FAQ page, or None."""
+    return FAQPage.objects.live().public().descendant_of(site.root_page).first()

@@ -50,8 +50,15 @@ def _check_recorder(user, via: str) -> None:
 
 
 def _validate_meeting(
-    *, term: BoardTerm | None, meeting_date: dt.date, members: Sequence[BoardMember], via: str
+    *,
+    term: BoardTerm | None,
+    meeting_date: dt.date,
+    members: Sequence[BoardMember],
+    via: str,
+    site=None,
 ):
+    if term is not None and site is not None and term.site_id != site.pk:
+        raise ValidationError({"term": _("Choose a board term of this association.")})
     if meeting_date > timezone.localdate():
         raise ValidationError({"meeting_date": _("The meeting date cannot be in the future.")})
     if term is not None and not term.covers(meeting_date):
@@ -127,7 +134,9 @@ def policy_approval_record(
         term, members = board_term_continue(
             previous=continue_term, meeting_date=meeting_date, members=members, user=user
         )
-    _validate_meeting(term=term, meeting_date=meeting_date, members=members, via=via)
+    _validate_meeting(
+        term=term, meeting_date=meeting_date, members=members, via=via, site=policy.get_site()
+    )
     if reviewed_content_hash and reviewed_content_hash != revision_content_hash(revision):
         raise ValidationError(
             _("The revision changed after it was shown to you. Review it again before approving.")
@@ -225,7 +234,11 @@ def policy_approval_correct(
     _check_recorder(user, ApprovalChannel.CORRECTION)
     original = approval if approval.corrects_id is None else approval.corrects
     _validate_meeting(
-        term=term, meeting_date=meeting_date, members=members, via=ApprovalChannel.CORRECTION
+        term=term,
+        meeting_date=meeting_date,
+        members=members,
+        via=ApprovalChannel.CORRECTION,
+        site=original.site,
     )
     correction = register_entry_create(
         members=members,

@@ -1,7 +1,9 @@
 """Admin integration for the content app: bilingual fields, the board register, approvals."""
 
+from django.contrib.admin.utils import unquote
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -11,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.views.generic.models import InspectView
+from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
@@ -31,6 +33,7 @@ from cms.models import FAQ, BoardApproval, BoardTerm, FAQCategory, PolicyPage, P
 from cms.reports import MissingTranslationsView
 from cms.services import user_can_record_approvals
 from portal.core.admin import ServicesOnlyPermissionPolicy
+from portal.core.associations import site_for_request
 
 
 @hooks.register("insert_global_admin_css")
@@ -63,7 +66,19 @@ class BoardTermViewSet(SnippetViewSet):
     inspect_view_enabled = True
 
 
+class ApprovalIndexView(IndexView):
+    """The host's association's approvals only."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(site=site_for_request(self.request))
+
+
 class ApprovalInspectView(InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            BoardApproval, pk=unquote(str(self.pk)), site=site_for_request(self.request)
+        )
+
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
@@ -85,6 +100,7 @@ class BoardApprovalViewSet(ModelViewSet):
     icon = "tick-inverse"
     menu_label = _("Board approvals")
     inspect_view_enabled = True
+    index_view_class = ApprovalIndexView
     inspect_view_class = ApprovalInspectView
     copy_view_enabled = False
     list_display = [
@@ -118,9 +134,26 @@ class BoardApprovalViewSet(ModelViewSet):
     ]
 
 
+class WithdrawalIndexView(IndexView):
+    def get_base_queryset(self):
+        site = site_for_request(self.request)
+        return super().get_base_queryset().filter(policy__path__startswith=site.root_page.path)
+
+
+class WithdrawalInspectView(InspectView):
+    def get_object(self, queryset=None):
+        site = site_for_request(self.request)
+        return get_object_or_404(
+            PolicyWithdrawal,
+            pk=unquote(str(self.pk)),
+            policy__path__startswith=site.root_page.path,
+        )
+
+
 class PolicyWithdrawalViewSet(BoardApprovalViewSet):
     model = PolicyWithdrawal
-    inspect_view_class = InspectView
+    index_view_class = WithdrawalIndexView
+    inspect_view_class = WithdrawalInspectView
     name = "policy_withdrawals"
     url_prefix = "governance/withdrawals"
     icon = "cross"
@@ -273,7 +306,7 @@ def policy_import_urls():
 
 class PolicyImportMenuItem(MenuItem):
     def is_shown(self, request):
-        catalogue = policy_catalogue()
+        catalogue = policy_catalogue(site_for_request(request))
         return (
             catalogue is not None and catalogue.permissions_for_user(request.user).can_add_subpage()
         )

@@ -13,17 +13,22 @@ from wagtail.log_actions import log
 from cms.models.board import BoardMember, BoardTerm
 
 
-def term_covering(day: dt.date | None = None) -> BoardTerm | None:
+def _terms(site):
+    """The association's terms: `site`'s when given, else the request's host's (the manager)."""
+    return BoardTerm.objects.all() if site is None else BoardTerm.all_sites.filter(site=site)
+
+
+def term_covering(day: dt.date | None = None, *, site=None) -> BoardTerm | None:
     """The term in office on `day` (today by default)."""
     day = day or timezone.localdate()
-    for term in BoardTerm.objects.filter(starts_on__lte=day).order_by("-starts_on"):
+    for term in _terms(site).filter(starts_on__lte=day).order_by("-starts_on"):
         if term.covers(day):
             return term
     return None
 
 
-def latest_term() -> BoardTerm | None:
-    return BoardTerm.objects.order_by("-number").first()
+def latest_term(*, site=None) -> BoardTerm | None:
+    return _terms(site).order_by("-number").first()
 
 
 def next_term_start(previous: BoardTerm, meeting_date: dt.date) -> dt.date:
@@ -45,15 +50,17 @@ def board_term_continue(
         )
     if (
         meeting_date < previous.starts_on
-        or BoardTerm.objects.filter(number__gt=previous.number).exists()
+        or BoardTerm.all_sites.filter(site=previous.site_id, number__gt=previous.number).exists()
     ):
         raise ValidationError(
             {"term": _("Only the latest term can be continued, by a meeting after it ended.")}
         )
     if any(member.term_id != previous.pk for member in members):
         raise ValidationError({"members": _("Choose only members of the previous term.")})
-    term = BoardTerm.objects.create(
-        number=previous.number + 1, starts_on=next_term_start(previous, meeting_date)
+    term = BoardTerm.all_sites.create(
+        site_id=previous.site_id,
+        number=previous.number + 1,
+        starts_on=next_term_start(previous, meeting_date),
     )
     copies = {}
     for member in previous.members.all():

@@ -215,9 +215,11 @@ def policy_import_approval_confirm(
         raise ValidationError(_("This approval is not waiting for confirmation."))
     if policy_import.revision is None:
         raise ValidationError(_("The imported revision no longer exists."))
-    term = BoardTerm.objects.filter(number=term_number).first()
+    # The board register of the association the imported policy belongs to.
+    site = policy_import.revision.content_object.get_site()
+    term = BoardTerm.all_sites.filter(site=site, number=term_number).first()
     if term is None:
-        term = BoardTerm.objects.create(number=term_number, starts_on=meeting_date)
+        term = BoardTerm.all_sites.create(site=site, number=term_number, starts_on=meeting_date)
     register = _register_members(term, members)
     approval = policy_approval_record(
         revision=policy_import.revision,
@@ -285,7 +287,7 @@ def policy_document_import(
                 policy_import=policy_import,
                 user=user,
                 meeting_number=data_["meeting_number"] or "—",
-                term_number=data_["term_number"] or _term_covering(day),
+                term_number=data_["term_number"] or _term_covering(day, site=parent.get_site()),
                 meeting_date=day,
                 members=data_["members"],
                 decision_text_ar=data_["decision_text"],
@@ -297,8 +299,8 @@ def policy_document_import(
     return policy_import
 
 
-def _term_covering(day: dt.date) -> int:
-    for term in BoardTerm.objects.all():
+def _term_covering(day: dt.date, *, site) -> int:
+    for term in BoardTerm.all_sites.filter(site=site):
         if term.covers(day):
             return term.number
     raise ValidationError(

@@ -10,6 +10,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.forms import formset_factory
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -34,6 +35,7 @@ from cms.importer.sources import MAX_BYTES
 from cms.models import PolicyCategory, PolicyImport, PolicyIndexPage, PolicyPage
 from cms.models.board import BoardRole
 from cms.services import user_can_record_approvals
+from portal.core.associations import site_for_request
 from portal.dates import HijriDate
 
 ALLOWED_EXTENSIONS = (".pdf", ".docx", ".txt", ".md", ".markdown")
@@ -88,15 +90,24 @@ def detail_labels() -> dict[str, str]:
     }
 
 
-def policy_catalogue() -> PolicyIndexPage | None:
-    return PolicyIndexPage.objects.first()
+def policy_catalogue(site) -> PolicyIndexPage | None:
+    """The association's catalogue, which imported policies go under."""
+    return PolicyIndexPage.objects.descendant_of(site.root_page).first()
+
+
+def site_imports(site):
+    """Imports of the association: those whose policy is under its home, or not created yet."""
+    return PolicyImport.objects.filter(
+        Q(policy__isnull=True) | Q(policy__path__startswith=site.root_page.path)
+    )
 
 
 class EditorsOnlyMixin:
     """Whoever may add a policy under the catalogue (editors, administrators) may import."""
 
     def dispatch(self, request, *args, **kwargs):
-        self.catalogue = policy_catalogue()
+        self.site = site_for_request(request)
+        self.catalogue = policy_catalogue(self.site)
         if (
             self.catalogue is None
             or not self.catalogue.permissions_for_user(request.user).can_add_subpage()
@@ -170,7 +181,7 @@ class PolicyImportPreviewView(EditorsOnlyMixin, WagtailAdminTemplateMixin, Templ
 
     def setup(self, request, *args, pk, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.policy_import = get_object_or_404(PolicyImport, pk=pk)
+        self.policy_import = get_object_or_404(site_imports(site_for_request(request)), pk=pk)
 
     def get_page_subtitle(self):
         return self.policy_import.file_name
@@ -221,7 +232,7 @@ class PolicyImportPreviewView(EditorsOnlyMixin, WagtailAdminTemplateMixin, Templ
                 "kind_choices": [(k, kinds[k]) for k in SECTION_KINDS],
                 "kind_labels": kinds,
                 "approval": approval,
-                "policies": PolicyPage.objects.order_by("title"),
+                "policies": PolicyPage.objects.descendant_of(self.site.root_page).order_by("title"),
                 "categories": PolicyCategory.choices,
                 "editable": self.policy_import.status == PolicyImport.Status.READ,
             }
@@ -248,7 +259,11 @@ class PolicyImportPreviewView(EditorsOnlyMixin, WagtailAdminTemplateMixin, Templ
             return self.render_to_response(self.get_context_data(parsed=parsed))
         into = None
         if request.POST.get("into"):
-            into = PolicyPage.objects.filter(pk=request.POST["into"]).first()
+            into = (
+                PolicyPage.objects.descendant_of(self.site.root_page)
+                .filter(pk=request.POST["into"])
+                .first()
+            )
             if into is None or not into.permissions_for_user(request.user).can_edit():
                 raise PermissionDenied
         category = request.POST.get("category") or None
@@ -296,9 +311,11 @@ class ImportedApprovalsView(SecretariesOnlyMixin, WagtailAdminTemplateMixin, Tem
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        imports = PolicyImport.objects.exclude(
-            approval_status=PolicyImport.ApprovalStatus.NONE
-        ).select_related("policy", "uploaded_by")
+        imports = (
+            site_imports(site_for_request(self.request))
+            .exclude(approval_status=PolicyImport.ApprovalStatus.NONE)
+            .select_related("policy", "uploaded_by")
+        )
         context["pending"] = [i for i in imports if i.approval_status == "pending"]
         context["decided"] = [i for i in imports if i.approval_status != "pending"][:20]
         return context
@@ -349,7 +366,9 @@ class ImportedApprovalConfirmView(SecretariesOnlyMixin, WagtailAdminTemplateMixi
 
     def setup(self, request, *args, pk, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.policy_import = get_object_or_404(PolicyImport.objects.select_related("policy"), pk=pk)
+        self.policy_import = get_object_or_404(
+            site_imports(site_for_request(request)).select_related("policy"), pk=pk
+        )
 
     def get_page_subtitle(self):
         return self.policy_import.policy.title if self.policy_import.policy else ""

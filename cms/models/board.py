@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import AbstractGroupApprovalTask, Orderable, TaskState
 
+from cms.models.scoping import SiteScopedAdminForm, SiteScopedManager, site_field
 from portal.dates import HijriDate
 
 ORDINALS_AR = {
@@ -45,9 +46,14 @@ class BoardRole(models.TextChoices):
 class BoardTerm(ClusterableModel):
     """One term of office of the board (الدورة), with its members."""
 
-    number = models.PositiveSmallIntegerField(_("term number"), unique=True)
+    site = site_field()
+    number = models.PositiveSmallIntegerField(_("term number"))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    all_sites = models.Manager()  # every association's rows (services given a site)
+    objects = SiteScopedManager()  # the default: the request's host's rows
+    base_form_class = SiteScopedAdminForm
 
     panels = [
         FieldPanel("number"),
@@ -60,6 +66,12 @@ class BoardTerm(ClusterableModel):
         ordering = ["-number"]
         verbose_name = _("board term")
         verbose_name_plural = _("board terms")
+        default_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "number"], name="one_board_term_number_per_site"
+            )
+        ]
 
     def __str__(self):
         return self.label

@@ -19,6 +19,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.models.scoping import SiteScopedAdminForm, SiteScopedManager, site_field
 from portal.core.ratelimit import allow, client_ip
 from search.text.arabic import index_text
 
@@ -26,9 +27,14 @@ FAQ_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
 
 
 class FAQCategory(models.Model):
+    site = site_field()
     name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("slug"), unique=True, allow_unicode=False)
+    slug = models.SlugField(_("slug"), allow_unicode=False)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    all_sites = models.Manager()  # every association's rows (services given a site)
+    objects = SiteScopedManager()  # the default: the request's host's rows
+    base_form_class = SiteScopedAdminForm
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
 
@@ -36,6 +42,10 @@ class FAQCategory(models.Model):
         ordering = ["sort_order", "pk"]
         verbose_name = _("FAQ category")
         verbose_name_plural = _("FAQ categories")
+        default_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(fields=["site", "slug"], name="one_faq_category_slug_per_site")
+        ]
 
     def __str__(self):
         return self.name
@@ -52,11 +62,11 @@ SERVICE_CHOICES = [
 class FAQ(index.Indexed, ClusterableModel):
     """One question and its answer, in Arabic and English side by side in the editor."""
 
+    site = site_field()
     question = models.CharField(_("question"), max_length=300)
     answer = RichTextField(_("answer"), features=FAQ_FEATURES)
     slug = models.SlugField(
         _("link name"),
-        unique=True,
         help_text=_(
             "Latin letters for the link to this answer, e.g. how-to-apply. Keep it stable."
         ),
@@ -88,12 +98,22 @@ class FAQ(index.Indexed, ClusterableModel):
     search_fields = [
         index.SearchField("search_document"),
         index.FilterField("category_id"),
+        index.FilterField("site_id"),
     ]
+
+    all_sites = models.Manager()  # every association's rows (services given a site)
+    objects = SiteScopedManager()  # the default: the request's host's rows
+    base_form_class = SiteScopedAdminForm
 
     class Meta:
         ordering = ["category__sort_order", "sort_order", "pk"]
         verbose_name = _("question")
         verbose_name_plural = _("frequently asked questions")
+        default_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(fields=["site", "slug"], name="one_faq_slug_per_site")
+        ]
+        indexes = [models.Index(fields=["site", "category"], name="faq_site_category")]
 
     def __str__(self):
         return self.question
@@ -154,7 +174,7 @@ class FAQPage(RoutablePageMixin, Page):
 
     parent_page_types = ["cms.HomePage"]
     subpage_types = []
-    max_count = 1
+    max_count_per_parent = 1  # one per association's home
 
     class Meta:
         verbose_name = _("FAQ page")
@@ -167,8 +187,10 @@ class FAQPage(RoutablePageMixin, Page):
             request.get_signed_cookie(VOTES_COOKIE, default="", salt=VOTES_COOKIE).split(",")
         )
         groups = []
-        faqs = FAQ.objects.select_related("category").prefetch_related("related_policies")
-        for category in FAQCategory.objects.all():
+        site = self.get_site()  # the association whose home this page is under
+        faqs = FAQ.all_sites.filter(site=site)
+        faqs = faqs.select_related("category").prefetch_related("related_policies")
+        for category in FAQCategory.all_sites.filter(site=site):
             items = [faq for faq in faqs if faq.category_id == category.pk]
             if items:
                 groups.append({"category": category, "faqs": items})
@@ -191,7 +213,7 @@ class FAQPage(RoutablePageMixin, Page):
 
         if request.method != "POST":
             return redirect(self.url)
-        faq = FAQ.objects.filter(slug=slug).first()
+        faq = FAQ.all_sites.filter(site=self.get_site(), slug=slug).first()
         if faq is None:
             raise Http404
         voted = set(

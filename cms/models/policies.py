@@ -85,7 +85,7 @@ class PolicyIndexPage(RoutablePageMixin, Page):
 
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.PolicyPage"]
-    max_count = 1
+    max_count_per_parent = 1  # one catalogue per association's home
 
     class Meta:
         verbose_name = _("policy catalogue")

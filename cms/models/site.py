@@ -24,8 +24,7 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     api_fields = [APIField("intro"), APIField("body")]
 
-    parent_page_types = ["wagtailcore.Page"]
-    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]  # one home per association, each a Site's root
 
     class Meta:
         verbose_name = _("home page")
@@ -68,7 +67,7 @@ class VolunteerCharterPage(Page):
 
     parent_page_types = ["cms.HomePage", "cms.ContentPage"]
     subpage_types: list[str] = []
-    max_count = 1
+    max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("volunteer charter")

@@ -1,0 +1,60 @@
+"""What belongs to one association (a Wagtail Site): the `site` field and the manager that follows
+the request's host.
+
+Inside a request the default manager shows only the host's association (`current_site()`, set
+per request by the kernel's middleware), so every Wagtail admin view of these models (list, edit,
+delete, inspect, usage, history, chooser) and every form's choices stay within it; outside a
+request (commands, tasks, migrations) it shows everything, and code there passes the site
+explicitly. Services that write for a given site read through `all_sites`, which never filters.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.models import Site
+
+from portal.core.associations import current_site
+
+
+class SiteScopedQuerySet(models.QuerySet):
+    def for_site(self, site):
+        return self.filter(site=site)
+
+
+class SiteScopedManager(models.Manager.from_queryset(SiteScopedQuerySet)):
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        site = current_site()
+        return queryset if site is None else queryset.filter(site=site)
+
+
+def default_site_id() -> int | None:
+    """A new row's association: the request's host; outside a request, the default site (an
+    install with one association). Services for a given site pass it explicitly."""
+    site = current_site()
+    if site is not None:
+        return site.pk
+    return Site.objects.filter(is_default_site=True).values_list("pk", flat=True).first()
+
+
+def site_field() -> models.ForeignKey:
+    """The association a row belongs to: set when the row is created, never edited in a form."""
+    return models.ForeignKey(
+        "wagtailcore.Site",
+        on_delete=models.CASCADE,
+        default=default_site_id,
+        related_name="+",
+        verbose_name=_("association"),
+        editable=False,
+    )
+
+
+class SiteScopedAdminForm(WagtailAdminModelForm):
+    """The admin form of a row of one association: uniqueness within the association (slug,
+    term number) is checked as a form error, though the association is not a field."""
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        exclude.discard("site")
+        return exclude
