@@ -21,6 +21,7 @@ from cms.api import (
     PolicyVersionView,
     TranslatedPagesAPIViewSet,
 )
+from cms.registry_api import RegistryView
 from forms.api.urls import urlpatterns as submission_patterns
 from search.site.api import SiteSearchView
 from search.site.ranking import faq_slugs
@@ -41,6 +42,7 @@ class ApiRootView(APIView):
                 "association": reverse("api:association", request=request),
                 "policies": reverse("api:policies", request=request),
                 "approvals": reverse("api:approvals", request=request),
+                "registry": reverse("api:registry", request=request),
                 "faqs": reverse("api:faqs", request=request),
                 "search": reverse("api:search", request=request),
                 "schema": reverse("api-schema", request=request),
@@ -97,6 +99,7 @@ v1_patterns = [
     path("association/", AssociationView.as_view(), name="association"),
     path("policies/", PolicyListView.as_view(), name="policies"),
     path("approvals/", ApprovalRegisterView.as_view(), name="approvals"),
+    path("registry/", RegistryView.as_view(), name="registry"),
     path("faqs/", FAQListView.as_view(search=faq_slugs), name="faqs"),
     path("search/", SiteSearchView.as_view(), name="search"),
     *submission_patterns,

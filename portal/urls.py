@@ -37,6 +37,7 @@ if settings.SERVE_PUBLIC_MEDIA:
 # LocaleMiddleware, which redirects by the browser's language and falls back to Arabic.
 urlpatterns += i18n_patterns(
     path("", include("search.site.urls")),
+    path("", include("cms.urls")),
     path("", include("forms.public.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
