@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Revision, TaskState
 
-from cms.governance import BOARD_SECRETARIES
 from cms.governance.register import register_entry_create, revision_content_hash
 from cms.governance.terms import board_term_continue
 from cms.models.board import (
@@ -29,23 +28,28 @@ from cms.models.board import (
     PolicyWithdrawal,
 )
 from cms.models.policies import PolicyPage
+from portal.accounts.associations import roles_in
+from portal.core.associations import current_or_default_site
 from portal.dates import to_ascii_digits
 
 logger = logging.getLogger(__name__)
 
 
-def user_can_record_approvals(user) -> bool:
-    return bool(
-        user
-        and user.is_active
-        and (user.is_superuser or user.groups.filter(name=BOARD_SECRETARIES).exists())
-    )
+def user_can_record_approvals(user, site=None) -> bool:
+    """A board secretary of the association `site` (by default the request's host's, else the
+    default association's) or an operator (superuser)."""
+    if not (user and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    site = site or current_or_default_site()
+    return site is not None and "secretary" in roles_in(user, site)
 
 
-def _check_recorder(user, via: str) -> None:
+def _check_recorder(user, via: str, site=None) -> None:
     if user is None and via == ApprovalChannel.IMPORT:
         return  # the importer records what the signed document says, as the system
-    if not user_can_record_approvals(user):
+    if not user_can_record_approvals(user, site):
         raise PermissionDenied(_("Only board secretaries can record the board's approval."))
 
 
@@ -122,10 +126,10 @@ def policy_approval_record(
     `reviewed_content_hash` is the hash of the content the secretary was shown; when given, the
     approval is refused unless the revision still holds exactly that content.
     """
-    _check_recorder(user, via)
     policy = revision.content_object
     if not isinstance(policy, PolicyPage):
         raise ValidationError(_("Only policy revisions are approved by the board."))
+    _check_recorder(user, via, policy.get_site())
     # Serialise version numbering per policy.
     policy = PolicyPage.objects.select_for_update().get(pk=policy.pk)
     if BoardApproval.objects.filter(revision=revision, corrects__isnull=True).exists():
@@ -231,8 +235,8 @@ def policy_approval_correct(
     minutes_public: bool = False,
 ) -> BoardApproval:
     """Correct a recorded approval: a new record pointing at the original; both stay visible."""
-    _check_recorder(user, ApprovalChannel.CORRECTION)
     original = approval if approval.corrects_id is None else approval.corrects
+    _check_recorder(user, ApprovalChannel.CORRECTION, original.site)
     _validate_meeting(
         term=term,
         meeting_date=meeting_date,
@@ -281,7 +285,7 @@ def policy_withdraw(
     withdrawn_on: dt.date | None = None,
 ) -> PolicyWithdrawal:
     """Take a policy out of force with a public reason; its page stays up, marked withdrawn."""
-    _check_recorder(user, ApprovalChannel.WORKFLOW)
+    _check_recorder(user, ApprovalChannel.WORKFLOW, policy.get_site())
     if not reason_ar.strip():
         raise ValidationError({"reason_ar": _("Give the reason for withdrawing the policy.")})
     if PolicyWithdrawal.objects.filter(policy=policy).exists():

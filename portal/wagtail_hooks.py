@@ -5,10 +5,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
 
 from portal.accounts import second_factor, views
 from portal.accounts.token_views import ApiTokenViewSet
+from portal.association_views import AssociationAddView, AssociationListView
+from portal.onboarding import user_can_manage_associations
 
 
 @hooks.register("register_admin_urls")
@@ -58,6 +61,27 @@ def register_account_log_actions(actions):
         ("sila.backup_code_used", _("Backup code used"), _("Signed in with a backup code")),
         ("sila.role_grant", _("Role granted"), _("A role was granted")),
         ("sila.role_withdraw", _("Role withdrawn"), _("A role was withdrawn")),
+        ("sila.association_add", _("Association added"), _("An association was added")),
         ("sila.group_permissions", _("Group permissions changed"), _("Permissions changed")),
     ):
         actions.register_action(action, label, message)
+
+
+@hooks.register("register_admin_urls")
+def association_urls():
+    return [
+        path("associations/", AssociationListView.as_view(), name="sila_associations"),
+        path("associations/add/", AssociationAddView.as_view(), name="sila_association_add"),
+    ]
+
+
+class AssociationsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_can_manage_associations(request.user)
+
+
+@hooks.register("register_settings_menu_item")
+def associations_menu_item():
+    return AssociationsMenuItem(
+        _("Associations"), reverse("sila_associations"), icon_name="site", order=150
+    )

@@ -17,6 +17,12 @@ role_declare(
         ("search", "change_synonymset"),
         ("search", "delete_synonymset"),
         ("search", "view_synonymset"),
+        # The association's questions and answers and their categories.
+        *(
+            ("cms", f"{action}_{model}")
+            for model in ("faq", "faqcategory")
+            for action in ("add", "change", "delete", "view")
+        ),
     ],
     # Editors draft and submit; they never hold "publish" (policies refuse it anyway).
     page_permissions=["add_page", "change_page"],

@@ -8,6 +8,7 @@ from wagtail.models import (
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
+    Site,
     Workflow,
     WorkflowTask,
 )
@@ -51,8 +52,13 @@ def ensure_governance() -> None:
         ("cms", "view_boardapproval"),
     )
 
-    # Only the id: this runs inside migrate, before modeltranslation adds Page's title_ar/_en.
-    root_page_id = Page.objects.filter(depth=1).values_list("pk", flat=True).first()
+    root_page_id = governance_root_page_id()
+    tree_root_id = Page.objects.filter(depth=1).values_list("pk", flat=True).first()
+    if root_page_id != tree_root_id:
+        # Several associations: the default one's editors and secretaries keep to its home.
+        GroupPagePermission.objects.filter(
+            group__in=[editors, secretaries], page_id=tree_root_id
+        ).delete()
     if root_page_id is not None:
         # Editors draft and submit anywhere; they never hold "publish" (policies refuse it anyway).
         for codename in ("add_page", "change_page"):
@@ -93,6 +99,17 @@ def ensure_governance() -> None:
     if board_approval_workflow() is None:
         workflow = Workflow.objects.create(name=BOARD_APPROVAL_WORKFLOW, active=True)
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+
+
+def governance_root_page_id() -> int | None:
+    """Where the default association's editors and secretaries hold their page rights: the whole
+    tree while the install serves one association, its home once it serves more (so that they
+    never reach another association's pages). Only ids: this runs inside migrate, before
+    modeltranslation adds Page's title_ar/_en."""
+    sites = Site.objects.order_by("-is_default_site", "pk").values_list("root_page_id", flat=True)
+    if len(sites[:2]) > 1:
+        return sites[0]
+    return Page.objects.filter(depth=1).values_list("pk", flat=True).first()
 
 
 def ensure_minutes_collection(root_collection: Collection, secretaries: Group) -> Collection:

@@ -11,14 +11,16 @@ from modelcluster.models import ClusterableModel
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, InlinePanel
-from wagtail.models import AbstractGroupApprovalTask, Orderable, TaskState
+from wagtail.models import AbstractGroupApprovalTask, Orderable, Page, TaskState
 
 from cms.models.scoping import SiteScopedAdminForm, SiteScopedManager, site_field
+from portal.core.associations import current_or_default_site
 from portal.dates import HijriDate
 
 ORDINALS_AR = {
@@ -325,11 +327,37 @@ class BoardApprovalTask(AbstractGroupApprovalTask):
     def locked_for_user(self, obj, user):
         return True
 
+    # One task serves every association: a secretary acts only on their own association's
+    # policies (their role there), never on another's though their group is in `groups` too.
+    @staticmethod
+    def _secretary_of(obj, user) -> bool:
+        from cms.services import user_can_record_approvals  # the services import the models
+
+        return user_can_record_approvals(user, site=obj.get_site())
+
     def user_can_access_editor(self, obj, user):
-        return self._user_in_groups(user) or user.is_superuser
+        return self._secretary_of(obj, user)
+
+    def user_can_lock(self, obj, user):
+        return self._secretary_of(obj, user)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        """The dashboard's "awaiting your review": the host's association's policies only."""
+        from cms.services import user_can_record_approvals  # the services import the models
+
+        states = super().get_task_states_user_can_moderate(user, **kwargs)
+        site = current_or_default_site()
+        if site is None or not user_can_record_approvals(user, site=site):
+            return states.none()
+        pages = (
+            Page.objects.descendant_of(site.root_page, inclusive=True)
+            .annotate(key=Cast("pk", models.CharField()))
+            .values("key")
+        )
+        return states.filter(revision__object_id__in=pages)
 
     def get_actions(self, obj, user):
-        if user.is_superuser or self._user_in_groups(user):
+        if self._secretary_of(obj, user):
             return [
                 ("approve", _("Record the board's approval"), True),
                 ("reject", _("Request changes"), True),

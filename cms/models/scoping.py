@@ -54,6 +54,17 @@ class SiteScopedAdminForm(WagtailAdminModelForm):
     """The admin form of a row of one association: uniqueness within the association (slug,
     term number) is checked as a form error, though the association is not a field."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A choice field's queryset is made once, with the form class: read it again here so
+        # that the choices are the current request's association's.
+        for form_field in self.fields.values():
+            queryset = getattr(form_field, "queryset", None)
+            if queryset is not None and isinstance(
+                queryset.model._default_manager, SiteScopedManager
+            ):
+                form_field.queryset = queryset.model._default_manager.all()
+
     def _get_validation_exclusions(self):
         exclude = super()._get_validation_exclusions()
         exclude.discard("site")

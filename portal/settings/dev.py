@@ -9,7 +9,8 @@ from .base import SECRET_KEY, VAR_DIR
 
 # A fixed key is fine for a local demo; production refuses to start without its own.
 SECRET_KEY = SECRET_KEY or "sila-dev-only-key-not-for-production"  # noqa: S105
-ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+# The demo serves each association at <name>.localhost (browsers and curl resolve it locally).
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", ".localhost", "[::1]"]
 INTERNAL_IPS = ["127.0.0.1"]
 
 WHITENOISE_USE_FINDERS = True

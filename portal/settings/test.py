@@ -16,7 +16,8 @@ INSTALLED_APPS = [
 
 DEBUG = False
 SECRET_KEY = "sila-test-key"  # noqa: S105
-ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Each association has its own host: the tests serve them at *.localhost and *.example.org.
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", ".localhost", ".example.org"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
