@@ -19,9 +19,9 @@ from cms.api import (
     PolicyDetailView,
     PolicyListView,
     PolicyVersionView,
+    RegistryView,
     TranslatedPagesAPIViewSet,
 )
-from cms.registry_api import RegistryView
 from forms.api.urls import urlpatterns as submission_patterns
 from search.site.api import SiteSearchView
 from search.site.ranking import faq_slugs

@@ -1,6 +1,8 @@
 """Headless API for the content app, one module a resource: Wagtail's pages, images and documents
 (`pages`), the association (`association`), policies and their approved versions (`policies`),
-the register of approvals (`register`) and FAQs (`faqs`). The views are named here too, where the
+the register of approvals (`register`), the register across associations (`registry`) and FAQs
+(`faqs`). Each answers for the request's host's association, but the registry, which is every
+association's. The views are named here too, where the
 API is put together (portal.api) imports them."""
 
 from cms.api.association import AssociationView
@@ -8,6 +10,7 @@ from cms.api.faqs import FAQListView
 from cms.api.pages import DocumentsAPIViewSet, ImagesAPIViewSet, TranslatedPagesAPIViewSet
 from cms.api.policies import PolicyDetailView, PolicyListView, PolicyVersionView
 from cms.api.register import ApprovalRegisterView
+from cms.api.registry import RegistryView
 
 __all__ = [
     "ApprovalRegisterView",
@@ -18,5 +21,6 @@ __all__ = [
     "PolicyDetailView",
     "PolicyListView",
     "PolicyVersionView",
+    "RegistryView",
     "TranslatedPagesAPIViewSet",
 ]

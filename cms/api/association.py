@@ -6,10 +6,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wagtail.models import Site
-
 from cms.models import AssociationProfile
 from portal.core.api import LOCALE_PARAMETER
+from portal.core.associations import site_for_request
 
 
 class SocialLinkSerializer(serializers.Serializer):
@@ -39,7 +38,7 @@ class AssociationView(APIView):
         tags=["association"],
     )
     def get(self, request):
-        site = Site.find_for_request(request) or Site.objects.get(is_default_site=True)
+        site = site_for_request(request)
         profile = AssociationProfile.for_site(site)
         data = {
             "language": get_language(),

@@ -11,8 +11,9 @@ from rest_framework.views import APIView
 from wagtail.rich_text import expand_db_html
 
 from cms.api.policies import CategorySerializer
-from cms.models import FAQ, FAQCategory, FAQPage
+from cms.selectors import site_faq_categories, site_faq_page, site_faqs
 from portal.core.api import LOCALE_PARAMETER, ErrorSerializer
+from portal.core.associations import site_for_request
 
 
 class FAQSerializer(serializers.Serializer):
@@ -47,10 +48,11 @@ class FAQListView(APIView):
         tags=["faqs"],
     )
     def get(self, request):
-        faqs = FAQ.objects.select_related("category").prefetch_related("related_policies")
+        site = site_for_request(request)  # the host's association's questions only
+        faqs = site_faqs(site=site)
         category = request.GET.get("category")
         if category:
-            if not FAQCategory.objects.filter(slug=category).exists():
+            if not site_faq_categories(site=site).filter(slug=category).exists():
                 raise serializers.ValidationError({"category": [_("Unknown category.")]})
             faqs = faqs.filter(category__slug=category)
         order = self.search(request.GET.get("q")) if self.search else None
@@ -58,7 +60,7 @@ class FAQListView(APIView):
             by_slug = {faq.slug: faq for faq in faqs.filter(slug__in=order)}
             faqs = [by_slug[slug] for slug in order if slug in by_slug]
         language = (get_language() or "ar")[:2]
-        faq_page = FAQPage.objects.live().public().first()
+        faq_page = site_faq_page(site=site)
         data = [
             {
                 "slug": faq.slug,

@@ -14,6 +14,7 @@ from cms.blocks import section_entries
 from cms.models import PolicyCategory, PolicyPage
 from cms.selectors import policy_catalogue
 from portal.core.api import LOCALE_PARAMETER, ErrorSerializer
+from portal.core.associations import site_for_request
 
 
 class CategorySerializer(serializers.Serializer):
@@ -183,8 +184,12 @@ def _policy_summary(policy, request) -> dict:
     }
 
 
-def _public_policy(slug: str):
-    policy = PolicyPage.objects.live().public().filter(slug=slug).first()
+def _public_policy(request, slug: str):
+    """A published policy of the host's association (another association's is not found)."""
+    site = site_for_request(request)
+    policy = (
+        PolicyPage.objects.live().public().descendant_of(site.root_page).filter(slug=slug).first()
+    )
     if policy is None or policy.current_version is None:
         raise Http404
     return policy
@@ -206,7 +211,7 @@ class PolicyListView(APIView):
         category = request.GET.get("category") or None
         if category and category not in PolicyCategory.values:
             raise serializers.ValidationError({"category": [_("Unknown category.")]})
-        entries = policy_catalogue(category=category)
+        entries = policy_catalogue(site=site_for_request(request), category=category)
         data = [_policy_summary(entry.policy, request) for entry in entries]
         return Response(PolicySummarySerializer(data, many=True).data)
 
@@ -221,7 +226,7 @@ class PolicyDetailView(APIView):
         tags=["policies"],
     )
     def get(self, request, slug):
-        policy = _public_policy(slug)
+        policy = _public_policy(request, slug)
         data = _policy_summary(policy, request)
         current = policy.current_version
         data["approval"] = _approval_data(current, request)
@@ -242,7 +247,7 @@ class PolicyVersionView(APIView):
         tags=["policies"],
     )
     def get(self, request, slug, number):
-        policy = _public_policy(slug)
+        policy = _public_policy(request, slug)
         version = next((v for v in policy.versions if v.number == number), None)
         if version is None:
             raise Http404

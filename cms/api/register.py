@@ -5,10 +5,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wagtail.models import Site
-
 from cms.governance.register import register_listing
 from portal.core.api import LOCALE_PARAMETER
+from portal.core.associations import site_for_request
 
 
 class RegisterEntrySerializer(serializers.Serializer):
@@ -41,7 +40,7 @@ class ApprovalRegisterView(APIView):
         tags=["policies"],
     )
     def get(self, request):
-        site = Site.find_for_request(request) or Site.objects.get(is_default_site=True)
+        site = site_for_request(request)
         data = [
             {
                 "sequence": entry.approval.sequence,

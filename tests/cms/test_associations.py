@@ -499,3 +499,25 @@ def test_a_new_faq_belongs_to_the_hosts_association_and_slugs_are_per_associatio
         url, {**data, "slug": "x", "category": two["faq_a"].category.pk}, HTTP_HOST=HOST_B
     )
     assert refused.status_code == 200 and not FAQ.all_sites.filter(slug="x").exists()
+
+
+def test_public_api_answers_only_the_hosts_association(published, client):
+    faqs_a = client.get("/api/v1/faqs/", HTTP_HOST=HOST_A).json()
+    faqs_b = client.get("/api/v1/faqs/", HTTP_HOST=HOST_B).json()
+    assert [faq["question"] for faq in faqs_a] == ["سؤال الجمعية الأولى"]
+    assert [faq["question"] for faq in faqs_b] == ["سؤال جمعية ديمة"]
+    assert faqs_b[0]["url"].startswith(f"http://{HOST_B}/")
+    # Deema has the category "help-requests" (onboarding); the default association has not.
+    assert client.get("/api/v1/faqs/?category=help-requests", HTTP_HOST=HOST_A).status_code == 400
+    assert client.get("/api/v1/faqs/?category=help-requests", HTTP_HOST=HOST_B).status_code == 200
+    policies_a = {p["slug"] for p in client.get("/api/v1/policies/", HTTP_HOST=HOST_A).json()}
+    policies_b = {p["slug"] for p in client.get("/api/v1/policies/", HTTP_HOST=HOST_B).json()}
+    assert "beneficiaries" in policies_a and "beneficiary-relations" not in policies_a
+    assert policies_b == {"beneficiary-relations"}
+    assert client.get("/api/v1/policies/beneficiaries/", HTTP_HOST=HOST_B).status_code == 404
+    assert client.get("/api/v1/policies/beneficiaries/", HTTP_HOST=HOST_A).status_code == 200
+    version = "/api/v1/policies/beneficiary-relations/versions/1/"
+    assert client.get(version, HTTP_HOST=HOST_A).status_code == 404
+    assert client.get(version, HTTP_HOST=HOST_B).status_code == 200
+    name_b = client.get("/api/v1/association/?locale=en", HTTP_HOST=HOST_B).json()["name"]
+    assert name_b == "Deema Education Association"
