@@ -131,7 +131,7 @@ CHARTER = {
 
 
 def ensure_volunteer_charter(home: HomePage) -> list[str]:
-    if VolunteerCharterPage.objects.exists():
+    if home.get_descendants().type(VolunteerCharterPage).exists():
         return []
     page = VolunteerCharterPage(show_in_menus=False, **CHARTER)
     home.add_child(instance=page)
@@ -152,7 +152,12 @@ def _set_fields(obj, values: dict) -> None:
 
 def ensure_home_page() -> tuple[HomePage, bool]:
     """The site's root is a HomePage; Wagtail's default welcome page is replaced."""
-    home = HomePage.objects.first()
+    default = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    home = (
+        default.root_page.specific
+        if default and isinstance(default.root_page.specific, HomePage)
+        else None
+    )
     created = home is None
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")

@@ -209,27 +209,24 @@ SERVICES = {
 
 
 def load_faq_demo(home) -> list[str]:
-    if FAQPage.objects.exists():
+    """The FAQ page under `home` (when missing) and the demo questions of `home`'s association
+    (when it has none)."""
+    site = home.get_site()
+    if FAQ.all_sites.filter(site=site).exists():
         return []
-    page = FAQPage(
-        slug="faq",
-        title="الأسئلة الشائعة",
-        title_ar="الأسئلة الشائعة",
-        title_en="Frequently asked questions",
-        intro_ar="إجابات عن أكثر ما يسأل عنه المستفيدون والمتطوعون.",
-        intro_en="Answers to what beneficiaries and volunteers ask most.",
-        show_in_menus=True,
-    )
-    home.add_child(instance=page)
-    page.save_revision().publish()
+    if not FAQPage.objects.child_of(home).exists():
+        _faq_page(home)
     categories = {}
     for order, (slug, name_ar, name_en) in enumerate(CATEGORIES):
-        categories[slug] = FAQCategory.objects.create(
-            slug=slug, name=name_ar, name_ar=name_ar, name_en=name_en, sort_order=order
+        categories[slug], _new = FAQCategory.all_sites.get_or_create(
+            site=site,
+            slug=slug,
+            defaults={"name": name_ar, "name_ar": name_ar, "name_en": name_en, "sort_order": order},
         )
-    policy = PolicyPage.objects.filter(slug="beneficiary-relations").first()
+    policy = PolicyPage.objects.descendant_of(home).filter(slug="beneficiary-relations").first()
     for order, (slug, category, q_ar, a_ar, q_en, a_en) in enumerate(FAQS):
-        faq = FAQ.objects.create(
+        faq = FAQ.all_sites.create(
+            site=site,
             slug=slug,
             service=SERVICES.get(slug, ""),
             category=categories[category],
@@ -245,8 +242,23 @@ def load_faq_demo(home) -> list[str]:
             faq.related_policies.add(policy)
             faq.save()
     slug, category, q_ar, a_ar = ARABIC_ONLY
-    FAQ.objects.create(
-        slug=slug, category=categories[category], sort_order=99,
+    FAQ.all_sites.create(
+        site=site, slug=slug, category=categories[category], sort_order=99,
         question=q_ar, question_ar=q_ar, answer=f"<p>{a_ar}</p>", answer_ar=f"<p>{a_ar}</p>",
     )  # fmt: skip
     return ["faqs"]
+
+
+def _faq_page(home) -> FAQPage:
+    page = FAQPage(
+        slug="faq",
+        title="الأسئلة الشائعة",
+        title_ar="الأسئلة الشائعة",
+        title_en="Frequently asked questions",
+        intro_ar="إجابات عن أكثر ما يسأل عنه المستفيدون والمتطوعون.",
+        intro_en="Answers to what beneficiaries and volunteers ask most.",
+        show_in_menus=True,
+    )
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return page

@@ -144,9 +144,11 @@ ENGLISH_BODY = [
 ]
 
 
-def ensure_board() -> BoardTerm:
-    term, created = BoardTerm.objects.get_or_create(
-        number=2, defaults={"starts_on": dt.date(2021, 7, 1), "ends_on": dt.date(2025, 6, 30)}
+def ensure_board(site) -> BoardTerm:
+    term, created = BoardTerm.all_sites.get_or_create(
+        site=site,
+        number=2,
+        defaults={"starts_on": dt.date(2021, 7, 1), "ends_on": dt.date(2025, 6, 30)},
     )
     if created or not term.members.exists():
         for order, (name_ar, name_en, role) in enumerate(MEMBERS):
@@ -167,7 +169,7 @@ def ensure_staff(password: str, people=DEMO_STAFF) -> dict:
 
 
 def ensure_policy_catalogue(home) -> PolicyIndexPage:
-    catalogue = PolicyIndexPage.objects.first()
+    catalogue = PolicyIndexPage.objects.child_of(home).first()
     if catalogue is None:
         catalogue = PolicyIndexPage(
             slug="policies",
@@ -184,9 +186,9 @@ def ensure_policy_catalogue(home) -> PolicyIndexPage:
 
 
 def ensure_policies(catalogue: PolicyIndexPage, admin, users: dict) -> list[str]:
-    if PolicyPage.objects.filter(slug=POLICY_SLUG).exists():
+    if PolicyPage.objects.child_of(catalogue).filter(slug=POLICY_SLUG).exists():
         return []
-    term = ensure_board()
+    term = ensure_board(catalogue.get_site())
     # Version 1 as its signed document states it; the demo confirms its approval as an operator
     # would with `import_policy --confirm-approval`.
     first = policy_document_import(
