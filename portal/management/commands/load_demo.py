@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from portal.demo import DEMO_ADMIN_USERNAME, load_demo
+from portal.demo import DEMO_ADMIN_USERNAME, SAMPLE_ROLES, load_demo, sample_hosts
 
 
 class Command(BaseCommand):
@@ -35,3 +35,12 @@ class Command(BaseCommand):
             "`complaints` (complaints and suggestions), "
             "with the same demo password."
         )
+        self.stdout.write("")
+        self.stdout.write("  Sample associations, each on its own host, each with its own staff:")
+        for host, port in sample_hosts():
+            name = host.split(".")[0]
+            self.stdout.write(f"    http://{host}:{port}/  (admin: http://{host}:{port}/admin/)")
+            self.stdout.write(
+                "      users: " + ", ".join(f"{name}-{role}" for role in SAMPLE_ROLES)
+            )
+        self.stdout.write("  with the same demo password; each sees only its own association.")
