@@ -7,6 +7,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.models import Page
+
 from cms.models import PolicyPage
 from forms.attachments import MAX_BYTES, MAX_FILES, check_files
 from forms.consents import (
@@ -32,6 +34,25 @@ from forms.validators import (
     parse_date_input,
     validate_birth_date,
 )
+from portal.core.associations import current_or_default_site
+
+
+class AssociationChoiceField(forms.ModelChoiceField):
+    """A choice among the current association's rows (its types of support): read when the
+    form is used, so each request offers and accepts only its host's."""
+
+    def __init__(self, *args, **kwargs):
+        self._scoped = False  # not while the field is declared (no request, maybe no tables)
+        super().__init__(*args, **kwargs)
+        self._scoped = True
+
+    def _get_queryset(self):
+        queryset = super()._get_queryset()
+        if queryset is None or not getattr(self, "_scoped", False):
+            return queryset
+        return queryset.filter(site=current_or_default_site())
+
+    queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -242,7 +263,7 @@ class HelpRequestFields(ConsentFieldsMixin, ApplicantFieldsMixin):
 
     consent_texts = HELP_REQUEST_CONSENTS
 
-    support_type = forms.ModelChoiceField(
+    support_type = AssociationChoiceField(
         label=_("Type of support"),
         queryset=SupportType.objects.filter(active=True),
         empty_label=None,
@@ -471,6 +492,24 @@ class VolunteerApplicationFields(ConsentFieldsMixin, ApplicantFieldsMixin):
 
 
 class PolicyChoiceField(forms.ModelChoiceField):
+    """The policies of the current association (those under its site's home)."""
+
+    def __init__(self, *args, **kwargs):
+        self._scoped = False  # not while the field is declared (no request, maybe no tables)
+        super().__init__(*args, **kwargs)
+        self._scoped = True
+
+    def _get_queryset(self):
+        queryset = super()._get_queryset()
+        if queryset is None or not getattr(self, "_scoped", False):
+            return queryset
+        site = current_or_default_site()
+        # The home's path only (this also runs while migrate loads the URLs).
+        home = Page.objects.filter(pk=site.root_page_id).values_list("path", flat=True).first()
+        return queryset.filter(path__startswith=home) if home else queryset.none()
+
+    queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
+
     def label_from_instance(self, policy):
         return policy.title
 
@@ -496,7 +535,7 @@ class ComplaintFields(ConsentFieldsMixin, forms.Form):
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": "3000"}),
     )
-    support_type = forms.ModelChoiceField(
+    support_type = AssociationChoiceField(
         label=_("Which service (optional)"),
         queryset=SupportType.objects.filter(active=True),
         required=False,
