@@ -24,7 +24,7 @@ from forms.casework.escalation import overdue_escalate
 from forms.casework.filing import submission_file
 from forms.casework.messages import tracking_url
 from forms.casework.selectors import staff_for
-from forms.fields import HelpRequestFields
+from forms.fields.help import HelpRequestFields
 from forms.kinds.complaint import COMPLAINTS
 from forms.kinds.help import help_request_submit
 from forms.models import Attachment, Complaint, HelpRequest, StaffNotice, SupportType

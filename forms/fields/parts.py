@@ -1,0 +1,75 @@
+"""The parts the field sets are made of: a choice among the association's own rows, several
+documents in one field, checked together, and the text and numeric inputs."""
+
+from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from forms.attachments import MAX_BYTES, MAX_FILES, check_files
+from portal.core.associations import current_or_default_site
+
+
+class AssociationChoiceField(forms.ModelChoiceField):
+    """A choice among the current association's rows (its types of support): read when the
+    form is used, so each request offers and accepts only its host's."""
+
+    def __init__(self, *args, **kwargs):
+        self._scoped = False  # not while the field is declared (no request, maybe no tables)
+        super().__init__(*args, **kwargs)
+        self._scoped = True
+
+    def _get_queryset(self):
+        queryset = super()._get_queryset()
+        if queryset is None or not getattr(self, "_scoped", False):
+            return queryset
+        return queryset.filter(site=current_or_default_site())
+
+    queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field, checked together (types from their content, sizes, count)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(item, initial) for item in data]
+        else:
+            files = [single(data, initial)] if data else []
+        check_files(files)
+        return files
+
+
+def _files_help_text() -> str:
+    return gettext("PDF, JPEG, PNG or HEIC; up to %(count)d files of %(size)d MB each.") % {
+        "count": MAX_FILES,
+        "size": MAX_BYTES // (1024 * 1024),
+    }
+
+
+# Translated when shown, in the reader's language (not once, when the module loads).
+_files_help = lazy(_files_help_text, str)
+
+
+def documents_field() -> MultipleFileField:
+    """The applicant's documents: optional, with the rules they must follow."""
+    return MultipleFileField(
+        label=_("Documents"),
+        required=False,
+        help_text=_files_help(),
+    )
+
+
+def text(label, max_length, **kwargs):
+    return forms.CharField(label=label, max_length=max_length, **kwargs)
+
+
+def numeric_widget(**attrs):
+    return forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", **attrs})
