@@ -187,13 +187,15 @@ def email_message(notification: Notification) -> EmailMultiAlternatives:
     )
     if notification.case_file_id is None:
         return message
-    logo = association_logo()
+    site = notification.case_file.site
+    logo = association_logo(site)
     message.attach_alternative(
         email_html(
             subject=notification.subject,
             body=notification.body,
             language=notification.language,
             has_logo=logo is not None,
+            site=site,
         ),
         "text/html",
     )
@@ -377,10 +379,11 @@ def failed_messages():
     )
 
 
-def staff_notify(*, user, text: str, url: str, subject: str, body: str) -> None:
-    """Tell a member of staff in the admin (a notice) and by email (when they have an address):
-    references and days only, never an applicant's personal data."""
-    StaffNotice.objects.create(user=user, text=text[:300], url=url[:300])
+def staff_notify(*, user, text: str, url: str, subject: str, body: str, site) -> None:
+    """Tell a member of staff in the admin (a notice, shown on `site`'s host: the association
+    the notice is about) and by email (when they have an address): references and days only,
+    never an applicant's personal data."""
+    StaffNotice.objects.create(user=user, site=site, text=text[:300], url=url[:300])
     if user.email:
         notifications_send_after_commit(
             [

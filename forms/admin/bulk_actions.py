@@ -16,6 +16,7 @@ from forms.casework import registry
 from forms.casework.kinds import Step
 from forms.casework.selectors import staff_for
 from forms.casework.transitions import submission_assign, submission_transition
+from portal.core.associations import current_or_default_site
 
 
 class InboxBulkAction(BulkAction):
@@ -28,7 +29,9 @@ class InboxBulkAction(BulkAction):
         return super().dispatch(request, *args, **kwargs)
 
     def check_perm(self, obj):
-        return registry.of(obj).can_view(self.request.user)
+        # Only the host's association's submissions: another's is never acted on from here.
+        site = current_or_default_site()
+        return obj.site_id == site.pk and registry.of(obj).can_view(self.request.user)
 
     def get_execution_context(self):
         return {"user": self.request.user, "form": self.cleaned_form.cleaned_data}

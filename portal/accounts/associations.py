@@ -12,6 +12,7 @@ Platform administrators are a platform-wide group that manages associations and 
 administrators and holds no permission of an association's work, so they see no submission
 unless they also hold a role in that association."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -185,3 +186,24 @@ def role_of_group(group: Group) -> Role | None:
 def association_groups(site: Site):
     """The groups whose permissions count on `site`'s host: platform-wide ones and its own."""
     return Group.objects.filter(Q(association_role__isnull=True) | Q(association_role__site=site))
+
+
+def association_group(site: Site, group_name: str) -> Group | None:
+    """The group an app names by its default name (a kind's triage or escalation group), as it
+    is in association `site`: that association's group for the role, or — for a group no role
+    declares — the platform-wide group of that name."""
+    role = next((r for r in declared_roles().values() if r.group_name == group_name), None)
+    if role is None:
+        return Group.objects.filter(name=group_name).first()
+    return Group.objects.filter(
+        association_role__site=site, association_role__role=role.slug
+    ).first()
+
+
+def association_group_members(site: Site, group_name: str):
+    """Active users in `group_name` as it is in association `site` (none when there is none)."""
+    User = get_user_model()
+    group = association_group(site, group_name)
+    if group is None:
+        return User.objects.none()
+    return User.objects.filter(is_active=True, groups=group)

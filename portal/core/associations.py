@@ -68,3 +68,20 @@ class CurrentAssociationMiddleware:
             return self.get_response(request)
         finally:
             reset_current_site(token)
+
+
+def current_site_id() -> int | None:
+    """The current association's id (else the default's): what a row made without a site names
+    (the default of every association key, so a row always belongs to one association)."""
+    site = current_or_default_site()
+    return site.pk if site else None
+
+
+def association_by_host(hostname: str = "") -> Site | None:
+    """The association served at `hostname` (commands name one this way); the default one for
+    an empty name."""
+    if not hostname:
+        return default_site()
+    return (
+        Site.objects.filter(hostname=hostname.strip().lower()).order_by("-is_default_site").first()
+    )
