@@ -1,8 +1,9 @@
 """Adding and removing an association: the composition of every app's part.
 
 `association_add` makes (or completes: it is idempotent) an association: its site, host and
-content (cms.onboarding), its role groups (portal.accounts.associations), its board secretaries
-on the board-approval task, and its first administrator. `association_export` writes everything
+content (cms.onboarding), its role groups (portal.accounts.associations), its types of support
+(forms.associations), its board secretaries on the board-approval task, and its first
+administrator. `association_export` writes everything
 the association owns to a zip of JSON files; `association_remove` exports first, then deletes.
 """
 
@@ -16,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core import serializers
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -39,6 +41,11 @@ from cms.models import (
     PolicyWithdrawal,
 )
 from cms.onboarding import association_content_create
+from forms.associations import (
+    association_casework_delete,
+    association_casework_export,
+    association_defaults_create,
+)
 from portal.accounts.associations import association_roles_create
 from portal.accounts.roles import acting
 from portal.core.associations import association
@@ -134,6 +141,8 @@ def association_add(
 
 def _roles_and_administrator(site, report, admin_username, admin_email, admin_password):
     groups = association_roles_create(site)
+    if association_defaults_create(site):
+        report.created.append("types of support")
     task = BoardApprovalTask.objects.filter(active=True).first()
     if task is not None:
         task.groups.add(groups["secretary"])
@@ -187,6 +196,11 @@ def association_export(site: Site) -> bytes:
             rows = list(queryset)
             counts[name] = len(rows)
             archive.writestr(f"{name}.json", serializers.serialize("json", rows, indent=1))
+        casework = association_casework_export(site)
+        archive.writestr(
+            "casework.json", json.dumps(casework, cls=DjangoJSONEncoder, ensure_ascii=False)
+        )
+        counts["casework"] = {name: len(rows) for name, rows in casework.items()}
         manifest = {"site": site.pk, "hostname": site.hostname, "rows": counts}
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     return buffer.getvalue()
@@ -201,6 +215,7 @@ def association_remove(site: Site) -> bytes:
     export = association_export(site)
     sets = _association_querysets(site)
     with association(site), records_unlocked(), acting(None):
+        association_casework_delete(site)  # submissions keep their association (PROTECT)
         # The records' own querysets refuse delete(); Django's plain one deletes them here,
         # what points at a record first (the import that confirmed it, its archive, members,
         # corrections), then the records.
