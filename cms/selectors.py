@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from cms.models.board import BoardApproval, BoardApprovalMember
 from cms.models.faqs import FAQ, FAQCategory, FAQPage
 from cms.models.policies import PolicyPage
+from portal.core.associations import current_or_default_site
 
 
 @dataclass
@@ -105,8 +106,9 @@ def policy_catalogue(
 
 def promised_response_period(*, default: int = 14, site=None) -> int:
     """The period, in days, the live beneficiary-relations policy promises for an answer, as
-    the board approved it (of `site`'s association when given); the default when no approved
-    policy states one."""
+    the board approved it, of `site`'s association (by default the current one); the default
+    when no approved policy states one."""
+    site = site or current_or_default_site()
     policies = PolicyPage.objects.live().order_by("path")
     if site is not None:
         policies = policies.descendant_of(site.root_page)
@@ -118,9 +120,11 @@ def promised_response_period(*, default: int = 14, site=None) -> int:
 
 
 def volunteer_charter(*, site=None):
-    """The published volunteer charter (of `site`'s association when given), or None."""
+    """The published volunteer charter of `site`'s association (by default the current one), or
+    None."""
     from cms.models.site import VolunteerCharterPage
 
+    site = site or current_or_default_site()
     pages = VolunteerCharterPage.objects.live().public()
     if site is not None:
         pages = pages.descendant_of(site.root_page, inclusive=True)

@@ -521,3 +521,44 @@ def test_public_api_answers_only_the_hosts_association(published, client):
     assert client.get(version, HTTP_HOST=HOST_B).status_code == 200
     name_b = client.get("/api/v1/association/?locale=en", HTTP_HOST=HOST_B).json()["name"]
     assert name_b == "Deema Education Association"
+
+
+def test_governance_admin_stays_within_the_hosts_association(published, client):
+    site_a, site_b = published["a"], published["b"]
+    approval_a = BoardApproval.objects.filter(site=site_a).first()
+    approval_b = BoardApproval.objects.get(site=site_b)
+    secretary_b = member_of(site_b, "secretary", username="secretary-b")
+    login(client, secretary_b, site_b)
+    listing = client.get("/admin/governance/approvals/", HTTP_HOST=HOST_B)
+    assert listing.status_code == 200
+    assert {a.pk for a in listing.context["object_list"]} == {approval_b.pk}
+    inspect = "/admin/governance/approvals/inspect/{}/"
+    assert client.get(inspect.format(approval_b.pk), HTTP_HOST=HOST_B).status_code == 200
+    assert client.get(inspect.format(approval_a.pk), HTTP_HOST=HOST_B).status_code == 404
+    correct = reverse("cms_approval_correct", args=[approval_a.pk])
+    assert client.get(correct, HTTP_HOST=HOST_B).status_code == 404
+    withdrawals = client.get("/admin/governance/withdrawals/", HTTP_HOST=HOST_B)
+    assert list(withdrawals.context["object_list"]) == []
+    # On the default association's host, Deema's secretary holds no role: refused.
+    assert client.get("/admin/governance/approvals/", HTTP_HOST=HOST_A).status_code in (302, 403)
+
+
+def test_the_board_approval_task_acts_only_for_the_policys_association(two, secretary):
+    task = BoardApprovalTask.objects.get(active=True)
+    starter_b = PolicyPage.objects.descendant_of(two["b"].root_page).get()
+    secretary_b = member_of(two["b"], "secretary")
+    assert task.get_actions(starter_b, secretary_b)
+    assert task.get_actions(starter_b, secretary) == []  # the default association's
+    assert not task.user_can_access_editor(starter_b, secretary)
+
+
+def test_the_approval_form_offers_the_hosts_association_terms_only(two):
+    from cms.forms import BoardApprovalForm
+
+    for side in ("a", "b"):
+        with association(two[side]):
+            form = BoardApprovalForm()
+            terms = set(form.fields["term"].queryset)
+            members = set(form.fields["members"].queryset.values_list("term__site", flat=True))
+        assert terms == {two[f"term_{side}"]}
+        assert members <= {two[side].pk}
