@@ -19,7 +19,12 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms.models.scoping import SiteScopedAdminForm, SiteScopedManager, site_field
+from cms.models.scoping import (
+    FAQAdminForm,
+    SiteScopedAdminForm,
+    SiteScopedManager,
+    site_field,
+)
 from portal.core.ratelimit import allow, client_ip
 from search.text.arabic import index_text
 
@@ -103,7 +108,7 @@ class FAQ(index.Indexed, ClusterableModel):
 
     all_sites = models.Manager()  # every association's rows (services given a site)
     objects = SiteScopedManager()  # the default: the request's host's rows
-    base_form_class = SiteScopedAdminForm
+    base_form_class = FAQAdminForm
 
     class Meta:
         ordering = ["category__sort_order", "sort_order", "pk"]

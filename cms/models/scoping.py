@@ -8,6 +8,7 @@ request (commands, tasks, migrations) it shows everything, and code there passes
 explicitly. Services that write for a given site read through `all_sites`, which never filters.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -69,3 +70,16 @@ class SiteScopedAdminForm(WagtailAdminModelForm):
         exclude = super()._get_validation_exclusions()
         exclude.discard("site")
         return exclude
+
+
+class FAQAdminForm(SiteScopedAdminForm):
+    """A question's related policies are its own association's."""
+
+    def clean_related_policies(self):
+        policies = self.cleaned_data.get("related_policies")
+        site = self.instance.site if self.instance.site_id else current_site()
+        if policies is not None and site is not None:
+            foreign = [p for p in policies if not p.path.startswith(site.root_page.path)]
+            if foreign:
+                raise ValidationError(_("Choose policies of this association only."))
+        return policies

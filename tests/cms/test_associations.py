@@ -39,6 +39,15 @@ from tests.cms.conftest import approve
 
 pytestmark = pytest.mark.django_db
 
+CONTENTSTATE = json.dumps(
+    {
+        "blocks": [
+            {"key": "a", "text": "جواب", "type": "unstyled", "depth": 0,
+             "inlineStyleRanges": [], "entityRanges": []}
+        ],
+        "entityMap": {},
+    }
+)  # fmt: skip
 HOST_A = "localhost"  # the default association
 HOST_B = "deema.localhost"
 ROLES = ("editor", "secretary", "administrator")
@@ -523,7 +532,7 @@ def test_public_api_answers_only_the_hosts_association(published, client):
     assert name_b == "Deema Education Association"
 
 
-def test_governance_admin_stays_within_the_hosts_association(published, client):
+def test_governance_admin_stays_within_the_hosts_association(published, client, superuser):
     site_a, site_b = published["a"], published["b"]
     approval_a = BoardApproval.objects.filter(site=site_a).first()
     approval_b = BoardApproval.objects.get(site=site_b)
@@ -537,8 +546,12 @@ def test_governance_admin_stays_within_the_hosts_association(published, client):
     assert client.get(inspect.format(approval_a.pk), HTTP_HOST=HOST_B).status_code == 404
     correct = reverse("cms_approval_correct", args=[approval_a.pk])
     assert client.get(correct, HTTP_HOST=HOST_B).status_code == 404
-    withdrawals = client.get("/admin/governance/withdrawals/", HTTP_HOST=HOST_B)
-    assert list(withdrawals.context["object_list"]) == []
+    # Withdrawals: the default association's ("old") is listed on its host only.
+    client.force_login(superuser)
+    on_a = client.get("/admin/governance/withdrawals/", HTTP_HOST=HOST_A).context["object_list"]
+    on_b = client.get("/admin/governance/withdrawals/", HTTP_HOST=HOST_B).context["object_list"]
+    assert [w.policy.slug for w in on_a] == ["old"] and list(on_b) == []
+    login(client, secretary_b, site_b)
     # On the default association's host, Deema's secretary holds no role: refused.
     assert client.get("/admin/governance/approvals/", HTTP_HOST=HOST_A).status_code in (302, 403)
 
@@ -562,3 +575,29 @@ def test_the_approval_form_offers_the_hosts_association_terms_only(two):
             members = set(form.fields["members"].queryset.values_list("term__site", flat=True))
         assert terms == {two[f"term_{side}"]}
         assert members <= {two[side].pk}
+
+
+def test_a_question_relates_only_to_its_associations_policies(published):
+    from wagtail.admin.panels import get_edit_handler
+
+    from cms.models.scoping import FAQAdminForm  # noqa: F401 (the form the admin builds)
+
+    site_b = published["b"]
+    policy_a = PolicyPage.objects.descendant_of(published["a"].root_page).live().first()
+    policy_b = PolicyPage.objects.descendant_of(site_b.root_page).live().first()
+    form_class = get_edit_handler(FAQ).get_form_class()
+    faq_b = published["faq_b"]
+    with association(site_b):
+        for policies, valid in (([policy_b.pk], True), ([policy_a.pk], False)):
+            form = form_class(
+                instance=faq_b,
+                data={
+                    "question_ar": faq_b.question_ar,
+                    "answer_ar": CONTENTSTATE,
+                    "slug": faq_b.slug,
+                    "category": faq_b.category_id,
+                    "sort_order": 0,
+                    "related_policies": policies,
+                },
+            )
+            assert form.is_valid() is valid, form.errors
