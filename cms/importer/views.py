@@ -21,7 +21,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.importer import PolicyImportError
-from cms.importer.parser import SECTION_KINDS, Role
+from cms.importer.parsed import SECTION_KINDS, Role
 from cms.importer.services import (
     policy_import_approval_confirm,
     policy_import_approval_dismiss,
