@@ -3,10 +3,11 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from cms.models.board import BoardApproval, BoardApprovalMember
 from cms.models.faqs import FAQ, FAQCategory, FAQPage
+from cms.models.imports import PolicyImport
 from cms.models.policies import PolicyPage
 from portal.core.associations import current_or_default_site
 
@@ -147,3 +148,10 @@ def site_faq_categories(*, site):
 def site_faq_page(*, site):
     """The association's live FAQ page, or None."""
     return FAQPage.objects.live().public().descendant_of(site.root_page).first()
+
+
+def site_policy_imports(site):
+    """Imports of the association: those whose policy is under its home, or not created yet."""
+    return PolicyImport.objects.filter(
+        Q(policy__isnull=True) | Q(policy__path__startswith=site.root_page.path)
+    )

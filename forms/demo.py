@@ -146,7 +146,7 @@ COMPLAINT_TEXTS = {
 def load_complaints_demo(users: dict, now) -> list[str]:
     """Complaints and suggestions over the past months: most answered (some late, escalated to
     the board first), a few still open, a quarter anonymous; enough for the annual report."""
-    if Complaint.objects.exists():
+    if Complaint.objects.filter(site=current_or_default_site()).exists():
         return []
     officer = users["complaints"]
     themes = ComplaintTheme.values
@@ -195,11 +195,16 @@ def load_complaints_demo(users: dict, now) -> list[str]:
             escalated_at=submitted + dt.timedelta(days=15) if late else None,
         )
         complaint.events.update(at=decided)
-    return [f"{Complaint.objects.count()} complaints and suggestions"]
+    return [
+        f"{Complaint.objects.filter(site=current_or_default_site()).count()} complaints and suggestions"
+    ]
 
 
-def load_inbox_demo(password: str) -> list[str]:
-    users = _staff(password)
+def load_inbox_demo(password: str, users: dict | None = None) -> list[str]:
+    """The demo's requests at every step, in the current association (wrap in
+    `portal.core.associations.association(site)` for another), worked by `users` ({"officer",
+    "researcher", "committee", "coordinator", "complaints": user}), else the demo staff."""
+    users = users or _staff(password)
     complaints = load_complaints_demo(users, timezone.now())
     if HelpRequest.objects.filter(site=current_or_default_site()).exists():
         return complaints
@@ -303,7 +308,7 @@ def load_inbox_demo(password: str) -> list[str]:
                 application=application, user=users["coordinator"], to_status=step
             )
     return [
-        f"{HelpRequest.objects.count()} help requests",
-        f"{VolunteerApplication.objects.count()} volunteer applications",
+        f"{HelpRequest.objects.filter(site=current_or_default_site()).count()} help requests",
+        f"{VolunteerApplication.objects.filter(site=current_or_default_site()).count()} volunteer applications",
         *complaints,
     ]

@@ -17,7 +17,7 @@ from wagtail.models import Site
 
 from forms.casework import registry
 from forms.casework.messages import site_url
-from forms.notifications import staff_notify
+from forms.staff_notices import staff_notify
 from portal.accounts.associations import association_group_members
 from portal.core.people import person_language
 

@@ -5,6 +5,7 @@ counted in the message."""
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.shortcuts import get_list_or_404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -27,6 +28,18 @@ class InboxBulkAction(BulkAction):
         if not registry.of(self.model).can_view(request.user):
             return forbidden(request)
         return super().dispatch(request, *args, **kwargs)
+
+    @classmethod
+    def get_queryset(cls, model, object_ids):
+        # The host association's submissions only: another's ids are not found.
+        return get_list_or_404(
+            model.objects.filter(site=current_or_default_site()), pk__in=object_ids
+        )
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        return self.model.objects.filter(site=current_or_default_site()).values_list(
+            "pk", flat=True
+        )
 
     def check_perm(self, obj):
         # Only the host's association's submissions: another's is never acted on from here.

@@ -23,7 +23,7 @@ from forms.validators import (
     normalise_mobile,
     normalise_national_id,
 )
-from portal.core.associations import current_or_default_site
+from portal.core.associations import current_site
 
 
 class PolicyChoiceField(forms.ModelChoiceField):
@@ -38,8 +38,11 @@ class PolicyChoiceField(forms.ModelChoiceField):
         queryset = super()._get_queryset()
         if queryset is None or not getattr(self, "_scoped", False):
             return queryset
-        site = current_or_default_site()
-        # The home's path only (this also runs while migrate loads the URLs).
+        site = current_site()
+        if site is None:
+            # Outside a request no association is asked for (and no table may exist yet, when
+            # the API's schema is built at start-up).
+            return queryset
         home = Page.objects.filter(pk=site.root_page_id).values_list("path", flat=True).first()
         return queryset.filter(path__startswith=home) if home else queryset.none()
 

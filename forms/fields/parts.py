@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from forms.attachments import MAX_BYTES, MAX_FILES, check_files
-from portal.core.associations import current_or_default_site
+from portal.core.associations import current_site
 
 
 class AssociationChoiceField(forms.ModelChoiceField):
@@ -23,7 +23,12 @@ class AssociationChoiceField(forms.ModelChoiceField):
         queryset = super()._get_queryset()
         if queryset is None or not getattr(self, "_scoped", False):
             return queryset
-        return queryset.filter(site=current_or_default_site())
+        site = current_site()
+        if site is None:
+            # Outside a request: the default association's, as a join (no query now: this also
+            # runs where no table exists yet, when the API's schema is built at start-up).
+            return queryset.filter(site__is_default_site=True)
+        return queryset.filter(site=site)
 
     queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
 

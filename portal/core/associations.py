@@ -20,9 +20,28 @@ def site_for_request(request) -> Site | None:
     return Site.find_for_request(request)
 
 
+class _OfRequest:
+    """The current association of a request, found from its host the first time it is asked for
+    (a request that never asks — static files, health checks, the API schema — reads nothing)."""
+
+    __slots__ = ("request", "site", "found")
+
+    def __init__(self, request):
+        self.request = request
+        self.site = None
+        self.found = False
+
+    def get(self) -> Site | None:
+        if not self.found:
+            self.site = site_for_request(self.request)
+            self.found = True
+        return self.site
+
+
 def current_site() -> Site | None:
     """The association of the request (or of the `association` block) being served, or None."""
-    return _current.get()
+    value = _current.get()
+    return value.get() if isinstance(value, _OfRequest) else value
 
 
 def set_current_site(site: Site | None) -> contextvars.Token:
@@ -61,9 +80,7 @@ class CurrentAssociationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        site = site_for_request(request)
-        request.association = site
-        token = set_current_site(site)
+        token = _current.set(_OfRequest(request))
         try:
             return self.get_response(request)
         finally:

@@ -11,6 +11,7 @@ from wagtail.models import GroupPagePermission, Site
 
 from forms import groups
 from portal.accounts.associations import association_roles_create, roles_in
+from portal.accounts.roles import grantable_groups, role_grant_errors
 from portal.core.associations import (
     CurrentAssociationMiddleware,
     association,
@@ -20,6 +21,7 @@ from portal.core.associations import (
 from portal.core.roles import declared_roles
 from portal.models import RoleGroup
 from tests.associations import OTHER_HOST, association_add, member_of
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +149,20 @@ def test_the_middleware_makes_the_host_association_current(two):
     middleware(RequestFactory().get("/", HTTP_HOST="unknown.example.org"))
     assert seen["site"] == default
     assert site_for_request(RequestFactory().get("/", HTTP_HOST=OTHER_HOST)) == other
+
+
+def test_an_administrator_grants_no_group_of_another_association(two):
+    default, other = two
+    admin = member_of(default, "administrator")
+    their_admins = Group.objects.get(
+        association_role__site=other, association_role__role="administrator"
+    )
+    my_admins = Group.objects.get(
+        association_role__site=default, association_role__role="administrator"
+    )
+    with association(default):
+        grantable = set(grantable_groups(admin))
+    assert my_admins in grantable and their_admins not in grantable
+    with association(default):
+        errors = role_grant_errors(actor=admin, user=UserFactory(), groups=[their_admins])
+    assert errors

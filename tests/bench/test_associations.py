@@ -17,6 +17,7 @@ from django.db import connection
 from wagtail.models import Site
 
 from forms import groups
+from forms.associations import association_defaults_create
 from tests.bench.conftest import timed_requests
 from tests.bench.test_submission_search import CITIES, FAMILY, FIRST, bulk_load, latencies
 from tests.factories import UserFactory
@@ -66,6 +67,7 @@ def _measure(client, officer) -> dict:
 def test_one_association_among_many(client, report):
     home = Site.objects.get(is_default_site=True)
     share = max(1, ROWS // ASSOCIATIONS)
+    association_defaults_create(home)
     groups.ensure_inbox_groups()
     officer = UserFactory(username="bench-officer")
     officer.groups.add(Group.objects.get(name=groups.OFFICERS))

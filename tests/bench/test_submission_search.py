@@ -52,10 +52,15 @@ def bulk_load(rows: int, site_ids: list[int] | None = None, *, first: int = 1) -
         if not site_ids:
             cursor.execute("SELECT id FROM wagtailcore_site WHERE is_default_site")
             site_ids = [cursor.fetchone()[0]]
+        # The associations' own types of support, else any (a benchmark's associations may
+        # have none of their own).
         cursor.execute(
-            "SELECT id FROM intake_supporttype WHERE site_id = %s ORDER BY id", [site_ids[0]]
+            "SELECT site_id, id FROM intake_supporttype "
+            "ORDER BY site_id = ANY(%s) DESC, site_id, id",
+            [site_ids],
         )
-        types = [row[0] for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+        types = [pk for site_id, pk in rows if site_id == rows[0][0]]
         cursor.execute(
             f"""
             WITH files AS (
