@@ -1,7 +1,7 @@
 """The demo `make run` loads, put together from every app's part: the model association's content
 and governance (cms), then the types of support and the inbox at every step (forms); then the
 three sample associations, each on its own host (<name>.localhost, same port), made through
-onboarding with its own staff, imported policy and FAQs; with both search indexes ready.
+onboarding with its own staff, imported policy, FAQs and requests; with both search indexes ready.
 Idempotent."""
 
 from urllib.parse import urlsplit
@@ -82,6 +82,7 @@ def load_sample_associations(password: str) -> list[str]:
         with association(site):
             users = _sample_staff(site, sample.slug, password)
             made = load_sample_association_content(site, sample, users)
+            made += load_inbox_demo(password, users=users)
         if report.created or made:
             created.append(sample.slug)
     return created

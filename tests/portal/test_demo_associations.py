@@ -8,6 +8,7 @@ from django.core.management import call_command
 from wagtail.models import Site
 
 from cms.models import FAQ, BoardApproval
+from forms.models import HelpRequest
 from portal.accounts.associations import roles_in
 from portal.demo import SAMPLE_ROLES, sample_hosts
 
@@ -34,6 +35,10 @@ def test_the_demo_serves_each_sample_association_on_its_host(client, capsys, dja
         faqs = client.get("/api/v1/faqs/", **served).json()
         assert faqs and len(faqs) == FAQ.all_sites.filter(site=site).count()
         assert client.get("/ar/", **served).status_code == 200
+        # Its own requests, worked by its own staff.
+        requests = HelpRequest.objects.filter(site=site)
+        assert requests.exists()
+        assert not HelpRequest.objects.filter(site=site, assignee__username="officer").exists()
         for role in SAMPLE_ROLES:
             user = django_user_model.objects.get(username=f"{slug}-{role}")
             assert roles_in(user, site) == {role}
