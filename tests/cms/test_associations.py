@@ -10,15 +10,18 @@ import zipfile
 import pytest
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from wagtail.admin.panels import get_edit_handler
 from wagtail.models import Page, Site
 
+from cms.forms import BoardApprovalForm
 from cms.governance.register import register_verify
 from cms.models import (
     FAQ,
+    AssociationProfile,
     BoardApproval,
     BoardApprovalTask,
     BoardMember,
@@ -30,12 +33,19 @@ from cms.models import (
     VolunteerCharterPage,
 )
 from cms.onboarding import shared_policy_sections
+from cms.services import policy_withdraw
 from portal.accounts.associations import roles_in
 from portal.core.associations import association
 from portal.models import RoleGroup
-from portal.onboarding import association_add, association_export, association_remove
+from portal.onboarding import (
+    association_add,
+    association_export,
+    association_remove,
+    platform_administrators_ensure,
+)
 from tests.associations import member_of
-from tests.cms.conftest import approve
+from tests.cms.conftest import approve, make_policy
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,8 +163,6 @@ def test_onboarding_makes_the_whole_association(home, profile):
     secretaries = Group.objects.get(association_role__site=site, association_role__role="secretary")
     assert BoardApprovalTask.objects.get(active=True).groups.filter(pk=secretaries.pk).exists()
     assert report.admin_password == ""  # given, so not shown again
-    from cms.models import AssociationProfile
-
     assert AssociationProfile.for_site(site).licence_number == "1234"
 
 
@@ -201,9 +209,6 @@ def test_add_association_command_is_idempotent_and_reports(home, profile):
 
 
 def test_the_admin_view_adds_an_association_for_platform_administrators(home, profile, client):
-    from portal.onboarding import platform_administrators_ensure
-    from tests.factories import UserFactory
-
     operator = UserFactory(username="operator", is_staff=True)
     operator.groups.add(platform_administrators_ensure())
     editor = member_of(Site.objects.get(is_default_site=True), "editor")
@@ -266,8 +271,6 @@ def test_each_association_has_its_own_chain(two, approved_policy):
 
 
 def test_a_secretary_cannot_approve_with_another_associations_term(two):
-    from django.core.exceptions import PermissionDenied
-
     site_b = two["b"]
     starter = PolicyPage.objects.descendant_of(site_b.root_page).get()
     with pytest.raises(ValidationError):
@@ -285,9 +288,6 @@ def test_a_secretary_cannot_approve_with_another_associations_term(two):
 def published(two, approved_policy, secretary, term):
     """Default: one approved policy, one withdrawn. Deema: its starter policy approved, plus a
     draft never approved."""
-    from cms.services import policy_withdraw
-    from tests.cms.conftest import make_policy
-
     site_b = two["b"]
     catalogue_a = PolicyIndexPage.objects.descendant_of(two["a"].root_page).get()
     withdrawn = make_policy(catalogue_a, slug="old", category="conflict-of-interest")
@@ -566,8 +566,6 @@ def test_the_board_approval_task_acts_only_for_the_policys_association(two, secr
 
 
 def test_the_approval_form_offers_the_hosts_association_terms_only(two):
-    from cms.forms import BoardApprovalForm
-
     for side in ("a", "b"):
         with association(two[side]):
             form = BoardApprovalForm()
@@ -578,10 +576,6 @@ def test_the_approval_form_offers_the_hosts_association_terms_only(two):
 
 
 def test_a_question_relates_only_to_its_associations_policies(published):
-    from wagtail.admin.panels import get_edit_handler
-
-    from cms.models.scoping import FAQAdminForm  # noqa: F401 (the form the admin builds)
-
     site_b = published["b"]
     policy_a = PolicyPage.objects.descendant_of(published["a"].root_page).live().first()
     policy_b = PolicyPage.objects.descendant_of(site_b.root_page).live().first()
