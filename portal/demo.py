@@ -94,7 +94,8 @@ def load_demo(*, admin_password: str) -> DemoReport:
         if ensure_support_types():
             report.created.append("types of support")
         report.created += load_inbox_demo(admin_password)
-        report.created += load_sample_associations(admin_password)
+        if settings.DEMO_SAMPLE_ASSOCIATIONS:
+            report.created += load_sample_associations(admin_password)
     if report.created:
         call_command("update_index", verbosity=0)  # the admin's page search
         rebuild_site_index()  # site search, with everything the demo published

@@ -99,6 +99,12 @@ class RegistryView(APIView):
     renderer_classes = [renderers.JSONRenderer, RegistryCSVRenderer]
     pagination_class = RegistryPagination  # JSON only; the CSV holds every entry
 
+    def perform_content_negotiation(self, request, force=False):
+        """`format` is json or csv; anything else is a clear 400 (not DRF's bare 404)."""
+        if not force and request.query_params.get("format", "json") not in ("json", "csv"):
+            raise serializers.ValidationError({"format": [_("Choose json or csv.")]})
+        return super().perform_content_negotiation(request, force)
+
     @extend_schema(
         operation_id="registry_list",
         parameters=[

@@ -55,6 +55,9 @@ SECURE_SSL_REDIRECT_ENV = env_bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS_ENV = int(env("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_SSL_HOST_ENV = env("SECURE_SSL_HOST")
 DEMO_ADMIN_PASSWORD = env("DEMO_ADMIN_PASSWORD", "sila-demo-admin")
+# `load_demo` also makes the three sample associations on <name>.localhost (make run); the test
+# settings turn it off, so that tests loading the demo get the one model association.
+DEMO_SAMPLE_ASSOCIATIONS = env("DEMO_SAMPLE_ASSOCIATIONS", "1") == "1"
 SMS_BACKEND = env("SMS_BACKEND", "forms.sms.FileBackend")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", "")

@@ -321,6 +321,8 @@ def test_the_registry_lists_every_associations_approved_policies_only(published,
     assert [row["association_host"] for row in only_b["results"]] == [HOST_B]
     unknown = client.get("/api/v1/registry/?association=nowhere.example.org")
     assert unknown.status_code == 400 and "association" in unknown.json()["fields"]
+    bad_format = client.get("/api/v1/registry/?format=xml")
+    assert bad_format.status_code == 400 and "format" in bad_format.json()["fields"]
 
 
 def test_the_registry_downloads_as_csv(published, client):

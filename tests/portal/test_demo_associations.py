@@ -15,7 +15,10 @@ from portal.demo import SAMPLE_ROLES, sample_hosts
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_serves_each_sample_association_on_its_host(client, capsys, django_user_model):
+def test_the_demo_serves_each_sample_association_on_its_host(
+    client, capsys, django_user_model, settings
+):
+    settings.DEMO_SAMPLE_ASSOCIATIONS = True
     call_command("load_demo")
     output = capsys.readouterr().out
     hosts = sample_hosts()

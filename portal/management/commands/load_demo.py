@@ -35,6 +35,8 @@ class Command(BaseCommand):
             "`complaints` (complaints and suggestions), "
             "with the same demo password."
         )
+        if not settings.DEMO_SAMPLE_ASSOCIATIONS:
+            return
         self.stdout.write("")
         self.stdout.write("  Sample associations, each on its own host, each with its own staff:")
         for host, port in sample_hosts():
