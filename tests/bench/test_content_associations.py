@@ -4,6 +4,7 @@ BENCH_POLICIES approved policies and BENCH_FAQS questions each. Reads are scoped
 association (its home's subtree, its site key first in the FAQ index), so the figures should not
 grow with the number of associations: the report gives p50/p95 of both and their ratio."""
 
+import datetime as dt
 import os
 import statistics
 import time
@@ -44,7 +45,7 @@ def _association(number: int) -> Site:
     faq_page = FAQPage(slug="faq", title="الأسئلة", title_ar="الأسئلة")
     home.add_child(instance=faq_page)
     faq_page.save_revision().publish()
-    term = BoardTerm.all_sites.create(site=site, number=1, starts_on="2020-01-01")
+    term = BoardTerm.all_sites.create(site=site, number=1, starts_on=dt.date(2020, 1, 1))
     BoardMember.objects.create(term=term, name="رئيس", name_ar="رئيس", role="chair")
     secretary = member_of(site, "secretary", username=f"secretary-{number}")
     for index in range(POLICIES):
