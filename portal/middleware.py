@@ -43,14 +43,15 @@ class PortalLocaleMiddleware(LocaleMiddleware):
 
 
 class PublicSiteMiddleware:
-    """The Wagtail site of a GET or HEAD request from the process's memory (cms.public_reads):
-    no query per request for what changes only when a site is edited."""
+    """The Wagtail site of a GET or HEAD request for a public page from the process's memory
+    (cms.public_reads): no query per request for what changes only when a site is edited."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        remember_site(request)
+        if not request.path.startswith(UNPREFIXED_PATHS):
+            remember_site(request)
         return self.get_response(request)
 
 

@@ -133,6 +133,18 @@ def hijri(value) -> str:
 _fragments = ProcessMemory(512)
 
 
+def public_page_request(request) -> bool:
+    """A GET of a public page of the site (Wagtail's pages): never a form, a tracking link or
+    any other answer that holds a secret or a person's data."""
+    match = getattr(request, "resolver_match", None)
+    return (
+        request is not None
+        and request.method in ("GET", "HEAD")
+        and match is not None
+        and match.view_name == "wagtail_serve"
+    )
+
+
 class RememberedNode(template.Node):
     def __init__(self, nodelist, name: str, parts: list):
         self.nodelist = nodelist
@@ -141,7 +153,7 @@ class RememberedNode(template.Node):
 
     def render(self, context) -> str:
         request = context.get("request")
-        if request is None or request.method not in ("GET", "HEAD"):
+        if not public_page_request(request):
             return self.nodelist.render(context)
         site = Site.find_for_request(request)
         key = (
@@ -165,7 +177,8 @@ def remembered(parser, token):
     """`{% remembered "name" part … %}…{% endremembered %}`: the enclosed HTML rendered once
     per process for the site, language, scheme and host and the given parts, under the public
     token (portal.core.public_memory): any publish, approval or profile edit renders it anew.
-    Only for markup that depends on nothing else (no forms, no user)."""
+    Only on the site's public pages, for markup that depends on nothing else (no forms, no
+    user); elsewhere it is rendered each time."""
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("remembered needs a name")
