@@ -13,6 +13,7 @@ from portal.core.public_memory import ProcessMemory, public_token
 # (portal.core.public_memory) and the exact list of its approval records and archives.
 _versions = ProcessMemory(1024)
 _withdrawals = ProcessMemory(1024)
+_promised_periods = ProcessMemory(8)
 
 
 @dataclass
@@ -132,12 +133,19 @@ def policy_catalogue(*, parent=None, category: str | None = None) -> list[Catalo
 
 def promised_response_period(*, default: int = 14) -> int:
     """The period, in days, the live beneficiary-relations policy promises for an answer, as
-    the board approved it; the default when no approved policy states one."""
-    for policy in PolicyPage.objects.live().order_by("path"):
-        page = policy.approved_page()
-        if page.category == "beneficiary-relations" and page.response_period_days:
-            return page.response_period_days
-    return default
+    the board approved it; the default when no approved policy states one. Every filing asks:
+    it is remembered per process under the public token, which approvals and publishing renew."""
+    token = public_token()
+    promised = _promised_periods.get(token, "beneficiary-relations")
+    if promised is None:
+        promised = (None,)
+        for policy in PolicyPage.objects.live().order_by("path"):
+            page = policy.approved_page()
+            if page.category == "beneficiary-relations" and page.response_period_days:
+                promised = (page.response_period_days,)
+                break
+        _promised_periods.set(token, "beneficiary-relations", promised)
+    return promised[0] or default
 
 
 def volunteer_charter():
