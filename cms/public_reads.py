@@ -14,6 +14,7 @@ from django.db.models.signals import post_delete, post_save
 
 from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.url_routing import RouteResult
 
 from portal.core.public_memory import ProcessMemory, public_token, renew
 
@@ -65,7 +66,9 @@ def route(root, request, path_components, walk):
         page, consumed = found
         return fresh_copy(page).route(request, list(path_components[consumed:]))
     result = walk(request, path_components)
-    page = result[0]
+    page = result.page
+    if page is root:  # the site's root, kept with the site: each request its own copy
+        return RouteResult(fresh_copy(root), args=result.args, kwargs=result.kwargs)
     consumed = page.depth - root.depth
     if page.path.startswith(root.path) and 0 < consumed <= len(path_components):
         _routes.set(token, key, (fresh_copy(page), consumed))

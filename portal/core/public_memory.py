@@ -43,7 +43,8 @@ def public_token(request=None) -> str:
     return token
 
 
-def _draw() -> None:
+def draw_new_token() -> None:
+    """A new token now: every process forgets what it kept at its next request."""
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
@@ -51,8 +52,8 @@ def renew(**kwargs) -> None:
     """Forget every process's public memory: now, and once the current transaction commits (a
     process that read the old rows in between would otherwise keep them under the new token).
     Takes any signal's arguments."""
-    _draw()
-    transaction.on_commit(_draw, robust=True)
+    draw_new_token()
+    transaction.on_commit(draw_new_token, robust=True)
 
 
 class ProcessMemory:
