@@ -47,15 +47,21 @@ def wrk(url: str, *, connections: int, headers: dict | None = None, script: str 
     }
 
 
-def process_cpu_seconds(pids: list[int]) -> float:
+def process_cpu_seconds(master: int) -> float:
+    """CPU seconds of a process tree: the master's own, those of its children that ended (a
+    worker recycled after `max_requests` counts too) and those of the running children."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
+
+    def times(pid: int, *, with_ended_children: bool) -> int:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime + stime
+            return 0
+        own = int(fields[11]) + int(fields[12])  # utime + stime
+        return own + (int(fields[13]) + int(fields[14]) if with_ended_children else 0)
+
+    total = times(master, with_ended_children=True)
+    total += sum(times(pid, with_ended_children=False) for pid in children(master))
     return total / ticks
 
 
@@ -64,19 +70,18 @@ def children(pid: int) -> list[int]:
     return [int(line) for line in out.split()]
 
 
-def gunicorn_pids(stack) -> list[int]:
-    master = int(stack.supervisorctl("pid", "web").stdout.strip())
-    return [master, *children(master)]
+def gunicorn_master(stack) -> int:
+    return int(stack.supervisorctl("pid", "web").stdout.strip())
 
 
-def measure_page(url: str, pids: list[int], *, headers: dict, connections: int = 8) -> dict:
+def measure_page(url: str, master: int, *, headers: dict, connections: int = 8) -> dict:
     import urllib.request
 
     for _ in range(5):  # warm up: image renditions, template and query caches, every worker
         urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60).read()  # noqa: S310
-    before = process_cpu_seconds(pids)
+    before = process_cpu_seconds(master)
     result = wrk(url, connections=connections, headers=headers)
-    spent = process_cpu_seconds(pids) - before
+    spent = process_cpu_seconds(master) - before
     requests = result["rps"] * SECONDS
     result["cpu_ms_per_request"] = round(spent / requests * 1000, 2) if requests else None
     return result
@@ -111,9 +116,9 @@ def test_stack_throughput(stack, demo, report):  # noqa: F811
     app = f"http://127.0.0.1:{stack.app_port}"
     headers = {"Host": host, "X-Forwarded-Proto": "https"}
     figures["load_average_at_start"] = round(os.getloadavg()[0], 2)
-    trivial = measure_page(app + "/healthz", gunicorn_pids(stack), headers=headers)
+    trivial = measure_page(app + "/healthz", gunicorn_master(stack), headers=headers)
     figures["trivial_endpoint_rps"] = trivial["rps"]
-    uncached = measure_page(app + page, gunicorn_pids(stack), headers=headers)
+    uncached = measure_page(app + page, gunicorn_master(stack), headers=headers)
     assert uncached["non_2xx"] == 0
     figures["policy_versions"] = approved_versions(stack, demo)
     figures["uncached_page_rps"] = uncached["rps"]
@@ -135,7 +140,7 @@ def test_stack_throughput(stack, demo, report):  # noqa: F811
 
     # 5. the same page with a long history: its CPU per request should not grow
     figures["policy_versions_later"] = add_versions(stack, demo, total=LONG_HISTORY)
-    later = measure_page(app + page, gunicorn_pids(stack), headers=headers)
+    later = measure_page(app + page, gunicorn_master(stack), headers=headers)
     assert later["non_2xx"] == 0
     figures["uncached_page_rps_later"] = later["rps"]
     figures["uncached_page_cpu_ms_later"] = later["cpu_ms_per_request"]
@@ -226,7 +231,7 @@ def bakerydemo(directory: Path, stack, sila: dict) -> dict:
                 time.sleep(0.5)
         assert index is not None, f"bakerydemo did not answer at {base}/blog/ (collectstatic?)"
         post = re.search(r'href="(/blog/[^"/]+/)"', index)[1]
-        result = measure_page(base + post, [server.pid, *children(server.pid)], headers={})
+        result = measure_page(base + post, server.pid, headers={})
     finally:
         server.terminate()
         try:
