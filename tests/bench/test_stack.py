@@ -320,6 +320,9 @@ def intake(stack, demo) -> dict:  # noqa: F811
     script = Path(tempfile.mkdtemp()) / "intake.lua"
     script.write_text(f"BODY = [[{body}]]\n" + INTAKE_SCRIPT)
     app = f"http://127.0.0.1:{stack.app_port}/api/v1/help-requests/"
+    web = gunicorn_master(stack)
+    worker = int(stack.supervisorctl("pid", "worker:worker-0").stdout.strip())
+    before = process_cpu_seconds(web), process_cpu_seconds(worker)
     result = wrk(
         app,
         connections=16,
@@ -330,9 +333,15 @@ def intake(stack, demo) -> dict:  # noqa: F811
         },
         script=str(script),
     )
+    spent = process_cpu_seconds(web) - before[0], process_cpu_seconds(worker) - before[1]
     accepted = int(re.search(r"accepted (\d+)", result["out"])[1])
     return {
         "intake_accepted_per_second": round(accepted / SECONDS, 1),
+        "intake_non_2xx": result["non_2xx"],
+        "intake_web_cpu_ms_per_filing": round(spent[0] / accepted * 1000, 2) if accepted else None,
+        "intake_worker_cpu_ms_per_filing": round(spent[1] / accepted * 1000, 2)
+        if accepted
+        else None,
         "intake_p99": result["p99"],
         "intake_worker": stack.status()["processes"].get("worker:worker-0"),
         "python": sys.version.split()[0],
