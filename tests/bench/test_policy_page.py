@@ -9,7 +9,7 @@ from django.db import connection
 
 from cms.models import PolicyPage
 from tests.bench.conftest import timed_requests
-from tests.cms.conftest import approve
+from tests.cms.conftest import approve, make_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +43,6 @@ def test_policy_page_cpu_with_one_and_fifty_versions(
 ):
     """Two policies side by side, one with 1 approved version and one with 50: the CPU of a
     view, in alternating rounds so that a drifting machine weighs on both alike."""
-    from tests.cms.conftest import make_policy
-
     long = make_policy(catalogue, slug="long-history")
     for number in range(1, 51):
         draft = PolicyPage.objects.get(pk=long.pk).get_latest_revision_as_object()
