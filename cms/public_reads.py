@@ -1,11 +1,11 @@
 """What a public page view reads, kept in each process's memory under the public token
-(portal.core.public_memory): the site for a host, where a URL path leads, the view restrictions
-of a page, the association's profile. Any publish, move, deletion or change of a site, a
-restriction, a profile, an approval, a withdrawal or an archive draws a new token, so a change
-is seen by every process at its next request.
+(portal.core.public_memory): the site for a host, where a URL path leads (and the page there,
+a copy per request), the view restrictions of a page, the association's profile. Any save,
+publish, move or deletion of a page, and any change of a site, a restriction, a profile, an
+approval, a withdrawal, an archive or the board register draws a new token, so a change is seen
+by every process at its next request.
 
-Only anonymous-safe reads of GET and HEAD requests use the memory; anything else reads the
-database as before.
+Only GET and HEAD requests use the memory; anything else reads the database as before.
 """
 
 import copy
