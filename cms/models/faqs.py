@@ -25,6 +25,7 @@ from cms.models.scoping import (
     SiteScopedManager,
     site_field,
 )
+from cms.public_reads import PublicReadsPageMixin
 from portal.core.ratelimit import allow, client_ip
 from search.text.arabic import index_text
 
@@ -168,7 +169,7 @@ VOTES_COOKIE = "sila_faq_votes"
 FAQ_VOTES_PER_CLIENT = 30
 
 
-class FAQPage(RoutablePageMixin, Page):
+class FAQPage(PublicReadsPageMixin, RoutablePageMixin, Page):
     """All questions, grouped by category; each answer has its own link and a helpfulness vote."""
 
     intro = models.TextField(_("introduction"), blank=True)

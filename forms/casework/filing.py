@@ -116,9 +116,11 @@ def submission_file(
     recorded_by=None,
     idempotency_key: str | None = None,
     site=None,
+    replay_checked: bool = False,
 ):
     """File a submission of `kind`. Returns (submission, created); the same idempotency key
-    returns the submission it already filed instead of filing another one.
+    returns the submission it already filed instead of filing another one (`replay_checked`:
+    the door has just looked it up; a replay racing this filing is still caught at the insert).
 
     `documents` holds the files of each required document by name. A required document with no
     file is refused unless `documents_later` says the applicant will send it: the submission then
@@ -126,7 +128,7 @@ def submission_file(
 
     The submission belongs to `site`, else the current association (the request's host)."""
     site = site or current_or_default_site()
-    if existing := _filed(kind, idempotency_key, site):
+    if not replay_checked and (existing := _filed(kind, idempotency_key, site)):
         return existing, False
     consents_check(kind=kind, answers=consents)
     if attachments and not kind.accepts_attachments:

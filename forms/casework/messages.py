@@ -32,6 +32,7 @@ from forms.casework import registry
 from forms.models import MessageTemplate, Notification
 from portal.core.associations import default_site
 from portal.core.dates import HijriDate, gregorian_numeric
+from portal.core.public_memory import ProcessMemory, public_token
 
 DEFAULT_TEMPLATES = {
     MessageTemplate.Key.RECEIPT_SMS: "intake/messages/receipt_sms.txt",
@@ -89,6 +90,20 @@ def rating_url(submission) -> str:
     return tracking_url(submission) + "rate/"
 
 
+_templates = ProcessMemory(64)
+
+
+def message_template(key: str, site_id: int) -> MessageTemplate | None:
+    """Association `site_id`'s wording of message `key`, if any: read once per process, and
+    again after any template is edited (it renews the public token, forms.apps)."""
+    token = public_token()
+    found = _templates.get(token, (site_id, key))
+    if found is None:
+        found = (MessageTemplate.objects.filter(site_id=site_id, key=key).first(),)
+        _templates.set(token, (site_id, key), found)
+    return found[0]
+
+
 def render_message(key: str, submission, **extra) -> str:
     """The message `key` for this submission, in the applicant's language. `extra` fills
     {status}, {reason}, {due_date} and the like; lazy values are translated in that language."""
@@ -99,7 +114,7 @@ def render_message(key: str, submission, **extra) -> str:
     with translation.override(language):
         extra = {name: str(value) for name, value in extra.items()}
         extra.setdefault("rating_url", rating_url(submission))
-        template = MessageTemplate.objects.filter(site_id=submission.site_id, key=key).first()
+        template = message_template(key, submission.site_id)
         if template is not None and (getattr(template, f"body_{language}", "") or "").strip():
             values = {
                 "reference": submission.reference,

@@ -162,6 +162,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PortalLocaleMiddleware",
     "portal.middleware.QueryGuardMiddleware",
+    "portal.middleware.PublicSiteMiddleware",
     "django.middleware.common.CommonMiddleware",
     # The association the request is for: its host (portal.core.associations).
     "portal.core.associations.CurrentAssociationMiddleware",

@@ -185,8 +185,9 @@ def build_search(query: SubmissionQuery, kind_indexes: dict[str, str]) -> Search
                 minimum_should_match=1,
             )
         )
-    # Within one association, always (a query without one matches nothing).
-    search = search.filter("term", site=query.site_id if query.site_id is not None else -1)
+    # Within one association: the service never searches without one (search_submissions).
+    if query.site_id is not None:
+        search = search.filter("term", site=query.site_id)
     filters = query.filters
     if filters.get("status"):
         statuses = filters["status"]

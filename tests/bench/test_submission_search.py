@@ -59,8 +59,8 @@ def bulk_load(rows: int, site_ids: list[int] | None = None, *, first: int = 1) -
             "ORDER BY site_id = ANY(%s) DESC, site_id, id",
             [site_ids],
         )
-        rows = cursor.fetchall()
-        types = [pk for site_id, pk in rows if site_id == rows[0][0]]
+        found = cursor.fetchall()
+        types = [pk for site_id, pk in found if site_id == found[0][0]]
         cursor.execute(
             f"""
             WITH files AS (

@@ -31,6 +31,8 @@ from forms.models import Attachment, Complaint, HelpRequest, StaffNotice, Suppor
 from forms.privacy import person_data_export, retention_apply
 from forms.reminders import deadline_reminders_send
 from portal.core.associations import association
+from search.index.elastic import build_search
+from search.index.query import SubmissionQuery
 from search.index.service import index_pending, search_submissions
 from tests.associations import OTHER_HOST, association_add, member_of
 from tests.forms.helpers import pdf, saudi_id
@@ -412,3 +414,10 @@ def test_public_forms_offer_and_accept_only_the_host_types_of_support(client, tw
         form = HelpRequestFields(data={"support_type": mine_type.pk})
         form.is_valid()
     assert "support_type" in form.errors
+
+
+def test_every_elasticsearch_query_of_the_service_is_within_one_association():
+    indexes = {"help": "sila-help-requests", "volunteer": "sila-volunteer-applications"}
+    for text in ("", "إبراهيم الأسمري", "0551234567", "HR-2026-000001"):
+        body = build_search(SubmissionQuery(text=text, kinds=("help",), site_id=7), indexes)
+        assert {"term": {"site": 7}} in body.to_dict()["query"]["bool"]["filter"], text
