@@ -63,6 +63,7 @@ class Found:
     suggestion: str = ""
     fallback: bool = False
     backend: str = "database"
+    faq_page: FAQPage | None = None  # where questions are shown; none live: no question found
     _rendered: dict = field(default_factory=dict)
 
     @property
@@ -73,7 +74,7 @@ class Found:
         """The results from `start` to `stop`, read from the database only now."""
         wanted = self.keys[start:stop]
         missing = [key for key in wanted if key not in self._rendered]
-        self._rendered.update(render_many(missing, self.terms, self.scores))
+        self._rendered.update(render_many(missing, self.terms, self.scores, self.faq_page))
         return [self._rendered[key] for key in wanted if self._rendered.get(key) is not None]
 
 
@@ -90,9 +91,18 @@ def find(raw_query: str, *, site_id: int | None = None, limit: int = CANDIDATES)
     hits = index.search(parsed, limit=limit)
     terms = {term for word in parsed.words for term in word.terms}
     keys = hits.keys
-    if not FAQPage.objects.live().public().exists():
+    faq_page = FAQPage.objects.live().public().first()
+    if faq_page is None:
         keys = [key for key in keys if not key.startswith("faq:")]
-    found = Found(query, keys, hits.scores, terms, fallback=hits.fallback, backend=hits.backend)
+    found = Found(
+        query,
+        keys,
+        hits.scores,
+        terms,
+        fallback=hits.fallback,
+        backend=hits.backend,
+        faq_page=faq_page,
+    )
     if not keys or parsed.corrected:
         found.suggestion = index.suggest(query)
     return found
@@ -172,7 +182,9 @@ def _approval_lines(policy: PolicyPage, language: str) -> list[str]:
     return [line for line in lines if line]
 
 
-def render_many(keys: list[str], terms: set[str], scores: dict[str, float]) -> dict:
+def render_many(
+    keys: list[str], terms: set[str], scores: dict[str, float], faq_page: FAQPage | None
+) -> dict:
     """The results for these keys, each kind read in one query."""
     names: dict[str, list[str]] = {}
     for key in keys:
@@ -182,12 +194,10 @@ def render_many(keys: list[str], terms: set[str], scores: dict[str, float]) -> d
     if names.get("policy"):
         for policy in PolicyPage.objects.live().public().filter(slug__in=names["policy"]):
             loaded[f"policy:{policy.slug}"] = policy
-    if names.get("faq"):
-        faq_page = FAQPage.objects.live().public().first()
-        if faq_page is not None:
-            for faq in FAQ.objects.select_related("category").filter(slug__in=names["faq"]):
-                faq.page_url = faq_page.url
-                loaded[f"faq:{faq.slug}"] = faq
+    if names.get("faq") and faq_page is not None:
+        for faq in FAQ.objects.select_related("category").filter(slug__in=names["faq"]):
+            faq.page_url = faq_page.url
+            loaded[f"faq:{faq.slug}"] = faq
     if names.get("page"):
         ids = [name for name in names["page"] if name.isdigit()]
         for page in ContentPage.objects.live().public().filter(pk__in=ids):
