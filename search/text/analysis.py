@@ -110,6 +110,9 @@ _ARTICLES = ("وال", "بال", "فال", "كال", "لل", "ال")
 _PROCLITICS = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف")
 
 
+_LETTERS = re.compile("[\u0621-\u064a]{3,}")
+
+
 @lru_cache(maxsize=1)
 def broken_plurals() -> dict[str, tuple[str, ...]]:
     """Each broken plural (normalised) -> its singulars, from the noun dictionary of Arramooz
@@ -126,12 +129,8 @@ def broken_plurals() -> dict[str, tuple[str, ...]]:
         for plural in re.split(r"[;،,\s]+", plurals or ""):
             form = normalise(plural)
             known = out.get(form, ())
-            if (
-                len(form) >= 3
-                and form != single
-                and not form.startswith("+")
-                and single not in known
-            ):
+            words_only = _LETTERS.fullmatch(form) and _LETTERS.fullmatch(single)
+            if words_only and form != single and single not in known:
                 out[form] = (*known, single)
     return out
 
