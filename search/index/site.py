@@ -58,6 +58,7 @@ DRIFT = 0.2  # average field lengths may drift this much before every impact is 
 MAX_FREQUENCY = 32767
 SYNONYMS_CACHE_KEY = "search:site:synonyms"
 STATS_CACHE_KEY = "search:site:stats"
+GENERATION_KEY = "search:site:generation"
 ELASTIC_DOWN_KEY = "search:site:elastic-down"
 ELASTIC_RETRY_SECONDS = 30
 
@@ -387,6 +388,12 @@ def _send_to_elastic(documents: list[SiteDocumentText]) -> None:
 
 def _index_changed() -> None:
     cache.delete(STATS_CACHE_KEY)
+    cache.set(GENERATION_KEY, time.time(), None)
+
+
+def generation() -> float:
+    """Changes whenever the index does: what is kept in the cache about results keys on it."""
+    return cache.get_or_set(GENERATION_KEY, time.time, None)
 
 
 def stale_keys(limit: int = 1000) -> list[str]:

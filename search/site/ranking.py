@@ -10,6 +10,7 @@ read from the database. A query that finds nothing gets a "did you mean" from th
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -23,6 +24,7 @@ from search.text.analysis import analyse_word
 from search.text.arabic import WORD, normalise
 
 MAX_QUERY_LENGTH = 200
+RENDER_SECONDS = 600
 SNIPPET_WORDS = 28
 CANDIDATES = 100
 APPROVAL_ANCHOR = "approval-heading"
@@ -147,23 +149,55 @@ def highlight(text: str, terms: set[str], *, whole: bool = False) -> SafeString:
     return mark_safe(prefix + " ".join(parts) + suffix)  # noqa: S308 - every word is escaped above
 
 
-def _best_section(policy: PolicyPage, terms: set[str]) -> tuple[str, str, str]:
+@dataclass
+class PolicyParts:
+    """What a policy's result is made of, read from its approved text once and kept in the cache
+    until the site index changes: loading an approved revision is the slow part of a result."""
+
+    title: str
+    url: str
+    summary: str
+    sections: list[tuple[str, str, str]]  # heading, anchor, text
+    approval: str  # the approval block's words in both languages, to match the query against
+    approval_shown: str  # its lines in the reader's language
+    fallback_language: bool
+
+
+def policy_parts(policy: PolicyPage) -> PolicyParts:
+    language = (get_language() or "ar")[:2]
+    cache_key = f"search:site:policy:{index.generation()}:{policy.pk}:{language}"
+    parts = cache.get(cache_key)
+    if parts is None:
+        page = policy.approved_page()  # the text the board approved, not the page's columns
+        heading, approval = documents.approval_text(page)
+        parts = PolicyParts(
+            title=str(page.title),
+            url=str(policy.url),
+            summary=str(page.summary or ""),
+            sections=[
+                (str(entry["heading"]), entry["anchor"], " ".join(map(str, entry["lines"])))
+                for entry in section_entries(page.body)
+            ],
+            approval=f"{heading} {approval}" if approval else "",
+            approval_shown=" ".join(_approval_lines(page, language)) if approval else "",
+            fallback_language=page.shown_in_fallback_language(),
+        )
+        cache.set(cache_key, parts, RENDER_SECONDS)
+    return parts
+
+
+def _best_section(parts: PolicyParts, terms: set[str]) -> tuple[str, str, str]:
     """(heading, anchor, text) of the part of the policy page holding most query words: a
     section, or its board approval."""
-    best = ("", "", policy.summary or "", len(_matched(policy.summary or "", terms)))
-    for entry in section_entries(policy.body):
-        text = " ".join(entry["lines"])
-        matches = len(_matched(entry["heading"] + " " + text, terms))
+    best = ("", "", parts.summary, len(_matched(parts.summary, terms)))
+    for heading, anchor, text in parts.sections:
+        matches = len(_matched(heading + " " + text, terms))
         if matches > best[3]:
-            best = (entry["heading"], entry["anchor"], text, matches)
-    heading, approval = documents.approval_text(policy)
-    language = (get_language() or "ar")[:2]
-    if approval:
-        shown = str(_("Board approval"))
-        matches = len(_matched(f"{heading} {approval}", terms))
+            best = (heading, anchor, text, matches)
+    if parts.approval:
+        matches = len(_matched(parts.approval, terms))
         if matches > best[3]:
-            own = list(_approval_lines(policy, language))
-            best = (shown, APPROVAL_ANCHOR, " ".join(own), matches)
+            best = (str(_("Board approval")), APPROVAL_ANCHOR, parts.approval_shown, matches)
     return best[:3]
 
 
@@ -214,19 +248,18 @@ def render(key: str, item, terms: set[str], score: float) -> Result | None:
     kind = key.partition(":")[0]
     language = (get_language() or "ar")[:2]
     if kind == "policy":
-        policy = item
-        page = policy.approved_page()  # the text the board approved, not the page's columns
-        heading, anchor, text = _best_section(page, terms)
+        parts = policy_parts(item)
+        heading, anchor, text = _best_section(parts, terms)
         return Result(
             kind="policy",
             key=key,
-            title=page.title,
-            title_html=highlight(page.title, terms, whole=True),
-            url=policy.url + (f"#{anchor}" if anchor else ""),
+            title=parts.title,
+            title_html=highlight(parts.title, terms, whole=True),
+            url=parts.url + (f"#{anchor}" if anchor else ""),
             section=heading,
             snippet=highlight(text, terms),
             score=score,
-            fallback_language=page.shown_in_fallback_language(),
+            fallback_language=parts.fallback_language,
         )
     if kind == "faq":
         faq = item
