@@ -20,9 +20,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.admin_views import ApprovalCorrectionView, PolicyWithdrawView
-from cms.importer.views import (
-    ImportedApprovalConfirmView,
-    ImportedApprovalsView,
+from cms.importer.views.approvals import ImportedApprovalConfirmView, ImportedApprovalsView
+from cms.importer.views.editors import (
     PolicyImportPreviewView,
     PolicyImportUploadView,
     policy_catalogue,

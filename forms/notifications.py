@@ -29,7 +29,7 @@ from forms import sms, whatsapp
 from forms.casework import registry
 from forms.casework.messages import LOGO_CID, association_logo, email_html
 from forms.gateways import Accepted
-from forms.models import Notification, StaffNotice
+from forms.models import Notification
 
 logger = logging.getLogger(__name__)
 S = Notification.Status
@@ -375,27 +375,3 @@ def failed_messages():
     return Notification.objects.filter(status=S.FAILED, case_file__isnull=False).exclude(
         Exists(answered)
     )
-
-
-def staff_notify(*, user, text: str, url: str, subject: str, body: str) -> None:
-    """Tell a member of staff in the admin (a notice) and by email (when they have an address):
-    references and days only, never an applicant's personal data."""
-    StaffNotice.objects.create(user=user, text=text[:300], url=url[:300])
-    if user.email:
-        notifications_send_after_commit(
-            [
-                Notification(
-                    channel=Notification.Channel.EMAIL,
-                    recipient=user.email,
-                    subject=subject[:200],
-                    body=body,
-                )
-            ]
-        )
-
-
-def notices_mark_read(*, user, notices) -> None:
-    """The notices a member of staff has seen."""
-    StaffNotice.objects.filter(
-        user=user, pk__in=[notice.pk for notice in notices], read_at__isnull=True
-    ).update(read_at=timezone.now())

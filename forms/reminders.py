@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from forms.casework import registry
 from forms.casework.messages import site_url
-from forms.notifications import staff_notify
+from forms.staff_notices import staff_notify
 from portal.core.people import person_language
 
 logger = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from forms.admin.viewsets import inbox_viewsets
 from forms.casework import registry, selectors
 from forms.kinds.help import HELP_REQUESTS
 from forms.models import MessageTemplate, SupportType
-from forms.notifications import notices_mark_read
+from forms.staff_notices import notices_mark_read
 from portal.core.admin import ServicesOnlyPermissionPolicy
 
 

@@ -1,23 +1,15 @@
 """Reading policy documents (text, Markdown, PDF, Word) into typed sections and an approval.
 
 `sources` reads the file's lines, `text` restores each line, `vocabulary` recognises headings,
-`approval` reads the board's approval, `parser` places every line and assembles the policy,
-`stream` turns its sections into the page body. Nothing here writes; `services` does.
+`approval` reads the board's approval, `parser` places every line (with `boilerplate`,
+`headings`, `head` and `sections`; `parsed` holds what it gives), `assembly` assembles the
+policy, `stream` turns its sections into the page body. Nothing here writes; `services` does.
 """
 
 from cms.importer.approval import Approval
-from cms.importer.parser import (
-    Item,
-    Line,
-    Outline,
-    ParsedPolicy,
-    Report,
-    Role,
-    Section,
-    assemble,
-    classify,
-    parse_source,
-)
+from cms.importer.assembly import assemble
+from cms.importer.parsed import Item, Line, Outline, ParsedPolicy, Report, Role, Section
+from cms.importer.parser import classify, parse_source
 from cms.importer.sources import PolicyImportError, SourceLine, read_document, split_lines
 from cms.importer.stream import sections_to_stream
 from cms.importer.text import fold

@@ -20,7 +20,7 @@ from wagtail.coreutils import find_available_slug
 from wagtail.log_actions import log
 
 from cms.importer import Line, Outline, ParsedPolicy, assemble, parse_document
-from cms.importer.parser import Role
+from cms.importer.parsed import Role
 from cms.importer.stream import sections_to_stream
 from cms.models import (
     BoardApproval,

@@ -1,6 +1,6 @@
 """A parsed policy's sections as `PolicyPage.body` StreamField data (block type and value)."""
 
-from cms.importer.parser import PARAGRAPH_KINDS, Section
+from cms.importer.parsed import PARAGRAPH_KINDS, Section
 
 
 def _flat(section: Section) -> list[str]:

@@ -194,6 +194,8 @@ MARKER = re.compile(
 )
 TRAILING = re.compile(rf"[\s:：\-–—.،,؛;*_#■□▪●•»«=|~]+$|\s+[{DIGITS}]{{1,3}}$|\s*\.{{3,}}.*$")
 LEADING_PUNCT = re.compile(r"^[\s:：\-–—.،,؛;*_#■□▪●•»«=|~]+")
+# A line that ends its sentence (the next one does not continue it).
+SENTENCE_END = re.compile(r"[.!؟?:：]\s*$")
 
 
 def strip_markup(line: str) -> str:

@@ -10,8 +10,8 @@ from django.utils.translation import ngettext
 
 from wagtail.admin.views.bulk_action import BulkAction
 
+from forms.admin.forms import StaffChoiceField
 from forms.admin.views import forbidden
-from forms.admin.viewsets import StaffChoiceField
 from forms.casework import registry
 from forms.casework.kinds import Step
 from forms.casework.selectors import staff_for

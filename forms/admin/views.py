@@ -17,7 +17,7 @@ from wagtail.log_actions import log
 from forms.attachments import download_response
 from forms.casework import registry
 from forms.casework.filing import submission_file
-from forms.fields import HelpRequestFields
+from forms.fields.help import HelpRequestFields
 from forms.kinds.help import HELP_REQUESTS
 from forms.models import Attachment, Channel
 

@@ -16,7 +16,7 @@ from forms.casework import registry, selectors
 from forms.casework.filing import submission_file
 from forms.casework.kinds import SubmissionKind
 from forms.casework.messages import tracking_url
-from forms.fields import strict_form_data
+from forms.fields.api import strict_form_data
 from portal.core.api import LOCALE_PARAMETER, ErrorSerializer, ObjectJSONParser, error_body
 from portal.core.dates import HijriDate
 from portal.core.ratelimit import allow, client_ip

@@ -6,6 +6,7 @@ from django.urls import path, re_path
 from forms.api import staff
 from forms.api.delivery import DeliveryReportView
 from forms.api.public import TrackingView, create_view
+from forms.api.staff_search import StaffSearch
 from forms.casework import registry
 
 KIND = r"(?P<kind>[a-z][a-z-]*)"
@@ -26,7 +27,7 @@ urlpatterns = [
     ],
     path("track/<str:kind>/<str:reference>/", TrackingView.as_view(), name="tracking"),
     path("messages/delivery-report/", DeliveryReportView.as_view(), name="message-delivery-report"),
-    path("staff/search/", staff.StaffSearch.as_view(), name="staff-search"),
+    path("staff/search/", StaffSearch.as_view(), name="staff-search"),
     re_path(rf"^staff/{KIND}/$", staff.StaffSubmissionList.as_view(), name="staff-submissions"),
     *[
         re_path(rf"^staff/{KIND}/{REFERENCE}/{what}$", view.as_view(), name=name)

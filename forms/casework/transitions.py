@@ -18,7 +18,8 @@ from forms.casework import registry
 from forms.casework.kinds import Step
 from forms.casework.messages import applicant_message, render_message, site_url
 from forms.models import InternalNote, MessageTemplate, StatusEvent
-from forms.notifications import notifications_send_after_commit, staff_notify
+from forms.notifications import notifications_send_after_commit
+from forms.staff_notices import staff_notify
 from portal.core.dates import gregorian_numeric
 from portal.core.people import person_language
 

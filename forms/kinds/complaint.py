@@ -12,7 +12,7 @@ from cms.governance import BOARD_SECRETARIES
 from cms.selectors import promised_response_period
 from forms.casework.kinds import PublicEntry, Step, SubmissionKind, register
 from forms.consents import COMPLAINT_CONSENTS, COMPLAINT_NAMED_CONSENTS
-from forms.fields import ComplaintFields
+from forms.fields.complaint import ComplaintFields
 from forms.groups import COMPLAINTS_OFFICERS
 from forms.models import Complaint, ComplaintStatus, MessageTemplate, response_due_date
 

@@ -15,7 +15,7 @@ from forms.casework.information import submission_ask_information
 from forms.casework.kinds import PublicEntry, Step, StepDetail, SubmissionKind, register
 from forms.casework.transitions import submission_transition
 from forms.consents import HELP_REQUEST_CONSENTS
-from forms.fields import HelpRequestFields
+from forms.fields.help import HelpRequestFields
 from forms.groups import OFFICERS
 from forms.models import (
     Channel,

@@ -8,7 +8,7 @@ from forms.casework.filing import submission_file
 from forms.casework.kinds import PublicEntry, Step, SubmissionKind, register
 from forms.casework.transitions import submission_transition
 from forms.consents import VOLUNTEER_CONSENTS
-from forms.fields import VolunteerApplicationFields
+from forms.fields.volunteer import VolunteerApplicationFields
 from forms.models import (
     VOLUNTEER_CHOICES,
     Channel,

@@ -10,7 +10,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from forms.fields import MultipleFileField, documents_field
+from forms.fields.parts import MultipleFileField, documents_field
 from forms.validators import normalise_mobile
 from portal.core.dates import to_ascii_digits
 

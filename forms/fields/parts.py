@@ -1,0 +1,56 @@
+"""The parts the field sets are made of: several documents in one field, checked together, and
+the text and numeric inputs."""
+
+from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from forms.attachments import MAX_BYTES, MAX_FILES, check_files
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field, checked together (types from their content, sizes, count)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(item, initial) for item in data]
+        else:
+            files = [single(data, initial)] if data else []
+        check_files(files)
+        return files
+
+
+def _files_help_text() -> str:
+    return gettext("PDF, JPEG, PNG or HEIC; up to %(count)d files of %(size)d MB each.") % {
+        "count": MAX_FILES,
+        "size": MAX_BYTES // (1024 * 1024),
+    }
+
+
+# Translated when shown, in the reader's language (not once, when the module loads).
+_files_help = lazy(_files_help_text, str)
+
+
+def documents_field() -> MultipleFileField:
+    """The applicant's documents: optional, with the rules they must follow."""
+    return MultipleFileField(
+        label=_("Documents"),
+        required=False,
+        help_text=_files_help(),
+    )
+
+
+def text(label, max_length, **kwargs):
+    return forms.CharField(label=label, max_length=max_length, **kwargs)
+
+
+def numeric_widget(**attrs):
+    return forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", **attrs})
