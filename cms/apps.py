@@ -13,6 +13,7 @@ class CmsConfig(AppConfig):
 
         from cms.governance import ensure_governance_after_migrate
         from cms.governance.records import register_sqlite_function
+        from cms.public_reads import connect_signals
         from portal.core.roles import permissions_register
 
         # Board secretaries record the approvals that publish policies: they sign in with a
@@ -21,3 +22,5 @@ class CmsConfig(AppConfig):
 
         post_migrate.connect(ensure_governance_after_migrate, sender=self)
         connection_created.connect(register_sqlite_function, dispatch_uid="sila_records_locked")
+        # Public reads kept in each process's memory are forgotten when what they show changes.
+        connect_signals()

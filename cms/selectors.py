@@ -5,8 +5,15 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from cms.models.board import BoardApproval, BoardApprovalMember
+from cms.models.board import BoardApproval, BoardApprovalMember, PolicyWithdrawal
 from cms.models.policies import PolicyPage
+from portal.core.public_memory import ProcessMemory, public_token
+
+# A policy's versions and withdrawal, remembered per process under the public token
+# (portal.core.public_memory) and the exact list of its approval records and archives.
+_versions = ProcessMemory(1024)
+_withdrawals = ProcessMemory(1024)
+_promised_periods = ProcessMemory(8)
 
 
 @dataclass
@@ -28,10 +35,14 @@ class PolicyVersion:
 
 
 def approvals_queryset():
-    return BoardApproval.objects.select_related(
-        "term", "minutes", "revision", "archive"
-    ).prefetch_related(
-        Prefetch("members", queryset=BoardApprovalMember.objects.order_by("sort_order"))
+    """Approvals with what their pages show. The revisions' stored content is left out: only
+    the text of the version shown is read, once per process (PolicyPage.approved_page)."""
+    return (
+        BoardApproval.objects.select_related("term", "minutes", "revision", "archive")
+        .defer("revision__content")
+        .prefetch_related(
+            Prefetch("members", queryset=BoardApprovalMember.objects.order_by("sort_order"))
+        )
     )
 
 
@@ -51,7 +62,30 @@ def group_versions(approvals) -> list[PolicyVersion]:
 
 
 def policy_versions(*, policy: PolicyPage) -> list[PolicyVersion]:
-    return group_versions(approvals_queryset().filter(policy_id=policy.pk))
+    """The policy's versions in one query when its records are unchanged since this process
+    last read them (whatever the length of its history), three when they changed."""
+    records = tuple(
+        BoardApproval.objects.filter(policy_id=policy.pk)
+        .order_by("pk")
+        .values_list("pk", "archive__pk")
+    )
+    token = public_token()
+    key = (policy.pk, records)
+    versions = _versions.get(token, key)
+    if versions is None:
+        versions = group_versions(approvals_queryset().filter(policy_id=policy.pk))
+        _versions.set(token, key, versions)
+    return versions
+
+
+def policy_withdrawal(*, policy: PolicyPage) -> PolicyWithdrawal | None:
+    """The policy's withdrawal, if any (a withdrawal is a record: it draws a new token)."""
+    token = public_token()
+    found = _withdrawals.get(token, policy.pk)
+    if found is None:
+        found = (PolicyWithdrawal.objects.filter(policy_id=policy.pk).first(),)
+        _withdrawals.set(token, policy.pk, found)
+    return found[0]
 
 
 @dataclass
@@ -99,12 +133,19 @@ def policy_catalogue(*, parent=None, category: str | None = None) -> list[Catalo
 
 def promised_response_period(*, default: int = 14) -> int:
     """The period, in days, the live beneficiary-relations policy promises for an answer, as
-    the board approved it; the default when no approved policy states one."""
-    for policy in PolicyPage.objects.live().order_by("path"):
-        page = policy.approved_page()
-        if page.category == "beneficiary-relations" and page.response_period_days:
-            return page.response_period_days
-    return default
+    the board approved it; the default when no approved policy states one. Every filing asks:
+    it is remembered per process under the public token, which approvals and publishing renew."""
+    token = public_token()
+    promised = _promised_periods.get(token, "beneficiary-relations")
+    if promised is None:
+        promised = (None,)
+        for policy in PolicyPage.objects.live().order_by("path"):
+            page = policy.approved_page()
+            if page.category == "beneficiary-relations" and page.response_period_days:
+                promised = (page.response_period_days,)
+                break
+        _promised_periods.set(token, "beneficiary-relations", promised)
+    return promised[0] or default
 
 
 def volunteer_charter():

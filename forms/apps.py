@@ -1,8 +1,10 @@
 from importlib import import_module
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
+
+from portal.core.public_memory import renew
 
 KINDS = ("help", "volunteer", "complaint")  # forms.kinds.*, in the order the inbox lists them
 
@@ -29,3 +31,9 @@ class IntakeConfig(AppConfig):
         post_migrate.connect(
             roles_after_migrate(self.label, ensure_inbox_groups), sender=self, weak=False
         )
+        # Message templates are remembered per process (forms.casework.messages): an edit
+        # renews the token every process reads them under.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                renew, sender="intake.MessageTemplate", dispatch_uid=f"sila-templates-{signal}"
+            )

@@ -23,6 +23,8 @@ from django.utils.encoding import iri_to_uri
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 from wagtail.contrib.frontend_cache.utils import get_backends
 
+from portal.core.public_memory import draw_new_token
+
 logger = logging.getLogger(__name__)
 
 LANGUAGE_PREFIX = re.compile(r"^/(ar|en)/")
@@ -311,6 +313,9 @@ def purge_now(urls) -> None:
     proxy cannot be reached, the worker retries through Wagtail's purge task."""
     from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
 
+    # What the web processes keep of public reads is forgotten first, so no answer the proxy
+    # keeps after this purge is rendered from before the change (portal.core.public_memory).
+    draw_new_token()
     urls = sorted(urls)
     try:
         purge_urls_from_cache_task.call(urls)

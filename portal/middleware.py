@@ -10,6 +10,7 @@ from django.template import loader
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from cms.public_reads import remember_site
 from portal.core.api import json_error_response
 
 API_PREFIX = "/api/"
@@ -39,6 +40,19 @@ class PortalLocaleMiddleware(LocaleMiddleware):
             response.headers.setdefault("Content-Language", translation.get_language())
             return response
         return super().process_response(request, response)
+
+
+class PublicSiteMiddleware:
+    """The Wagtail site of a GET or HEAD request for a public page from the process's memory
+    (cms.public_reads): no query per request for what changes only when a site is edited."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(UNPREFIXED_PATHS):
+            remember_site(request)
+        return self.get_response(request)
 
 
 # A query value longer than this is no search or filter a person typed.

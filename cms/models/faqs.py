@@ -19,6 +19,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.public_reads import PublicReadsPageMixin
 from portal.core.ratelimit import allow, client_ip
 from search.text.arabic import index_text
 
@@ -143,7 +144,7 @@ VOTES_COOKIE = "sila_faq_votes"
 FAQ_VOTES_PER_CLIENT = 30
 
 
-class FAQPage(RoutablePageMixin, Page):
+class FAQPage(PublicReadsPageMixin, RoutablePageMixin, Page):
     """All questions, grouped by category; each answer has its own link and a helpfulness vote."""
 
     intro = models.TextField(_("introduction"), blank=True)

@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from cms.blocks import PolicySectionsBlock, section_entries
 from cms.governance.panels import UnapprovedChangesPanel
+from cms.public_reads import PublicReadsPageMixin
 from search.text.arabic import index_text
 
 logger = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ class PolicyPublishRefused(PermissionDenied):
     """A policy version was about to go live without a board approval of that exact revision."""
 
 
-class PolicyIndexPage(RoutablePageMixin, Page):
+class PolicyIndexPage(PublicReadsPageMixin, RoutablePageMixin, Page):
     """The association's governance page: every policy, its current version and approval, and
     the public register of approvals (`register/`)."""
 
@@ -137,7 +138,7 @@ class PolicyPermissionTester(PagePermissionTester):
         return False
 
 
-class PolicyPage(RoutablePageMixin, Page):
+class PolicyPage(PublicReadsPageMixin, RoutablePageMixin, Page):
     """One policy. Its live revision is always the one the board approved last."""
 
     summary = models.TextField(_("summary"), blank=True)
@@ -241,9 +242,9 @@ class PolicyPage(RoutablePageMixin, Page):
 
     @cached_property
     def withdrawal(self):
-        from cms.models.board import PolicyWithdrawal
+        from cms.selectors import policy_withdrawal
 
-        return PolicyWithdrawal.objects.filter(policy_id=self.pk).first()
+        return policy_withdrawal(policy=self)
 
     def sections(self):
         return section_entries(self.body)

@@ -11,10 +11,12 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.public_reads import PublicReadsPageMixin, route, site_setting
+
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 
-class HomePage(Page):
+class HomePage(PublicReadsPageMixin, Page):
     """The association's front page, in Arabic and English."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -31,13 +33,17 @@ class HomePage(Page):
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
 
+    def route(self, request, path_components):
+        # The site's root: where a path leads is remembered per process (cms.public_reads).
+        return route(self, request, path_components, super().route)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = self.get_children().live().public().in_menu().specific()
         return context
 
 
-class ContentPage(Page):
+class ContentPage(PublicReadsPageMixin, Page):
     """A plain bilingual page: about the association, the privacy notice, contact details."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -54,7 +60,7 @@ class ContentPage(Page):
         verbose_name_plural = _("content pages")
 
 
-class VolunteerCharterPage(Page):
+class VolunteerCharterPage(PublicReadsPageMixin, Page):
     """The volunteer charter (ميثاق التطوع) that applicants accept: a published page, edited and
     versioned like any page (each publication is a revision with its date), linked from the
     volunteer form."""
@@ -163,6 +169,16 @@ class AssociationProfile(BaseSiteSetting):
 
     def __str__(self):
         return self.name or str(_("association profile"))
+
+    @classmethod
+    def for_request(cls, request):
+        """The profile of the request's site, remembered per process (it shows on every page)."""
+        attribute = cls.get_cache_attr_name()
+        if not hasattr(request, attribute):
+            profile = site_setting(cls, request, super().for_request)
+            profile._request = request
+            setattr(request, attribute, profile)
+        return getattr(request, attribute)
 
     @property
     def social_links(self) -> list[tuple[str, str]]:

@@ -116,6 +116,7 @@ class SubmissionCreateView(APIView):
             attachments=form.cleaned_data.get("attachments", ()),
             language=request.LANGUAGE_CODE[:2],
             idempotency_key=key,
+            replay_checked=True,
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(_receipt(submission), status=code)

@@ -114,14 +114,16 @@ def submission_file(
     channel: str = Channel.WEBSITE,
     recorded_by=None,
     idempotency_key: str | None = None,
+    replay_checked: bool = False,
 ):
     """File a submission of `kind`. Returns (submission, created); the same idempotency key
-    returns the submission it already filed instead of filing another one.
+    returns the submission it already filed instead of filing another one (`replay_checked`:
+    the door has just looked it up; a replay racing this filing is still caught at the insert).
 
     `documents` holds the files of each required document by name. A required document with no
     file is refused unless `documents_later` says the applicant will send it: the submission then
     waits for it (the kind's waiting status) with the list of what is missing."""
-    if existing := _filed(kind, idempotency_key):
+    if not replay_checked and (existing := _filed(kind, idempotency_key)):
         return existing, False
     consents_check(kind=kind, answers=consents)
     if attachments and not kind.accepts_attachments:

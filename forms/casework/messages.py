@@ -31,6 +31,7 @@ from forms import whatsapp
 from forms.casework import registry
 from forms.models import MessageTemplate, Notification
 from portal.core.dates import HijriDate, gregorian_numeric
+from portal.core.public_memory import ProcessMemory, public_token
 
 DEFAULT_TEMPLATES = {
     MessageTemplate.Key.RECEIPT_SMS: "intake/messages/receipt_sms.txt",
@@ -85,6 +86,20 @@ def rating_url(submission) -> str:
     return tracking_url(submission) + "rate/"
 
 
+_templates = ProcessMemory(64)
+
+
+def message_template(key: str) -> MessageTemplate | None:
+    """The association's wording of message `key`, if any: read once per process, and again
+    after any template is edited (it renews the public token, forms.apps)."""
+    token = public_token()
+    found = _templates.get(token, key)
+    if found is None:
+        found = (MessageTemplate.objects.filter(key=key).first(),)
+        _templates.set(token, key, found)
+    return found[0]
+
+
 def render_message(key: str, submission, **extra) -> str:
     """The message `key` for this submission, in the applicant's language. `extra` fills
     {status}, {reason}, {due_date} and the like; lazy values are translated in that language."""
@@ -95,7 +110,7 @@ def render_message(key: str, submission, **extra) -> str:
     with translation.override(language):
         extra = {name: str(value) for name, value in extra.items()}
         extra.setdefault("rating_url", rating_url(submission))
-        template = MessageTemplate.objects.filter(key=key).first()
+        template = message_template(key)
         if template is not None and (getattr(template, f"body_{language}", "") or "").strip():
             values = {
                 "reference": submission.reference,

@@ -18,12 +18,25 @@ def _json_kind(field) -> str:
     return "string"
 
 
+_FIELD_TYPES: dict[type, dict] = {}
+
+
+def _field_types(form_class) -> dict:
+    """A field set's fields as made by its form, once per process: only their types and
+    whether they are required are read here, and those never change (each filing builds its
+    own form to validate)."""
+    fields = _FIELD_TYPES.get(form_class)
+    if fields is None:
+        fields = _FIELD_TYPES[form_class] = dict(form_class().fields)
+    return fields
+
+
 def strict_form_data(form_class, data, *, json: bool) -> dict:
     """What a Django form reads, from an API body, without coercion: in JSON, booleans must be
     booleans, strings strings, numbers numbers (or strings of digits, Arabic-Indic ones too);
     in multipart, one value a field. Raises ValidationError with a translated message per field.
     Unknown keys are ignored, as a form ignores them."""
-    fields = form_class().fields
+    fields = _field_types(form_class)
     errors, values = {}, {}
     for name, field in fields.items():
         if json:

@@ -8,6 +8,7 @@ from django.utils.translation import get_language, get_language_info
 from wagtail.models import Site
 
 from portal.core.dates import HijriDate, gregorian_numeric
+from portal.core.public_memory import ProcessMemory, public_token
 from portal.menu import cached_menu
 
 register = template.Library()
@@ -125,3 +126,64 @@ def gregorian(value) -> str:
 def hijri(value) -> str:
     """13/11/1445 (Umm al-Qura) for a Gregorian date."""
     return HijriDate.from_gregorian(value).numeric() if value else ""
+
+
+# --- fragments remembered per process -----------------------------------------------------------
+
+_fragments = ProcessMemory(512)
+
+
+def public_page_request(request) -> bool:
+    """A GET of a public page of the site (Wagtail's pages): never a form, a tracking link or
+    any other answer that holds a secret or a person's data."""
+    match = getattr(request, "resolver_match", None)
+    return (
+        request is not None
+        and request.method in ("GET", "HEAD")
+        and match is not None
+        and match.view_name == "wagtail_serve"
+    )
+
+
+class RememberedNode(template.Node):
+    def __init__(self, nodelist, name: str, parts: list):
+        self.nodelist = nodelist
+        self.name = name
+        self.parts = parts
+
+    def render(self, context) -> str:
+        request = context.get("request")
+        if not public_page_request(request):
+            return self.nodelist.render(context)
+        site = Site.find_for_request(request)
+        key = (
+            self.name,
+            site.pk if site else None,
+            get_language(),
+            request.is_secure(),
+            request.get_host(),
+            *(repr(part.resolve(context)) for part in self.parts),
+        )
+        token = public_token(request)
+        html = _fragments.get(token, key)
+        if html is None:
+            html = self.nodelist.render(context)
+            _fragments.set(token, key, html)
+        return html
+
+
+@register.tag("remembered")
+def remembered(parser, token):
+    """`{% remembered "name" part … %}…{% endremembered %}`: the enclosed HTML rendered once
+    per process for the site, language, scheme and host and the given parts, under the public
+    token (portal.core.public_memory): any publish, approval or profile edit renders it anew.
+    Only on the site's public pages, for markup that depends on nothing else (no forms, no
+    user); elsewhere it is rendered each time."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("remembered needs a name")
+    nodelist = parser.parse(("endremembered",))
+    parser.delete_first_token()
+    return RememberedNode(
+        nodelist, bits[1].strip("\"'"), [parser.compile_filter(b) for b in bits[2:]]
+    )

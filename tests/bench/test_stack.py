@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.stack.conftest import Client, demo, free_port, stack  # noqa: F401
+from tests.stack.conftest import Client, demo, free_port, manage, stack  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -47,15 +47,21 @@ def wrk(url: str, *, connections: int, headers: dict | None = None, script: str 
     }
 
 
-def process_cpu_seconds(pids: list[int]) -> float:
+def process_cpu_seconds(master: int) -> float:
+    """CPU seconds of a process tree: the master's own, those of its children that ended (a
+    worker recycled after `max_requests` counts too) and those of the running children."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
+
+    def times(pid: int, *, with_ended_children: bool) -> int:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime + stime
+            return 0
+        own = int(fields[11]) + int(fields[12])  # utime + stime
+        return own + (int(fields[13]) + int(fields[14]) if with_ended_children else 0)
+
+    total = times(master, with_ended_children=True)
+    total += sum(times(pid, with_ended_children=False) for pid in children(master))
     return total / ticks
 
 
@@ -64,19 +70,18 @@ def children(pid: int) -> list[int]:
     return [int(line) for line in out.split()]
 
 
-def gunicorn_pids(stack) -> list[int]:
-    master = int(stack.supervisorctl("pid", "web").stdout.strip())
-    return [master, *children(master)]
+def gunicorn_master(stack) -> int:
+    return int(stack.supervisorctl("pid", "web").stdout.strip())
 
 
-def measure_page(url: str, pids: list[int], *, headers: dict, connections: int = 8) -> dict:
+def measure_page(url: str, master: int, *, headers: dict, connections: int = 8) -> dict:
     import urllib.request
 
     for _ in range(5):  # warm up: image renditions, template and query caches, every worker
         urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60).read()  # noqa: S310
-    before = process_cpu_seconds(pids)
+    before = process_cpu_seconds(master)
     result = wrk(url, connections=connections, headers=headers)
-    spent = process_cpu_seconds(pids) - before
+    spent = process_cpu_seconds(master) - before
     requests = result["rps"] * SECONDS
     result["cpu_ms_per_request"] = round(spent / requests * 1000, 2) if requests else None
     return result
@@ -106,26 +111,90 @@ def test_stack_throughput(stack, demo, report):  # noqa: F811
     figures["cached_vs_static"] = round(cached["rps"] / static_file["rps"], 3)
     print(f"\n[bench] {figures}", flush=True)
 
-    # 2. the uncached page at gunicorn (same settings as below for bakerydemo)
+    # 2. the uncached page at gunicorn (same settings as below for bakerydemo), beside a
+    # trivial endpoint of the same gunicorn: the same-run baseline of a loaded machine
     app = f"http://127.0.0.1:{stack.app_port}"
-    uncached = measure_page(
-        app + page, gunicorn_pids(stack), headers={"Host": host, "X-Forwarded-Proto": "https"}
-    )
+    headers = {"Host": host, "X-Forwarded-Proto": "https"}
+    figures["load_average_at_start"] = round(os.getloadavg()[0], 2)
+    trivial = measure_page(app + "/healthz", gunicorn_master(stack), headers=headers)
+    figures["trivial_endpoint_rps"] = trivial["rps"]
+    uncached = measure_page(app + page, gunicorn_master(stack), headers=headers)
     assert uncached["non_2xx"] == 0
+    figures["policy_versions"] = approved_versions(stack, demo)
     figures["uncached_page_rps"] = uncached["rps"]
     figures["uncached_page_cpu_ms"] = uncached["cpu_ms_per_request"]
     figures["uncached_page_p99"] = uncached["p99"]
+    figures["uncached_page_vs_trivial"] = round(uncached["rps"] / trivial["rps"], 3)
     print(f"[bench] {figures}", flush=True)
 
     # 3. intake: accepted filings per second at gunicorn, the worker running
     figures.update(intake(stack, demo))
+    figures["intake_vs_trivial"] = round(figures["intake_accepted_per_second"] / trivial["rps"], 3)
     print(f"[bench] {figures}", flush=True)
 
     # 4. wagtail/bakerydemo's blog page, outside the project, under the same gunicorn settings
     bakery = os.environ.get("BAKERYDEMO_DIR")
     if bakery:
         figures.update(bakerydemo(Path(bakery), stack, uncached))
+        print(f"[bench] {figures}", flush=True)
+
+    # 5. the same page with a long history: its CPU per request should not grow
+    figures["policy_versions_later"] = add_versions(stack, demo, total=LONG_HISTORY)
+    later = measure_page(app + page, gunicorn_master(stack), headers=headers)
+    assert later["non_2xx"] == 0
+    figures["uncached_page_rps_later"] = later["rps"]
+    figures["uncached_page_cpu_ms_later"] = later["cpu_ms_per_request"]
+    if later["cpu_ms_per_request"] and uncached["cpu_ms_per_request"]:
+        figures["cpu_later_vs_first"] = round(
+            later["cpu_ms_per_request"] / uncached["cpu_ms_per_request"], 3
+        )
+    figures["load_average_at_end"] = round(os.getloadavg()[0], 2)
     report("stack", figures)
+
+
+LONG_HISTORY = int(os.environ.get("BENCH_POLICY_VERSIONS", "50"))
+
+
+def approved_versions(stack, demo) -> int:  # noqa: F811
+    out = manage(
+        stack,
+        "from cms.models import BoardApproval; "
+        f"print(BoardApproval.objects.filter(policy_id={demo['policy_id']}, "
+        "corrects__isnull=True).count())",
+    )
+    return int(out.strip().splitlines()[-1])
+
+
+def add_versions(stack, demo, *, total: int) -> int:  # noqa: F811
+    """Approve new versions of the demo policy until it has `total`, then wait for the worker
+    to finish what they queued (archival PDFs, index updates) so it does not share the CPU."""
+    manage(
+        stack,
+        "import datetime as dt; from django.contrib.auth import get_user_model; "
+        "from cms.models import BoardApproval, BoardMember, PolicyPage; "
+        "from cms.services import policy_approval_record; "
+        f"p = PolicyPage.objects.get(pk={demo['policy_id']}); "
+        "secretary = get_user_model().objects.get(username='secretary'); "
+        "members = list(BoardMember.objects.all()[:3]); "
+        "have = BoardApproval.objects.filter(policy=p, corrects__isnull=True).count()\n"
+        f"for n in range(have, {total}):\n"
+        "    d = PolicyPage.objects.get(pk=p.pk).get_latest_revision_as_object()\n"
+        "    d.summary_ar = f'الإصدار {n + 1}'; d.summary_en = f'Version {n + 1}'\n"
+        "    policy_approval_record(revision=d.save_revision(), user=secretary, "
+        "meeting_number=f'b{n}', term=None, meeting_date=dt.date.today(), members=members, "
+        "change_note_ar='تعديل')",
+    )
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        out = manage(
+            stack,
+            "from django_tasks_db.models import DBTaskResult; "
+            "print((DBTaskResult.objects.ready() | DBTaskResult.objects.running()).count())",
+        )
+        if int(out.strip().splitlines()[-1]) == 0:
+            break
+        time.sleep(5)
+    return approved_versions(stack, demo)
 
 
 def bakerydemo(directory: Path, stack, sila: dict) -> dict:
@@ -162,7 +231,7 @@ def bakerydemo(directory: Path, stack, sila: dict) -> dict:
                 time.sleep(0.5)
         assert index is not None, f"bakerydemo did not answer at {base}/blog/ (collectstatic?)"
         post = re.search(r'href="(/blog/[^"/]+/)"', index)[1]
-        result = measure_page(base + post, [server.pid, *children(server.pid)], headers={})
+        result = measure_page(base + post, server.pid, headers={})
     finally:
         server.terminate()
         try:
@@ -251,6 +320,9 @@ def intake(stack, demo) -> dict:  # noqa: F811
     script = Path(tempfile.mkdtemp()) / "intake.lua"
     script.write_text(f"BODY = [[{body}]]\n" + INTAKE_SCRIPT)
     app = f"http://127.0.0.1:{stack.app_port}/api/v1/help-requests/"
+    web = gunicorn_master(stack)
+    worker = int(stack.supervisorctl("pid", "worker:worker-0").stdout.strip())
+    before = process_cpu_seconds(web), process_cpu_seconds(worker)
     result = wrk(
         app,
         connections=16,
@@ -261,9 +333,15 @@ def intake(stack, demo) -> dict:  # noqa: F811
         },
         script=str(script),
     )
+    spent = process_cpu_seconds(web) - before[0], process_cpu_seconds(worker) - before[1]
     accepted = int(re.search(r"accepted (\d+)", result["out"])[1])
     return {
         "intake_accepted_per_second": round(accepted / SECONDS, 1),
+        "intake_non_2xx": result["non_2xx"],
+        "intake_web_cpu_ms_per_filing": round(spent[0] / accepted * 1000, 2) if accepted else None,
+        "intake_worker_cpu_ms_per_filing": round(spent[1] / accepted * 1000, 2)
+        if accepted
+        else None,
         "intake_p99": result["p99"],
         "intake_worker": stack.status()["processes"].get("worker:worker-0"),
         "python": sys.version.split()[0],

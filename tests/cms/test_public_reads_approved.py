@@ -3,6 +3,9 @@
 import pytest
 
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.models import Revision
 
 from cms.models import PolicyPage
 from tests.cms.conftest import approve, make_policy
@@ -104,9 +107,75 @@ def test_the_policy_page_and_catalogue_cost_a_fixed_number_of_queries(
 ):
     for index in range(policies - 1):
         approve(make_policy(catalogue, slug=f"policy-{index}"), secretary, term)
-    client.get("/ar/policies/beneficiaries/")  # warm the site's caches
-    client.get("/ar/policies/")
-    with django_assert_max_num_queries(12):
-        assert client.get("/ar/policies/beneficiaries/").status_code == 200
-    with django_assert_max_num_queries(12):
-        assert client.get("/ar/policies/").status_code == 200
+    for url in ("/ar/policies/beneficiaries/", "/en/policies/beneficiaries/", "/ar/policies/"):
+        client.get(url)  # warm each process's memory of the site
+        with django_assert_max_num_queries(6):
+            assert client.get(url).status_code == 200
+
+
+class DecodedRevisions:
+    """Counts the stored revision content decoded (rows and characters) while it is active."""
+
+    def __init__(self, monkeypatch):
+        self.rows = 0
+        self.characters = 0
+        field = Revision._meta.get_field("content")
+        decode = field.from_db_value
+
+        def counting(value, expression, connection):
+            if value is not None:
+                self.rows += 1
+                self.characters += len(value) if isinstance(value, str) else len(str(value))
+            return decode(value, expression, connection)
+
+        monkeypatch.setattr(field, "from_db_value", counting)
+
+    def reset(self):
+        self.rows = self.characters = 0
+
+
+def read_costs(client, url, decoded) -> dict:
+    """Queries and decoded revisions of the first read after a change (every process's memory
+    forgotten) and of the next one."""
+    costs = {}
+    for name in ("first", "next"):
+        decoded.reset()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        costs[name] = (len(queries), decoded.rows, decoded.characters)
+    return costs
+
+
+def approve_versions(policy, secretary, term, count: int, *, seed: int):
+    for number in range(count):
+        draft = PolicyPage.objects.get(pk=policy.pk).get_latest_revision_as_object()
+        text = f"نص الإصدار {seed}-{number} " * (20 + number % 7)  # versions of unequal length
+        draft.body_ar = [{"type": "preamble", "value": {"heading": "", "paragraphs": [text]}}]
+        approve(
+            policy,
+            secretary,
+            term,
+            revision=draft.save_revision(),
+            meeting_number=f"{seed}/{number}",
+        )
+
+
+@pytest.mark.parametrize("url", ["/ar/policies/beneficiaries/", "/en/policies/beneficiaries/"])
+def test_a_long_history_costs_the_policy_page_nothing(
+    client, approved_policy, secretary, term, monkeypatch, url
+):
+    decoded = DecodedRevisions(monkeypatch)
+    client.get(url)  # the site's settings are made on the first read
+    approve_versions(approved_policy, secretary, term, 1, seed=1)  # the same last text length
+    one = read_costs(client, url, decoded)
+    approve_versions(approved_policy, secretary, term, 49, seed=2)
+    fifty = read_costs(client, url, decoded)
+    assert PolicyPage.objects.get(pk=approved_policy.pk).approvals.count() == 51
+    # the first read after an approval decodes at most the shown version's text, never the
+    # history's; the next reads decode nothing
+    assert one["first"][:2] == fifty["first"][:2]
+    assert fifty["first"][1] <= 1
+    assert one["next"] == fifty["next"]
+    assert fifty["next"][0] <= 6
+    assert fifty["next"][1] == 0  # kept per process once read

@@ -1,0 +1,169 @@
+"""What a public page view reads, kept in each process's memory under the public token
+(portal.core.public_memory): the site for a host, where a URL path leads (and the page there,
+a copy per request), the view restrictions of a page, the association's profile. Any save,
+publish, move or deletion of a page, and any change of a site, a restriction, a profile, an
+approval, a withdrawal, an archive or the board register draws a new token, so a change is seen
+by every process at its next request.
+
+Only GET and HEAD requests use the memory; anything else reads the database as before.
+"""
+
+import copy
+
+from django.db.models.signals import post_delete, post_save
+
+from wagtail.models import Page, PageViewRestriction, Site, get_page_models
+from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.url_routing import RouteResult
+
+from portal.core.public_memory import ProcessMemory, public_token, renew
+
+SAFE_METHODS = ("GET", "HEAD")
+
+_sites = ProcessMemory(64)
+_routes = ProcessMemory(4096)
+_restrictions = ProcessMemory(4096)
+_settings = ProcessMemory(64)
+
+
+def reads_from_memory(request) -> bool:
+    return request is not None and request.method in SAFE_METHODS
+
+
+# --- the site -------------------------------------------------------------------------------
+
+
+def remember_site(request) -> None:
+    """Answer Wagtail's `Site.find_for_request` for this request from memory (one query per
+    host and token, not one per request)."""
+    if not reads_from_memory(request) or hasattr(request, "_wagtail_site"):
+        return
+    token = public_token(request)
+    key = (request._get_raw_host(), request.get_port())
+    site = _sites.get(token, key)
+    if site is None:
+        site = Site._find_for_request(request)
+        if site is None:
+            return
+        _sites.set(token, key, site)
+    request._wagtail_site = site
+
+
+# --- routing ----------------------------------------------------------------------------------
+
+
+def route(root, request, path_components, walk):
+    """Wagtail's route from the site's root page, with the page a path leads to remembered (a
+    copy per request): a remembered path costs no query instead of two per level. The page then
+    routes the rest of the path itself (a routable page's own views), exactly as Wagtail's walk
+    would from there."""
+    if not reads_from_memory(request):
+        return walk(request, path_components)
+    token = public_token(request)
+    key = (root.pk, tuple(path_components))
+    found = _routes.get(token, key)
+    if found is not None:
+        page, consumed = found
+        return fresh_copy(page).route(request, list(path_components[consumed:]))
+    result = walk(request, path_components)
+    page = result.page
+    if page is root:  # the site's root, kept with the site: each request its own copy
+        return RouteResult(fresh_copy(root), args=result.args, kwargs=result.kwargs)
+    consumed = page.depth - root.depth
+    if page.path.startswith(root.path) and 0 < consumed <= len(path_components):
+        _routes.set(token, key, (fresh_copy(page), consumed))
+    return result
+
+
+def fresh_copy(page):
+    """A copy of a remembered page for one request: what a request caches on its page object
+    (cached properties, a routable page's context) stays with that request."""
+    kept = copy.copy(page)
+    for name in FORGOTTEN_PER_REQUEST:
+        kept.__dict__.pop(name, None)
+    return kept
+
+
+# What a request leaves on its page object that must not reach the next request: read again
+# (a policy's versions are keyed on its records, cms.selectors.policy_versions).
+FORGOTTEN_PER_REQUEST = ("versions", "withdrawal", "_approval_of_revision", "specific")
+
+
+# --- view restrictions ------------------------------------------------------------------------
+
+
+def view_restrictions(page, read):
+    """The page's view restrictions (its own and its ancestors'), remembered per page.
+
+    Returns a queryset whose results are already known: iterating it costs no query, and any
+    further filtering or ordering asks the database afresh."""
+    token = public_token()
+    known = _restrictions.get(token, page.pk)
+    if known is None:
+        known = list(read())
+        _restrictions.set(token, page.pk, known)
+    queryset = PageViewRestriction.objects.filter(pk__in=[r.pk for r in known])
+    queryset._result_cache = list(known)
+    queryset._prefetch_done = True
+    return queryset
+
+
+class PublicReadsPageMixin:
+    """For every page type of the site: view restrictions from the process's memory."""
+
+    def get_view_restrictions(self):
+        return view_restrictions(self, super().get_view_restrictions)
+
+
+# --- site settings --------------------------------------------------------------------------
+
+
+def site_setting(model, request, read):
+    """A site setting for this request's site, remembered per site (a copy per request, so
+    nothing set on it for one request reaches another)."""
+    if not reads_from_memory(request):
+        return read(request)
+    site = Site.find_for_request(request)
+    if site is None:
+        return read(request)
+    token = public_token(request)
+    key = (model._meta.label, site.pk)
+    instance = _settings.get(token, key)
+    if instance is None:
+        instance = model.for_site(site)
+        _settings.set(token, key, instance)
+    return copy.copy(instance)
+
+
+# --- what draws a new token -------------------------------------------------------------------
+
+
+def _renew_unless_created(sender, instance, created, **kwargs) -> None:
+    if not created:
+        renew()
+
+
+CHANGING = (
+    "cms.BoardApproval",
+    "cms.PolicyWithdrawal",
+    "cms.ApprovalArchive",
+    "cms.BoardTerm",
+    "cms.BoardMember",
+)
+
+
+def connect_signals() -> None:
+    page_published.connect(renew, dispatch_uid="sila-public-published")
+    page_unpublished.connect(renew, dispatch_uid="sila-public-unpublished")
+    post_page_move.connect(renew, dispatch_uid="sila-public-moved")
+    # A profile made empty on the first read of a site's settings shows what none showed.
+    post_save.connect(
+        _renew_unless_created, sender="cms.AssociationProfile", dispatch_uid="sila-public-profile"
+    )
+    post_delete.connect(
+        renew, sender="cms.AssociationProfile", dispatch_uid="sila-public-profile-del"
+    )
+    for model in (Site, PageViewRestriction, Page, *get_page_models(), *CHANGING):
+        label = model if isinstance(model, str) else model._meta.label
+        post_save.connect(renew, sender=model, dispatch_uid=f"sila-public-save-{label}")
+        post_delete.connect(renew, sender=model, dispatch_uid=f"sila-public-delete-{label}")
