@@ -396,6 +396,10 @@ def generation() -> float:
     return cache.get_or_set(GENERATION_KEY, time.time, None)
 
 
+def indexed_keys() -> list[str]:
+    return list(SiteDocument.objects.values_list("key", flat=True))
+
+
 def stale_keys(limit: int = 1000) -> list[str]:
     """Documents Elasticsearch missed while it was away."""
     return list(
