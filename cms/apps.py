@@ -11,6 +11,7 @@ class CmsConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
+        import cms.governance.roles  # noqa: F401  (declares the content roles of an association)
         from cms.governance import ensure_governance_after_migrate
         from cms.governance.records import register_sqlite_function
         from cms.public_reads import connect_signals

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from forms import groups
+from forms.associations import association_defaults_create
 from forms.casework.escalation import submission_escalate
 from forms.casework.filing import submission_file
 from forms.casework.kinds import Step
 from forms.casework.transitions import submission_assign, submission_transition
-from forms.defaults import SUPPORT_TYPES
 from forms.kinds.complaint import COMPLAINTS
 from forms.kinds.help import help_request_submit, help_request_transition
 from forms.kinds.volunteer import volunteer_application_submit, volunteer_application_transition
@@ -25,6 +25,7 @@ from forms.models import (
     VolunteerApplication,
 )
 from forms.validators import normalise_national_id
+from portal.core.associations import current_or_default_site, default_site
 from portal.core.people import staff_ensure
 
 DEMO_INBOX_STAFF = [
@@ -116,24 +117,9 @@ APPLICANTS = [
 ]
 
 
-def ensure_support_types() -> int:
+def ensure_support_types(site=None) -> int:
     """Create the default types that are missing; staff edits are left alone. Returns the count."""
-    created = 0
-    for order, (slug, name_ar, name_en, docs_ar, docs_en) in enumerate(SUPPORT_TYPES):
-        _type, new = SupportType.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "name": name_ar,
-                "name_ar": name_ar,
-                "name_en": name_en,
-                "required_documents": docs_ar,
-                "required_documents_ar": docs_ar,
-                "required_documents_en": docs_en,
-                "sort_order": order,
-            },
-        )
-        created += new
-    return created
+    return len(association_defaults_create(site or default_site()))
 
 
 def _staff(password: str) -> dict:
@@ -160,7 +146,7 @@ COMPLAINT_TEXTS = {
 def load_complaints_demo(users: dict, now) -> list[str]:
     """Complaints and suggestions over the past months: most answered (some late, escalated to
     the board first), a few still open, a quarter anonymous; enough for the annual report."""
-    if Complaint.objects.exists():
+    if Complaint.objects.filter(site=current_or_default_site()).exists():
         return []
     officer = users["complaints"]
     themes = ComplaintTheme.values
@@ -209,13 +195,18 @@ def load_complaints_demo(users: dict, now) -> list[str]:
             escalated_at=submitted + dt.timedelta(days=15) if late else None,
         )
         complaint.events.update(at=decided)
-    return [f"{Complaint.objects.count()} complaints and suggestions"]
+    return [
+        f"{Complaint.objects.filter(site=current_or_default_site()).count()} complaints and suggestions"
+    ]
 
 
-def load_inbox_demo(password: str) -> list[str]:
-    users = _staff(password)
+def load_inbox_demo(password: str, users: dict | None = None) -> list[str]:
+    """The demo's requests at every step, in the current association (wrap in
+    `portal.core.associations.association(site)` for another), worked by `users` ({"officer",
+    "researcher", "committee", "coordinator", "complaints": user}), else the demo staff."""
+    users = users or _staff(password)
     complaints = load_complaints_demo(users, timezone.now())
-    if HelpRequest.objects.exists():
+    if HelpRequest.objects.filter(site=current_or_default_site()).exists():
         return complaints
     officer, committee = users["officer"], users["committee"]
     consents = {"declaration": True, "processing": True, "contact": True}
@@ -223,7 +214,9 @@ def load_inbox_demo(password: str) -> list[str]:
     for index, (name, city, district, type_slug, mobile, steps, days_ago) in enumerate(APPLICANTS):
         request, _ = help_request_submit(
             data={
-                "support_type": SupportType.objects.get(slug=type_slug),
+                "support_type": SupportType.objects.get(
+                    site=current_or_default_site(), slug=type_slug
+                ),
                 "full_name": name,
                 "national_id": _national_id(20000000 + index * 7919),
                 "date_of_birth": dt.date(1970 + index * 2, 1 + index % 12, 10),
@@ -315,7 +308,7 @@ def load_inbox_demo(password: str) -> list[str]:
                 application=application, user=users["coordinator"], to_status=step
             )
     return [
-        f"{HelpRequest.objects.count()} help requests",
-        f"{VolunteerApplication.objects.count()} volunteer applications",
+        f"{HelpRequest.objects.filter(site=current_or_default_site()).count()} help requests",
+        f"{VolunteerApplication.objects.filter(site=current_or_default_site()).count()} volunteer applications",
         *complaints,
     ]

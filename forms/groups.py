@@ -7,7 +7,8 @@ so they see no submissions at all."""
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.roles import group_ensure
+from portal.accounts.associations import association_roles_ensure_all
+from portal.core.roles import group_ensure, role_declare
 
 OFFICERS = "مسؤولو علاقات المستفيدين"
 RESEARCHERS = "الباحثون الاجتماعيون"
@@ -22,7 +23,18 @@ ROLE_LABELS = {
     RESEARCHERS: _("Social researcher"),
     COMMITTEE: _("Research committee member"),
     VOLUNTEER_COORDINATORS: _("Volunteer coordinator"),
+    COMPLAINTS_OFFICERS: _("Complaints officer"),
     ADMINISTRATORS: _("Administrator"),
+}
+
+# Each association has its own group per role (portal.accounts.associations); the slug names it.
+ROLE_SLUGS = {
+    OFFICERS: "officer",
+    RESEARCHERS: "researcher",
+    COMMITTEE: "committee",
+    VOLUNTEER_COORDINATORS: "coordinator",
+    COMPLAINTS_OFFICERS: "complaints",
+    ADMINISTRATORS: "administrator",
 }
 
 ROLES: dict[str, list[tuple[str, str]]] = {
@@ -76,10 +88,24 @@ API_TOKENS = [
 ]
 
 
+def _declare() -> None:
+    for name, permissions in ROLES.items():
+        role_declare(
+            ROLE_SLUGS[name],
+            group_name=name,
+            label=ROLE_LABELS[name],
+            permissions=[("wagtailadmin", "access_admin"), *API_TOKENS, *permissions],
+        )
+
+
+_declare()
+
+
 def ensure_inbox_groups() -> None:
-    """Idempotent: the groups and exactly the permissions listed above (plus admin access and
-    API tokens)."""
+    """Idempotent: every association's groups (the default association's keep the names above)
+    with exactly the permissions listed above (plus admin access and API tokens)."""
     for name, permissions in ROLES.items():
         group_ensure(
             name=name, permissions=[("wagtailadmin", "access_admin"), *API_TOKENS, *permissions]
         )
+    association_roles_ensure_all()

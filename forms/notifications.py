@@ -187,13 +187,15 @@ def email_message(notification: Notification) -> EmailMultiAlternatives:
     )
     if notification.case_file_id is None:
         return message
-    logo = association_logo()
+    site = notification.case_file.site
+    logo = association_logo(site)
     message.attach_alternative(
         email_html(
             subject=notification.subject,
             body=notification.body,
             language=notification.language,
             has_logo=logo is not None,
+            site=site,
         ),
         "text/html",
     )

@@ -57,9 +57,10 @@ def submission_anonymise(*, submission, user=None, reason: str) -> None:
     log(instance=submission, action="intake.anonymise", user=user, data={"reason": reason})
 
 
-def retention_apply(*, now=None, dry_run: bool = False) -> dict:
+def retention_apply(*, now=None, dry_run: bool = False, site=None) -> dict:
     """Anonymise finished submissions whose last change is older than the retention period
-    (settings.SUBMISSION_RETENTION_DAYS). Returns a report: what was (or would be) done."""
+    (settings.SUBMISSION_RETENTION_DAYS): those of association `site`, else of every
+    association, each on its own. Returns a report: what was (or would be) done."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.SUBMISSION_RETENTION_DAYS)
     report = {"cutoff": cutoff.date().isoformat(), "dry_run": dry_run}
@@ -67,6 +68,8 @@ def retention_apply(*, now=None, dry_run: bool = False) -> dict:
         due = kind.model.objects.filter(
             status__in=kind.finished, status_changed_at__lt=cutoff, anonymised_at__isnull=True
         ).order_by("pk")
+        if site is not None:
+            due = due.filter(site=site)
         report[_report_key(kind)] = list(due.values_list("reference", flat=True))
         if not dry_run:
             for submission in due.iterator(chunk_size=200):
@@ -75,11 +78,11 @@ def retention_apply(*, now=None, dry_run: bool = False) -> dict:
     return report
 
 
-def _person(national_id: str) -> dict:
+def _person(national_id: str, site) -> dict:
     national_id = to_ascii_digits((national_id or "").strip())
     if not national_id:
         raise ValidationError({"national_id": _("Give the person's national ID or iqama.")})
-    return person_submissions(national_id)
+    return person_submissions(national_id, site)
 
 
 def _plain(submission) -> dict:
@@ -101,22 +104,24 @@ def _plain(submission) -> dict:
     return data
 
 
-def person_data_export(*, national_id: str, user=None) -> dict:
-    """Everything held about one person (by national ID or iqama), for their access request."""
+def person_data_export(*, national_id: str, user=None, site=None) -> dict:
+    """Everything association `site` (else the current one) holds about one person (by national
+    ID or iqama), for their access request: each association answers for its own data."""
     export = {}
-    for kind, submissions in _person(national_id).items():
+    for kind, submissions in _person(national_id, site).items():
         for submission in submissions:
             log(instance=submission, action="intake.person_export", user=user)
         export[_report_key(kind)] = [_plain(submission) for submission in submissions]
     return export
 
 
-def person_data_erase(*, national_id: str, user=None) -> dict:
-    """Erase one person's data at their request: submissions still in progress are withdrawn,
-    then all are anonymised. Returns a report of what was done."""
+def person_data_erase(*, national_id: str, user=None, site=None) -> dict:
+    """Erase one person's data held by association `site` (else the current one) at their
+    request: submissions still in progress are withdrawn, then all are anonymised. Returns a
+    report of what was done."""
     report = {}
     with transaction.atomic():
-        for kind, submissions in _person(national_id).items():
+        for kind, submissions in _person(national_id, site).items():
             report[_report_key(kind)] = []
             for submission in submissions:
                 if submission.status in kind.erasure_withdraws:

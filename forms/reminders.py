@@ -1,6 +1,7 @@
 """Deadline reminders: each assignee is emailed the submissions that are overdue or due within
 two days (references and days only: no personal data in the message); what nobody was given yet
-goes to the kind's triage group. Each is also a notice in the admin."""
+goes to the kind's triage group of its association. Each is also a notice in the admin; nothing
+crosses from one association to another."""
 
 import datetime as dt
 import logging
@@ -12,24 +13,28 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from wagtail.models import Site
+
 from forms.casework import registry
 from forms.casework.messages import site_url
 from forms.staff_notices import staff_notify
+from portal.accounts.associations import association_group_members
 from portal.core.people import person_language
 
 logger = logging.getLogger(__name__)
 REMINDER_DAYS_AHEAD = 2
 
 
-def _due_by_person(today: dt.date) -> dict:
+def _due_by_person(today: dt.date, site) -> dict:
     """{assignee id or (None, triage group): [(reference, days, |days|)]} over the kinds that
-    promise an answer date."""
+    promise an answer date, within one association."""
     by_person: dict = {}
     for kind in registry.kinds():
         if not kind.due_field:
             continue
         due = (
             kind.model.objects.filter(
+                site=site,
                 status__in=kind.open,
                 **{f"{kind.due_field}__lte": today + dt.timedelta(days=REMINDER_DAYS_AHEAD)},
             )
@@ -43,15 +48,21 @@ def _due_by_person(today: dt.date) -> dict:
     return by_person
 
 
-def deadline_reminders_send(*, today: dt.date | None = None) -> int:
-    """One reminder per person, in the admin and by email. Returns the number of people
-    reminded."""
+def deadline_reminders_send(*, today: dt.date | None = None, site=None) -> int:
+    """One reminder per person and association, in the admin (on that association's host) and by
+    email: each lists only that association's submissions. Every association unless `site` is
+    given. Returns the number of reminders."""
     today = today or timezone.localdate()
+    sites = [site] if site is not None else list(Site.objects.order_by("pk"))
+    return sum(_association_reminders_send(today, each) for each in sites)
+
+
+def _association_reminders_send(today: dt.date, site) -> int:
     users = get_user_model().objects.filter(is_active=True)
     recipients: dict = {}
-    for key, items in _due_by_person(today).items():
+    for key, items in _due_by_person(today, site).items():
         if isinstance(key, tuple):
-            people = users.filter(groups__name=key[1]) if key[1] else users.none()
+            people = association_group_members(site, key[1]) if key[1] else users.none()
         else:
             people = users.filter(pk=key)
         for person in people:
@@ -60,7 +71,7 @@ def deadline_reminders_send(*, today: dt.date | None = None) -> int:
         with translation.override(person_language(person)):
             body = render_to_string(
                 "intake/messages/deadline_reminder_email.txt",
-                {"items": items, "inbox_url": site_url("admin/")},
+                {"items": items, "inbox_url": site_url("admin/", site)},
             ).strip()
             subject = str(_("Requests waiting for an answer"))
             text = ngettext(
@@ -69,7 +80,12 @@ def deadline_reminders_send(*, today: dt.date | None = None) -> int:
                 len(items),
             ) % {"count": len(items), "references": ", ".join(item[0] for item in items[:10])}
         staff_notify(
-            user=person, text=text, url=reverse("wagtailadmin_home"), subject=subject, body=body
+            user=person,
+            text=text,
+            url=reverse("wagtailadmin_home"),
+            subject=subject,
+            body=body,
+            site=site,
         )
     logger.info("deadline reminders queued: %s", len(recipients))
     return len(recipients)

@@ -27,6 +27,7 @@ from forms.models import (
     SupportType,
 )
 from forms.models import RequestStatus as S
+from portal.core.associations import current_or_default_site
 
 # A rating's help request, through its case file.
 RATED_TYPE = "case_file__helprequest__support_type"
@@ -46,29 +47,39 @@ def _days(submitted_at, decided_at) -> float:
     return (decided_at - submitted_at).total_seconds() / 86400
 
 
-def _decisions(since):
-    return HelpRequest.objects.filter(decided_at__gte=since, decided_at__isnull=False).values_list(
-        "support_type_id", "channel", "submitted_at", "decided_at", "response_due"
-    )
+def _decisions(since, site):
+    return HelpRequest.objects.filter(
+        site=site, decided_at__gte=since, decided_at__isnull=False
+    ).values_list("support_type_id", "channel", "submitted_at", "decided_at", "response_due")
 
 
-def dashboard(*, today: dt.date | None = None) -> dict:
+def _site(site):
+    """Every figure is of one association: `site`, else the current one (the request's host)."""
+    return site or current_or_default_site()
+
+
+def dashboard(*, today: dt.date | None = None, site=None) -> dict:
     """Requests by status, overdue and awaiting decision, median days to decision (all, by
-    type, by channel) over the last 12 months, and satisfaction by month, type and channel."""
+    type, by channel) over the last 12 months, and satisfaction by month, type and channel —
+    of one association."""
+    site = _site(site)
     today = today or timezone.localdate()
     since = timezone.now() - dt.timedelta(days=365)
     by_status = dict(
-        HelpRequest.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        HelpRequest.objects.filter(site=site)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
     )
     statuses = [(value, label, by_status.get(value, 0)) for value, label in S.choices]
     overdue = HelpRequest.objects.filter(
-        status__in=HELP_REQUESTS.open, response_due__lt=today
+        site=site, status__in=HELP_REQUESTS.open, response_due__lt=today
     ).count()
 
-    types = {t.pk: t.name for t in SupportType.objects.all()}
+    types = {t.pk: t.name for t in SupportType.objects.filter(site=site)}
     channels = dict(Channel.choices)
     all_days, by_type, by_channel = [], defaultdict(list), defaultdict(list)
-    for type_id, channel, submitted_at, decided_at, _due in _decisions(since):
+    for type_id, channel, submitted_at, decided_at, _due in _decisions(since, site):
         days = _days(submitted_at, decided_at)
         all_days.append(days)
         by_type[types.get(type_id, "?")].append(days)
@@ -81,7 +92,7 @@ def dashboard(*, today: dt.date | None = None) -> dict:
         )
 
     ratings = SatisfactionRating.objects.filter(
-        created_at__gte=since, case_file__kind=HELP_REQUESTS.slug
+        case_file__site=site, created_at__gte=since, case_file__kind=HELP_REQUESTS.slug
     )
     monthly = [
         (row["month"], row["avg"], row["n"])
@@ -119,37 +130,42 @@ def dashboard(*, today: dt.date | None = None) -> dict:
     }
 
 
-def status_board(kind: SubmissionKind) -> dict:
-    """How many submissions of `kind` are at each status."""
+def status_board(kind: SubmissionKind, site=None) -> dict:
+    """How many submissions of `kind` of one association are at each status."""
     counts = dict(
-        kind.model.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        kind.model.objects.filter(site=_site(site))
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
     )
     rows = [(value, label, counts.get(value, 0)) for value, label in kind.Status.choices]
     return {"statuses": rows, "status_max": max([n for _v, _l, n in rows] + [1])}
 
 
-def service_report(*, now=None) -> dict:
+def service_report(*, now=None, site=None) -> dict:
     """For each type of request offered: the period the policy promises, the median and 90th
     percentile days to decision over the last 12 months, the share decided within the promise,
     and the satisfaction score. Aggregates only: a figure from fewer requests than
-    settings.SERVICE_REPORT_MIN_COUNT is withheld."""
+    settings.SERVICE_REPORT_MIN_COUNT is withheld. Of one association (`site`, else the current
+    one)."""
+    site = _site(site)
     now = now or timezone.now()
     since = now - dt.timedelta(days=365)
     minimum = settings.SERVICE_REPORT_MIN_COUNT
     policy_period = promised_response_period()
     decisions = defaultdict(list)
-    for type_id, _channel, submitted_at, decided_at, _due in _decisions(since):
+    for type_id, _channel, submitted_at, decided_at, _due in _decisions(since, site):
         decisions[type_id].append(_days(submitted_at, decided_at))
     ratings = {
         row[RATED_TYPE]: (row["avg"], row["n"])
         for row in SatisfactionRating.objects.filter(
-            created_at__gte=since, case_file__kind=HELP_REQUESTS.slug
+            case_file__site=site, created_at__gte=since, case_file__kind=HELP_REQUESTS.slug
         )
         .values(RATED_TYPE)
         .annotate(avg=Avg("score"), n=Count("pk"))
     }
     rows = []
-    for support_type in SupportType.objects.filter(active=True):
+    for support_type in SupportType.objects.filter(site=site, active=True):
         promised = support_type.period_days(policy_period)
         days = decisions.get(support_type.pk, [])
         enough = len(days) >= minimum
@@ -172,12 +188,12 @@ def service_report(*, now=None) -> dict:
     return {"rows": rows, "since": since.date(), "until": now.date(), "minimum": minimum}
 
 
-def complaint_years(*, today: dt.date | None = None) -> list[int]:
+def complaint_years(*, today: dt.date | None = None, site=None) -> list[int]:
     """The years the complaints report covers, newest first: this year and every year with a
     complaint or suggestion."""
     this_year = (today or timezone.localdate()).year
     years = {this_year}
-    for first in Complaint.objects.dates("submitted_at", "year"):
+    for first in Complaint.objects.filter(site=_site(site)).dates("submitted_at", "year"):
         years.add(first.year)
     return sorted(years, reverse=True)
 
@@ -208,7 +224,7 @@ def _complaint_figures(rows: list, minimum: int) -> dict:
     }
 
 
-def complaints_report(*, year: int) -> dict:
+def complaints_report(*, year: int, site=None) -> dict:
     """Complaints and suggestions filed in `year` (invalid ones left out), by theme: how many of
     each, the median days to an answer, the share answered within the promised date and how
     many were escalated to the board. Aggregates only: a theme with fewer messages than
@@ -217,7 +233,7 @@ def complaints_report(*, year: int) -> dict:
     minimum = settings.SERVICE_REPORT_MIN_COUNT
     by_theme = defaultdict(list)
     filed = (
-        Complaint.objects.filter(submitted_at__year=year)
+        Complaint.objects.filter(site=_site(site), submitted_at__year=year)
         .exclude(status=ComplaintStatus.SPAM)
         .values_list(
             "theme", "nature", "submitted_at", "decided_at", "response_due", "escalated_at"

@@ -8,10 +8,11 @@ from forms.models import Notification, StaffNotice
 from forms.notifications import notifications_send_after_commit
 
 
-def staff_notify(*, user, text: str, url: str, subject: str, body: str) -> None:
-    """Tell a member of staff in the admin (a notice) and by email (when they have an address):
-    references and days only, never an applicant's personal data."""
-    StaffNotice.objects.create(user=user, text=text[:300], url=url[:300])
+def staff_notify(*, user, text: str, url: str, subject: str, body: str, site) -> None:
+    """Tell a member of staff in the admin (a notice, shown on `site`'s host: the association
+    the notice is about) and by email (when they have an address): references and days only,
+    never an applicant's personal data."""
+    StaffNotice.objects.create(user=user, site=site, text=text[:300], url=url[:300])
     if user.email:
         notifications_send_after_commit(
             [

@@ -22,7 +22,15 @@ from forms.casework import registry, selectors
 from forms.kinds.help import HELP_REQUESTS
 from forms.models import MessageTemplate, SupportType
 from forms.staff_notices import notices_mark_read
-from portal.core.admin import ServicesOnlyPermissionPolicy
+from portal.core.admin import (
+    AssociationPermissionPolicy,
+    AssociationServicesOnlyPermissionPolicy,
+    association_rows,
+)
+
+# Each association edits its own types of support and messages, on its own host.
+for _model in (SupportType, MessageTemplate):
+    register_permission_policy(_model, AssociationPermissionPolicy(_model))
 
 
 class SupportTypeViewSet(SnippetViewSet):
@@ -31,6 +39,9 @@ class SupportTypeViewSet(SnippetViewSet):
     menu_label = _("Types of support")
     add_to_admin_menu = False
     list_display = ["name", "slug", "response_period_days", "active"]
+
+    def get_queryset(self, request):
+        return association_rows(self.model)
 
 
 register_snippet(SupportTypeViewSet)
@@ -43,12 +54,17 @@ class MessageTemplateViewSet(SnippetViewSet):
     add_to_admin_menu = False
     list_display = ["__str__"]
 
+    def get_queryset(self, request):
+        return association_rows(self.model)
+
 
 register_snippet(MessageTemplateViewSet)
 
 INBOX = inbox_viewsets()
 for viewset in INBOX:
-    register_permission_policy(viewset.model, ServicesOnlyPermissionPolicy(viewset.model))
+    register_permission_policy(
+        viewset.model, AssociationServicesOnlyPermissionPolicy(viewset.model)
+    )
     register_snippet(viewset)
 
 hooks.register("register_bulk_action", ChangeStatusBulkAction)

@@ -1,4 +1,5 @@
-"""Models of the portal itself: the record of the periodic work the task workers run."""
+"""Models of the portal itself: the record of the periodic work the task workers run, and which
+association and role each role group is for."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,3 +19,30 @@ class ScheduledRun(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class RoleGroup(models.Model):
+    """Which association and which role a group is for. A group without one is platform-wide
+    (such as the platform administrators'); a group with one counts only on its association's
+    host (portal.accounts.associations.SiteRoleBackend)."""
+
+    group = models.OneToOneField(
+        "auth.Group", on_delete=models.CASCADE, related_name="association_role"
+    )
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        on_delete=models.CASCADE,
+        related_name="role_groups",
+        verbose_name=_("association"),
+    )
+    role = models.CharField(_("role"), max_length=40)
+
+    class Meta:
+        verbose_name = _("association role")
+        verbose_name_plural = _("association roles")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "role"], name="one_group_per_association_role")
+        ]
+
+    def __str__(self):
+        return f"{self.role} @ {self.site_id}"

@@ -17,6 +17,9 @@ class SubmissionEntry(models.Model):
 
     kind = models.CharField(max_length=10)  # "help" or "volunteer"
     object_id = models.PositiveBigIntegerField()
+    # The association (a Wagtail site's id; the index knows no app): every query filters by it,
+    # and it leads every index that lists, filters and searches.
+    site_id = models.PositiveIntegerField()
     reference = models.CharField(max_length=20, db_index=True)
     national_id = models.CharField(max_length=10, db_index=True, blank=True)
     phone = models.CharField(max_length=16, db_index=True, blank=True)  # local digits: 5XXXXXXXX
@@ -36,8 +39,8 @@ class SubmissionEntry(models.Model):
             models.UniqueConstraint(fields=["kind", "object_id"], name="one_entry_per_submission")
         ]
         indexes = [
-            models.Index(fields=["kind", "status"], name="entry_kind_status"),
-            models.Index(fields=["kind", "-submitted_at"], name="entry_kind_newest"),
+            models.Index(fields=["site_id", "kind", "status"], name="entry_site_kind_status"),
+            models.Index(fields=["site_id", "kind", "-submitted_at"], name="entry_site_newest"),
         ]
 
     def __str__(self):

@@ -4,6 +4,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from wagtail.models import Site
+
+from portal.core.associations import association
 from portal.core.roles import needs_second_factor
 
 
@@ -19,9 +22,19 @@ def current_code(device: TOTPDevice, drift: int = 0) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
+def _needs_second_factor_somewhere(user) -> bool:
+    """Whether a role of the user, in any association, needs the second factor."""
+    for site in Site.objects.all():
+        with association(site):
+            if needs_second_factor(user):
+                return True
+    return needs_second_factor(user)
+
+
 def second_factor_pass(client, user) -> None:
-    """Mark the client's session as having proved the second factor (when the role needs it)."""
-    if not needs_second_factor(user):
+    """Mark the client's session as having proved the second factor (when a role of theirs, in
+    any association, needs it)."""
+    if not _needs_second_factor_somewhere(user):
         return
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = app_device(user).persistent_id

@@ -5,6 +5,7 @@ counted in the message."""
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.shortcuts import get_list_or_404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -16,6 +17,7 @@ from forms.casework import registry
 from forms.casework.kinds import Step
 from forms.casework.selectors import staff_for
 from forms.casework.transitions import submission_assign, submission_transition
+from portal.core.associations import current_or_default_site
 
 
 class InboxBulkAction(BulkAction):
@@ -27,8 +29,22 @@ class InboxBulkAction(BulkAction):
             return forbidden(request)
         return super().dispatch(request, *args, **kwargs)
 
+    @classmethod
+    def get_queryset(cls, model, object_ids):
+        # The host association's submissions only: another's ids are not found.
+        return get_list_or_404(
+            model.objects.filter(site=current_or_default_site()), pk__in=object_ids
+        )
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        return self.model.objects.filter(site=current_or_default_site()).values_list(
+            "pk", flat=True
+        )
+
     def check_perm(self, obj):
-        return registry.of(obj).can_view(self.request.user)
+        # Only the host's association's submissions: another's is never acted on from here.
+        site = current_or_default_site()
+        return obj.site_id == site.pk and registry.of(obj).can_view(self.request.user)
 
     def get_execution_context(self):
         return {"user": self.request.user, "form": self.cleaned_form.cleaned_data}

@@ -24,6 +24,10 @@ class SubmissionChooserMixin:
     def get_object(self, pk):
         return get_object_or_404(self.get_object_list(), pk=pk)
 
+    def get_objects(self, pks):
+        # Several chosen at once: only those the inbox would list (the host association's).
+        return self.get_object_list().filter(pk__in=pks)
+
 
 class SubmissionChooseView(SubmissionChooserMixin, snippet_chooser.ChooseView):
     pass

@@ -20,6 +20,7 @@ from forms.casework.filing import submission_file
 from forms.fields.help import HelpRequestFields
 from forms.kinds.help import HELP_REQUESTS
 from forms.models import Attachment, Channel
+from portal.core.associations import current_or_default_site
 
 OFFLINE_CHANNELS = [choice for choice in Channel.choices if choice[0] != Channel.WEBSITE]
 
@@ -96,7 +97,13 @@ class AttachmentDownloadView(View):
     logged on the submission."""
 
     def get(self, request, pk):
-        attachment = get_object_or_404(Attachment.objects.select_related("case_file"), pk=pk)
+        # Only the current association's files (the host's): another's is not found.
+        attachment = get_object_or_404(
+            Attachment.objects.select_related("case_file").filter(
+                case_file__site=current_or_default_site()
+            ),
+            pk=pk,
+        )
         kind = registry.get(attachment.case_file.kind)
         if kind is None or not kind.can_view(request.user):
             return forbidden(request)

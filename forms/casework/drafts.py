@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from forms.models import FormDraft, Notification
 from forms.notifications import notifications_send_after_commit
+from portal.core.associations import current_or_default_site
 
 MAX_PAYLOAD_BYTES = 64 * 1024
 
@@ -62,6 +63,7 @@ def draft_save(*, kind_slug: str, token: str, data: dict, step: int) -> FormDraf
     draft, created = FormDraft.objects.get_or_create(
         token_hash=_hash(token),
         defaults={
+            "site": current_or_default_site(),
             "kind": kind_slug,
             "step": step,
             "reached": step,
@@ -84,7 +86,10 @@ def draft_find(*, kind_slug: str, token: str | None) -> FormDraft | None:
     if not token:
         return None
     return FormDraft.objects.filter(
-        token_hash=_hash(token), kind=kind_slug, expires_at__gt=timezone.now()
+        token_hash=_hash(token),
+        site=current_or_default_site(),  # resumed only on its association's host
+        kind=kind_slug,
+        expires_at__gt=timezone.now(),
     ).first()
 
 

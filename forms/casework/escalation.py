@@ -6,7 +6,6 @@ told to the applicant as the kind says, and the kind's escalation group emailed 
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -18,6 +17,7 @@ from forms.casework import registry
 from forms.casework.kinds import Step, SubmissionKind
 from forms.models import Notification, StatusEvent
 from forms.notifications import notifications_send_after_commit
+from portal.accounts.associations import association_group_members
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +51,9 @@ def submission_escalate(*, kind: SubmissionKind, pk: int, now) -> StatusEvent | 
     return event
 
 
-def _tell_group(group: str, items: list[tuple[str, int]]) -> int:
-    people = get_user_model().objects.filter(is_active=True, groups__name=group).exclude(email="")
+def _tell_group(group: str, items: list[tuple[str, int]], site) -> int:
+    """Email the association's escalation group the references escalated in that association."""
+    people = association_group_members(site, group).exclude(email="")
     queued = []
     for person in people.distinct():
         language = getattr(getattr(person, "wagtail_userprofile", None), "preferred_language", "")
@@ -78,15 +79,16 @@ def overdue_escalate(*, now=None) -> dict[str, list[str]]:
         due = kind.model.objects.filter(
             status__in=kind.escalates_from, **{f"{kind.due_field}__lt": today}
         ).order_by(kind.due_field, "pk")
-        escalated = []
+        escalated: dict = {}  # {site: [(reference, days)]}: each association hears of its own
         for pk in due.values_list("pk", flat=True):
             if event := submission_escalate(kind=kind, pk=pk, now=now):
                 submission = event.owner
                 days = (today - getattr(submission, kind.due_field)).days
-                escalated.append((submission.reference, days))
-        if escalated and kind.escalation_group:
-            with transaction.atomic():
-                _tell_group(kind.escalation_group, escalated)
-        report[kind.slug] = [reference for reference, _days in escalated]
-        logger.info("%s escalated: %s", kind.slug, len(escalated))
+                escalated.setdefault(submission.site, []).append((submission.reference, days))
+        if kind.escalation_group:
+            for site, items in escalated.items():
+                with transaction.atomic():
+                    _tell_group(kind.escalation_group, items, site)
+        report[kind.slug] = [ref for items in escalated.values() for ref, _days in items]
+        logger.info("%s escalated: %s", kind.slug, len(report[kind.slug]))
     return report

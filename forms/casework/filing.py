@@ -17,6 +17,7 @@ from forms.casework.kinds import SubmissionKind
 from forms.consents import VERSION
 from forms.models import Attachment, CaseFile, Channel, Consent, ReferenceCounter, StatusEvent
 from forms.notifications import notifications_send_after_commit
+from portal.core.associations import current_or_default_site
 
 logger = logging.getLogger(__name__)
 
@@ -90,10 +91,10 @@ def documents_missing_message(missing: Sequence[str]) -> str:
     }
 
 
-def _filed(kind: SubmissionKind, idempotency_key: str | None):
+def _filed(kind: SubmissionKind, idempotency_key: str | None, site):
     if not idempotency_key:
         return None
-    return kind.model.objects.filter(idempotency_key=idempotency_key).first()
+    return kind.model.objects.filter(site=site, idempotency_key=idempotency_key).first()
 
 
 def _checked_relations(data: dict) -> list[str]:
@@ -114,6 +115,7 @@ def submission_file(
     channel: str = Channel.WEBSITE,
     recorded_by=None,
     idempotency_key: str | None = None,
+    site=None,
     replay_checked: bool = False,
 ):
     """File a submission of `kind`. Returns (submission, created); the same idempotency key
@@ -122,8 +124,11 @@ def submission_file(
 
     `documents` holds the files of each required document by name. A required document with no
     file is refused unless `documents_later` says the applicant will send it: the submission then
-    waits for it (the kind's waiting status) with the list of what is missing."""
-    if not replay_checked and (existing := _filed(kind, idempotency_key)):
+    waits for it (the kind's waiting status) with the list of what is missing.
+
+    The submission belongs to `site`, else the current association (the request's host)."""
+    site = site or current_or_default_site()
+    if not replay_checked and (existing := _filed(kind, idempotency_key, site)):
         return existing, False
     consents_check(kind=kind, answers=consents)
     if attachments and not kind.accepts_attachments:
@@ -148,6 +153,7 @@ def submission_file(
         channel=channel,
         language=language,
         recorded_by=recorded_by,
+        site=site,
         idempotency_key=idempotency_key or None,
         tracking_salt=secrets.token_hex(16),
     )
@@ -160,7 +166,7 @@ def submission_file(
     )
     try:
         with transaction.atomic():
-            submission.case_file = CaseFile.objects.create(kind=kind.slug)
+            submission.case_file = CaseFile.objects.create(kind=kind.slug, site=site)
             consents_record(submission=submission, kind=kind, answers=consents, language=language)
             StatusEvent.objects.create(
                 owner=submission, to_status=kind.initial, public=True, by=recorded_by
@@ -175,8 +181,13 @@ def submission_file(
             notifications_send_after_commit(kind.receipt(submission))
     except IntegrityError:
         # Two retries of one submission raced; the first one won.
-        if existing := _filed(kind, idempotency_key):
+        if existing := _filed(kind, idempotency_key, site):
             return existing, False
+        if idempotency_key and kind.model.objects.filter(idempotency_key=idempotency_key).exists():
+            # Another association's submission holds this key: say so, as for any bad input.
+            raise ValidationError(
+                {"idempotency_key": _("This idempotency key was already used. Send a new one.")}
+            ) from None
         raise
     logger.info("%s filed: %s via %s", kind.slug, submission.reference, channel)
     return submission, True

@@ -18,6 +18,7 @@ from forms.casework.kinds import SubmissionKind
 from forms.casework.selectors import staff_for
 from forms.models import Channel
 from forms.notifications import failed_messages
+from portal.core.associations import current_or_default_site
 
 YES_NO = [("", "---------"), ("true", _("Yes")), ("false", _("No"))]
 
@@ -67,6 +68,19 @@ def _choices_filter(name: str, choices, field):
     )
 
 
+def _association_rows(model):
+    """The rows of `model` of the current association (read per request), or all of them for a
+    model no association owns."""
+    names = {field.name for field in model._meta.get_fields()}
+
+    def rows(request=None):
+        if "site" in names:
+            return model.objects.filter(site=current_or_default_site())
+        return model.objects.all()
+
+    return rows
+
+
 @functools.cache
 def filterset_for(kind: SubmissionKind) -> type[WagtailFilterSet]:
     """The filter set of `kind`'s lists (built once per kind)."""
@@ -79,7 +93,7 @@ def filterset_for(kind: SubmissionKind) -> type[WagtailFilterSet]:
     if kind.type_field:
         field = kind.model._meta.get_field(kind.type_field)
         filters[kind.type_field] = django_filters.ModelChoiceFilter(
-            label=capfirst(field.verbose_name), queryset=field.related_model.objects.all()
+            label=capfirst(field.verbose_name), queryset=_association_rows(field.related_model)
         )
     filters["channel"] = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
     filters["assignee"] = django_filters.ModelChoiceFilter(

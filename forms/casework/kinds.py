@@ -332,6 +332,7 @@ class SubmissionKind:
         return {
             "kind": self.slug,
             "object_id": submission.pk,
+            "site_id": submission.site_id,  # every search is within one association
             "reference": submission.reference,
             "national_id": getattr(submission, "national_id", ""),
             "phone": local_phone(getattr(submission, "mobile", "")),

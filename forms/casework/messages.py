@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from forms import whatsapp
 from forms.casework import registry
 from forms.models import MessageTemplate, Notification
+from portal.core.associations import default_site
 from portal.core.dates import HijriDate, gregorian_numeric
 from portal.core.public_memory import ProcessMemory, public_token
 
@@ -68,17 +69,20 @@ class _SafeFormatter(string.Formatter):
         return super().format_field(value, "")
 
 
-def site_url(path: str) -> str:
-    """An absolute link into the site, from SITE_BASE_URL (which `make run` sets from the host
-    and port it serves)."""
-    return settings.SITE_BASE_URL.rstrip("/") + "/" + path.lstrip("/")
+def site_url(path: str, site=None) -> str:
+    """An absolute link into an association's site: the default association's from
+    SITE_BASE_URL (which `make run` sets from the host and port it serves), another's from its
+    own host."""
+    base = settings.SITE_BASE_URL if site is None or site.is_default_site else site.root_url
+    return base.rstrip("/") + "/" + path.lstrip("/")
 
 
 def tracking_url(submission) -> str:
     """The applicant's secret link to the tracking page of their submission."""
     kind = registry.of(submission)
     return site_url(
-        f"{submission.language}/track/{kind.slug}/{submission.reference}/{submission.tracking_key}/"
+        f"{submission.language}/track/{kind.slug}/{submission.reference}/{submission.tracking_key}/",
+        submission.site,
     )
 
 
@@ -89,14 +93,14 @@ def rating_url(submission) -> str:
 _templates = ProcessMemory(64)
 
 
-def message_template(key: str) -> MessageTemplate | None:
-    """The association's wording of message `key`, if any: read once per process, and again
-    after any template is edited (it renews the public token, forms.apps)."""
+def message_template(key: str, site_id: int) -> MessageTemplate | None:
+    """Association `site_id`'s wording of message `key`, if any: read once per process, and
+    again after any template is edited (it renews the public token, forms.apps)."""
     token = public_token()
-    found = _templates.get(token, key)
+    found = _templates.get(token, (site_id, key))
     if found is None:
-        found = (MessageTemplate.objects.filter(key=key).first(),)
-        _templates.set(token, key, found)
+        found = (MessageTemplate.objects.filter(site_id=site_id, key=key).first(),)
+        _templates.set(token, (site_id, key), found)
     return found[0]
 
 
@@ -110,7 +114,7 @@ def render_message(key: str, submission, **extra) -> str:
     with translation.override(language):
         extra = {name: str(value) for name, value in extra.items()}
         extra.setdefault("rating_url", rating_url(submission))
-        template = message_template(key)
+        template = message_template(key, submission.site_id)
         if template is not None and (getattr(template, f"body_{language}", "") or "").strip():
             values = {
                 "reference": submission.reference,
@@ -176,19 +180,17 @@ def applicant_message(
     ]
 
 
-def association_profile():
-    """The association that sends the messages: the default site's profile."""
-    from wagtail.models import Site
-
+def association_profile(site=None):
+    """The association that sends the messages: `site`'s profile (else the default site's)."""
     from cms.models import AssociationProfile  # the content app loads after the intake app
 
-    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+    site = site or default_site()
     return AssociationProfile.for_site(site) if site else None
 
 
-def association_logo() -> tuple[bytes, str] | None:
+def association_logo(site=None) -> tuple[bytes, str] | None:
     """The association's logo for emails (PNG bytes, a small rendition), or None."""
-    profile = association_profile()
+    profile = association_profile(site)
     if profile is None or profile.logo is None:
         return None
     try:
@@ -222,12 +224,12 @@ def _segments(paragraph: str) -> list[tuple[str, str]]:
     return parts
 
 
-def email_html(*, subject: str, body: str, language: str, has_logo: bool) -> str:
+def email_html(*, subject: str, body: str, language: str, has_logo: bool, site=None) -> str:
     """The HTML part of an applicant's email: the text as paragraphs with live links, under the
     association's name (and logo), right to left in Arabic."""
     language = language or settings.LANGUAGE_CODE
     with translation.override(language):
-        profile = association_profile()
+        profile = association_profile(site)
         return render_to_string(
             "intake/messages/email.html",
             {
@@ -239,6 +241,6 @@ def email_html(*, subject: str, body: str, language: str, has_logo: bool) -> str
                 "direction": "rtl" if translation.get_language_bidi() else "ltr",
                 "association": (profile.name if profile else "") or _("Sila"),
                 "logo_cid": LOGO_CID if has_logo else "",
-                "site_url": site_url(f"{language}/"),
+                "site_url": site_url(f"{language}/", site),
             },
         )

@@ -1,10 +1,15 @@
 """Reads of the casework, for every door: what a user may see of a kind (the one place a scope
 is applied), a submission by its reference or tracking link, who may be given one, its
-timeline, and the steps a user may take."""
+timeline, and the steps a user may take.
+
+Everything is within one association: the current one (the request's host) unless a site is
+given. A user sees a kind's submissions of an association only when a role of theirs in that
+association (or a platform-wide grant) holds the kind's view permission: roles of another
+association count for nothing here (portal.accounts.associations.SiteRoleBackend)."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -13,49 +18,66 @@ from forms.casework.kinds import SubmissionKind
 from forms.groups import ROLE_LABELS
 from forms.models import Notification, StaffNotice
 from forms.notifications import failed_messages
+from portal.accounts.associations import association_groups, role_of_group
+from portal.core.associations import association, current_or_default_site
 from search.index.service import matching_ids
 
 
-def submissions_for(user, kind: SubmissionKind):
-    """The submissions of `kind` this user may see (none without the kind's view permission)."""
-    if not kind.can_view(user):
+def _site(site=None):
+    return site or current_or_default_site()
+
+
+def submissions_for(user, kind: SubmissionKind, site=None):
+    """The submissions of `kind` in the current association (or `site`) this user may see (none
+    without the kind's view permission there)."""
+    site = _site(site)
+    if site is None:
         return kind.model.objects.none()
-    return kind.model.objects.all()
+    with association(site):
+        if not kind.can_view(user):
+            return kind.model.objects.none()
+    return kind.model.objects.filter(site=site)
 
 
 def submissions_matching(queryset, user, text: str):
     """Narrow a list to what the submission search finds for `text` (reference, ID, phone in
     any format, name however spelled, words of the description), within what `user` may see."""
     kind = registry.of(queryset.model)
-    return queryset.filter(pk__in=matching_ids(user, kind.slug, text))
+    site = _site()
+    return queryset.filter(pk__in=matching_ids(user, kind.slug, text, site_id=site.pk))
 
 
-def submission_tracked(*, kind_slug: str, reference: str, key: str):
-    """The submission behind a tracking link, or None — the same answer whether the reference
-    does not exist or the key is wrong."""
+def submission_tracked(*, kind_slug: str, reference: str, key: str, site=None):
+    """The submission behind a tracking link on the current association's host, or None — the
+    same answer whether the reference does not exist, is another association's or the key is
+    wrong."""
     kind = registry.get(kind_slug)
     if kind is None:
         return None
-    submission = kind.model.objects.filter(reference=reference).first()
+    submission = kind.model.objects.filter(site=_site(site), reference=reference).first()
     if submission is None or not submission.tracking_key_matches(key):
         return None
     return submission
 
 
-def submission_by_idempotency_key(kind: SubmissionKind, key: str | None):
-    return kind.model.objects.filter(idempotency_key=key).first() if key else None
+def submission_by_idempotency_key(kind: SubmissionKind, key: str | None, site=None):
+    if not key:
+        return None
+    return kind.model.objects.filter(site=_site(site), idempotency_key=key).first()
 
 
-def staff_for(kind: SubmissionKind):
-    """Active users who may be given a submission of `kind`: holding any permission of its
-    procedure (directly, through a group, or as superusers)."""
+def staff_for(kind: SubmissionKind, site=None):
+    """Active users who may be given a submission of `kind` in the current association (or
+    `site`): holding any permission of its procedure there (directly, through a platform-wide
+    group or that association's, or as superusers)."""
     codenames = [perm.split(".", 1)[1] for perm in kind.working_permissions]
+    groups = association_groups(_site(site)).filter(permissions__codename__in=codenames)
     return (
         get_user_model()
         .objects.filter(is_active=True)
         .filter(
             Q(is_superuser=True)
-            | Q(groups__permissions__codename__in=codenames)
+            | Q(groups__in=groups)
             | Q(user_permissions__codename__in=codenames)
         )
         .distinct()
@@ -110,24 +132,36 @@ def with_failed_messages(queryset):
     return queryset.annotate(message_failed=Exists(failed))
 
 
-def staff_load(kind: SubmissionKind) -> dict[int, tuple[list[str], int]]:
-    """{user id: (their roles, the open submissions of `kind` they hold)} for the people who may
-    be given one: what the assignee choices show beside each name."""
-    people = staff_for(kind).prefetch_related("groups")
+def staff_load(kind: SubmissionKind, site=None) -> dict[int, tuple[list[str], int]]:
+    """{user id: (their roles in the association, the open submissions of `kind` of that
+    association they hold)} for the people who may be given one: what the assignee choices show
+    beside each name."""
+    site = _site(site)
+    people = staff_for(kind, site).prefetch_related(
+        Prefetch(
+            "groups",
+            queryset=association_groups(site).select_related("association_role"),
+        )
+    )
     load = dict(
-        kind.model.objects.filter(status__in=kind.open, assignee__isnull=False)
+        kind.model.objects.filter(site=site, status__in=kind.open, assignee__isnull=False)
         .values("assignee")
         .annotate(count=Count("pk"))
         .values_list("assignee", "count")
     )
     return {
         person.pk: (
-            [str(ROLE_LABELS.get(group.name, group.name)) for group in person.groups.all()]
+            [str(_role_label(group)) for group in person.groups.all()]
             or ([str(_("Full access"))] if person.is_superuser else []),
             load.get(person.pk, 0),
         )
         for person in people
     }
+
+
+def _role_label(group):
+    role = role_of_group(group)
+    return role.label if role is not None else ROLE_LABELS.get(group.name, group.name)
 
 
 def question(submission) -> str:
@@ -150,18 +184,22 @@ def can_rate(submission) -> bool:
     )
 
 
-def person_submissions(national_id: str) -> dict[SubmissionKind, list]:
-    """Every submission held about one person, by kind."""
+def person_submissions(national_id: str, site=None) -> dict[SubmissionKind, list]:
+    """Every submission the current association (or `site`) holds about one person, by kind."""
+    site = _site(site)
     return {
-        kind: list(kind.model.objects.filter(**{kind.person_key: national_id}).order_by("pk"))
+        kind: list(
+            kind.model.objects.filter(site=site, **{kind.person_key: national_id}).order_by("pk")
+        )
         for kind in registry.kinds()
         if kind.person_key
     }
 
 
 def notices_for(user, *, limit: int = 10) -> list:
-    """The latest notices to a member of staff (assignments, deadlines), newest first."""
-    return list(StaffNotice.objects.filter(user=user)[:limit])
+    """The latest notices to a member of staff (assignments, deadlines) about the current
+    association, newest first."""
+    return list(StaffNotice.objects.filter(user=user, site=_site())[:limit])
 
 
 def document_checklist(submission) -> list[tuple[str, list]]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from forms.casework import registry
 from forms.casework.messages import tracking_url
 from forms.notifications import notifications_send_after_commit, sms_to
+from portal.core.associations import current_or_default_site
 from portal.core.dates import to_ascii_digits
 
 CODE_SECONDS = 10 * 60
@@ -29,11 +30,13 @@ def _hash(value: str) -> str:
 
 
 def submission_by_reference_and_mobile(reference: str, mobile: str):
-    """The submission with this reference whose applicant's mobile is `mobile` (E.164), or None."""
+    """The submission of the current association (the host's) with this reference whose
+    applicant's mobile is `mobile` (E.164), or None."""
     reference = to_ascii_digits(reference or "").strip().upper()
+    site = current_or_default_site()
     for kind in registry.kinds():
         if kind.prefix and reference.startswith(f"{kind.prefix}-"):
-            found = kind.model.objects.filter(reference=reference).first()
+            found = kind.model.objects.filter(site=site, reference=reference).first()
             if found is not None and getattr(found, "mobile", None) == mobile:
                 return found
     return None
@@ -79,7 +82,9 @@ def tracking_code_check(*, handle: str, code: str):
         return None
     cache.delete(key)
     kind = registry.get(entry["kind"])
-    return kind.model.objects.filter(pk=entry["pk"]).first() if kind else None
+    if kind is None:
+        return None
+    return kind.model.objects.filter(site=current_or_default_site(), pk=entry["pk"]).first()
 
 
 def tracking_link_resend(*, submission, language: str) -> None:

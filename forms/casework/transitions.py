@@ -143,7 +143,8 @@ def _tell_assignee(kind, submission, assignee) -> None:
             text=str(text),
             url=url,
             subject=str(_("Assigned to you: %(reference)s") % {"reference": submission.reference}),
-            body=f"{text}\n\n{site_url(url)}",
+            body=f"{text}\n\n{site_url(url, submission.site)}",
+            site=submission.site,
         )
 
 

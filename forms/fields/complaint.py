@@ -4,13 +4,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.models import Page
+
 from cms.models import PolicyPage
 from forms.consents import (
     COMPLAINT_CONSENTS,
     COMPLAINT_NAMED_CONSENTS,
 )
 from forms.fields.applicant import ConsentFieldsMixin
-from forms.fields.parts import documents_field, numeric_widget, text
+from forms.fields.parts import AssociationChoiceField, documents_field, numeric_widget, text
 from forms.models import (
     ComplaintNature,
     ComplaintTheme,
@@ -21,9 +23,31 @@ from forms.validators import (
     normalise_mobile,
     normalise_national_id,
 )
+from portal.core.associations import current_site
 
 
 class PolicyChoiceField(forms.ModelChoiceField):
+    """The policies of the current association (those under its site's home)."""
+
+    def __init__(self, *args, **kwargs):
+        self._scoped = False  # not while the field is declared (no request, maybe no tables)
+        super().__init__(*args, **kwargs)
+        self._scoped = True
+
+    def _get_queryset(self):
+        queryset = super()._get_queryset()
+        if queryset is None or not getattr(self, "_scoped", False):
+            return queryset
+        site = current_site()
+        if site is None:
+            # Outside a request no association is asked for (and no table may exist yet, when
+            # the API's schema is built at start-up).
+            return queryset
+        home = Page.objects.filter(pk=site.root_page_id).values_list("path", flat=True).first()
+        return queryset.filter(path__startswith=home) if home else queryset.none()
+
+    queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
+
     def label_from_instance(self, policy):
         return policy.title
 
@@ -49,7 +73,7 @@ class ComplaintFields(ConsentFieldsMixin, forms.Form):
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": "3000"}),
     )
-    support_type = forms.ModelChoiceField(
+    support_type = AssociationChoiceField(
         label=_("Which service (optional)"),
         queryset=SupportType.objects.filter(active=True),
         required=False,

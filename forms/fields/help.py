@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forms.consents import HELP_REQUEST_CONSENTS
 from forms.fields.applicant import ApplicantFieldsMixin, ConsentFieldsMixin
-from forms.fields.parts import documents_field, numeric_widget, text
+from forms.fields.parts import AssociationChoiceField, documents_field, numeric_widget, text
 from forms.models import (
     ContactChannel,
     MaritalStatus,
@@ -18,7 +18,7 @@ class HelpRequestFields(ConsentFieldsMixin, ApplicantFieldsMixin):
 
     consent_texts = HELP_REQUEST_CONSENTS
 
-    support_type = forms.ModelChoiceField(
+    support_type = AssociationChoiceField(
         label=_("Type of support"),
         queryset=SupportType.objects.filter(active=True),
         empty_label=None,

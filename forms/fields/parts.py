@@ -1,5 +1,5 @@
-"""The parts the field sets are made of: several documents in one field, checked together, and
-the text and numeric inputs."""
+"""The parts the field sets are made of: a choice among the association's own rows, several
+documents in one field, checked together, and the text and numeric inputs."""
 
 from django import forms
 from django.utils.functional import lazy
@@ -7,6 +7,30 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from forms.attachments import MAX_BYTES, MAX_FILES, check_files
+from portal.core.associations import current_site
+
+
+class AssociationChoiceField(forms.ModelChoiceField):
+    """A choice among the current association's rows (its types of support): read when the
+    form is used, so each request offers and accepts only its host's."""
+
+    def __init__(self, *args, **kwargs):
+        self._scoped = False  # not while the field is declared (no request, maybe no tables)
+        super().__init__(*args, **kwargs)
+        self._scoped = True
+
+    def _get_queryset(self):
+        queryset = super()._get_queryset()
+        if queryset is None or not getattr(self, "_scoped", False):
+            return queryset
+        site = current_site()
+        if site is None:
+            # Outside a request: the default association's, as a join (no query now: this also
+            # runs where no table exists yet, when the API's schema is built at start-up).
+            return queryset.filter(site__is_default_site=True)
+        return queryset.filter(site=site)
+
+    queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

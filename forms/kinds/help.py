@@ -25,6 +25,7 @@ from forms.models import (
     SupportType,
     response_due_date,
 )
+from portal.core.associations import current_or_default_site
 
 WORK = "intake.work_helprequest"
 DECIDE = "intake.decide_helprequest"
@@ -176,7 +177,9 @@ class HelpRequestKind(SubmissionKind):
         default = promised_response_period()
         types = [
             (support_type, support_type.period_days(default))
-            for support_type in SupportType.objects.filter(active=True)
+            for support_type in SupportType.objects.filter(
+                site=current_or_default_site(), active=True
+            )
         ]
         return {"support_types": types, "step_template": "intake/steps/support_types.html"}
 

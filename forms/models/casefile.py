@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forms.casework import registry
-from forms.models.submission import CaseFile, assignee_key, private_storage
+from forms.models.submission import CaseFile, assignee_key, association_key, private_storage
 
 
 def case_file_key(related_name: str, *, one: bool = False, optional: bool = False):
@@ -175,6 +175,7 @@ class StaffNotice(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake_notices"
     )
+    site = association_key()  # shown only on its association's host
     text = models.CharField(_("notice"), max_length=300)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -91,8 +91,11 @@ class Complaint(Submission):
             ("export_complaint", _("Can export complaints and suggestions")),
         ]
         indexes = [
-            models.Index(fields=["status", "response_due"], name="complaint_status_due"),
-            models.Index(fields=["-submitted_at", "-id"], name="complaint_newest"),
+            # The association first: every list and count is within one.
+            models.Index(
+                fields=["site", "status", "response_due"], name="complaint_site_status_due"
+            ),
+            models.Index(fields=["site", "-submitted_at", "-id"], name="complaint_site_newest"),
         ]
 
     @property

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from forms.models.submission import association_key
+
 
 class FormDraft(models.Model):
     """What an applicant has typed so far into a public form of one kind. The answers are
@@ -12,6 +14,7 @@ class FormDraft(models.Model):
 
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=30, editable=False)
+    site = association_key()  # a draft is resumed only on its association's host
     step = models.PositiveSmallIntegerField(default=1)
     reached = models.PositiveSmallIntegerField(default=1)
     payload = models.BinaryField(editable=False)

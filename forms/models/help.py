@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cms.selectors import promised_response_period
-from forms.models.submission import ContactChannel, Gender, Submission
+from forms.models.submission import ContactChannel, Gender, Submission, association_key
 
 
 class MaritalStatus(models.TextChoices):
@@ -22,7 +22,8 @@ class MaritalStatus(models.TextChoices):
 class SupportType(models.Model):
     """A kind of support, with the documents it needs and the period within which it is answered."""
 
-    slug = models.SlugField(_("code"), unique=True)
+    site = association_key()
+    slug = models.SlugField(_("code"))
     name = models.CharField(_("name"), max_length=120)
     required_documents = models.TextField(
         _("required documents"), blank=True, help_text=_("One per line.")
@@ -40,11 +41,18 @@ class SupportType(models.Model):
 
     class Meta:
         ordering = ["sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "slug"], name="one_support_type_code_per_site")
+        ]
         verbose_name = _("type of support")
         verbose_name_plural = _("types of support")
 
     def __str__(self):
         return self.name
+
+    def validate_constraints(self, exclude=None):
+        # The association is not on the form, but a code is unique within it: check it.
+        super().validate_constraints(exclude=set(exclude or ()) - {"site"})
 
     def document_list(self) -> list[str]:
         return [
@@ -118,9 +126,12 @@ class HelpRequest(Submission):
             ("export_helprequest", _("Can export help requests")),
         ]
         indexes = [
-            models.Index(fields=["status", "response_due"], name="helprequest_status_due"),
-            models.Index(fields=["assignee", "status"], name="helprequest_assignee_status"),
-            models.Index(fields=["-submitted_at", "-id"], name="helprequest_newest"),
+            # The association first: every list and count is within one.
+            models.Index(
+                fields=["site", "status", "response_due"], name="helprequest_site_status_due"
+            ),
+            models.Index(fields=["site", "assignee", "status"], name="helprequest_site_assignee"),
+            models.Index(fields=["site", "-submitted_at", "-id"], name="helprequest_site_newest"),
         ]
 
     @property

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from forms.models.submission import association_key
+
 
 class MessageTemplate(models.Model):
     """A message to applicants, editable by staff in both languages. Placeholders in braces:
@@ -48,7 +50,8 @@ class MessageTemplate(models.Model):
             _("A complaint's or suggestion's status changed (SMS)"),
         )
 
-    key = models.CharField(_("message"), max_length=40, choices=Key.choices, unique=True)
+    site = association_key()
+    key = models.CharField(_("message"), max_length=40, choices=Key.choices)
     body = models.TextField(
         _("text"),
         help_text=_(
@@ -59,8 +62,15 @@ class MessageTemplate(models.Model):
 
     class Meta:
         ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "key"], name="one_message_text_per_site")
+        ]
         verbose_name = _("message to applicants")
         verbose_name_plural = _("messages to applicants")
 
     def __str__(self):
         return self.get_key_display()
+
+    def validate_constraints(self, exclude=None):
+        # The association is not on the form, but a code is unique within it: check it.
+        super().validate_constraints(exclude=set(exclude or ()) - {"site"})

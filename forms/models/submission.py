@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from forms.casework import registry
+from portal.core.associations import current_site_id
 
 
 def private_storage():
@@ -55,6 +56,20 @@ def assignee_key():
     )
 
 
+def association_key():
+    """The association (a Wagtail site) a row belongs to: the request's host when it is made in a
+    request, else the one the work names (portal.core.associations.association), else the
+    default association. An association with rows is never deleted by accident."""
+    return models.ForeignKey(
+        "wagtailcore.Site",
+        on_delete=models.PROTECT,
+        related_name="+",
+        default=current_site_id,
+        editable=False,
+        verbose_name=_("association"),
+    )
+
+
 class ReferenceCounter(models.Model):
     """The last number handed out per prefix and year (HR-2026-000123)."""
 
@@ -77,6 +92,7 @@ class CaseFile(models.Model):
     kind added later (in this app or another) gets all of them without a new column."""
 
     kind = models.CharField(_("kind"), max_length=30, editable=False)
+    site = association_key()
 
     # Personal casework, not content: Wagtail's reference index ("usage") has nothing to learn
     # from it, and indexing would queue a task for every filing and every step.
@@ -97,6 +113,8 @@ class Submission(models.Model):
     case_file = models.OneToOneField(
         CaseFile, on_delete=models.CASCADE, related_name="%(class)s", editable=False
     )
+    # Every list and search of submissions filters by it first (the kinds' indexes lead with it).
+    site = association_key()
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     channel = models.CharField(
         _("channel"), max_length=20, choices=Channel.choices, default=Channel.WEBSITE

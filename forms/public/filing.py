@@ -25,8 +25,10 @@ from forms.casework.drafts import (
     new_token,
 )
 from forms.casework.filing import submission_file
+from forms.casework.messages import site_url
 from forms.consents import PRIVACY_NOTICE
 from forms.public.forms import BotCheckMixin, ResumeLinkForm
+from portal.core.associations import site_for_request
 from portal.core.ratelimit import allow, client_ip
 
 SUBMISSIONS_PER_IP_PER_HOUR = 20
@@ -275,7 +277,8 @@ def _send_resume_link(request, kind, draft, token):
     ):
         link_form.add_error("resume_mobile", _("Too many links were sent. Please try again later."))
         return link_form, False
-    url = settings.SITE_BASE_URL + reverse("intake_resume", args=[kind.slug, token])
+    # A link into this association's site (its host), as every message to applicants.
+    url = site_url(reverse("intake_resume", args=[kind.slug, token]), site_for_request(request))
     body = _("Continue your %(form)s here: %(url)s") % {"form": kind.public.title, "url": url}
     draft_send_link(draft=draft, mobile=link_form.cleaned_data["resume_mobile"], body=body)
     return ResumeLinkForm(), True

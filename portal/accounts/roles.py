@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, pre_save
 from django.utils.translation import gettext as _
 
 from wagtail.log_actions import log
 
+from portal.core.associations import current_or_default_site
 from portal.core.roles import group_sees_personal_data
 
 _actor: contextvars.ContextVar = contextvars.ContextVar("sila_actor", default=None)
@@ -42,11 +44,16 @@ def _labels(permissions) -> set[str]:
 
 
 def grantable_groups(actor):
-    """The groups `actor` may hand out: every group for a superuser, else those whose every
-    permission the actor holds."""
+    """The groups `actor` may hand out: every group for a superuser, else those of the current
+    association (and platform-wide ones) whose every permission the actor holds — never another
+    association's, whatever their permissions."""
     groups = Group.objects.all()
     if actor.is_superuser:
         return groups
+    site = current_or_default_site()
+    groups = groups.filter(
+        Q(association_role__isnull=True) | Q(association_role__site_id=site.pk if site else None)
+    )
     held = actor.get_all_permissions()
     allowed = [
         group.pk

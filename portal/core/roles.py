@@ -2,6 +2,7 @@
 every migrate, so a fresh install has them."""
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
@@ -81,3 +82,49 @@ def group_sees_personal_data(group: Group) -> bool:
         )
     }
     return bool(labels & _PERSONAL_DATA_PERMISSIONS)
+
+
+# --- The roles an association has ---------------------------------------------------------------
+# Apps declare each role once: its slug, the name of the default association's group (persisted:
+# it never changes), what a member is called, and its permissions. Every association gets its own
+# group per role (portal.accounts.associations makes them); page-tree roles also hold page
+# permissions on their association's root page and collection permissions on its collection.
+
+
+@dataclass(frozen=True)
+class Role:
+    slug: str
+    group_name: str  # the default association's group; others are "<group name> — <association>"
+    label: object  # what a member is called, in the admin's language (lazy)
+    permissions: tuple[tuple[str, str], ...]
+    page_permissions: tuple[str, ...] = ()  # wagtailcore codenames on the association's root page
+    collection_permissions: tuple[tuple[str, str], ...] = ()  # on the association's collection
+
+
+_ROLES: dict[str, Role] = {}
+
+
+def role_declare(
+    slug: str,
+    *,
+    group_name: str,
+    label,
+    permissions: Iterable[tuple[str, str]],
+    page_permissions: Iterable[str] = (),
+    collection_permissions: Iterable[tuple[str, str]] = (),
+) -> Role:
+    role = Role(
+        slug=slug,
+        group_name=group_name,
+        label=label,
+        permissions=tuple(permissions),
+        page_permissions=tuple(page_permissions),
+        collection_permissions=tuple(collection_permissions),
+    )
+    _ROLES[slug] = role
+    return role
+
+
+def declared_roles() -> dict[str, Role]:
+    """{slug: role} of every role an association has, in the order they were declared."""
+    return dict(_ROLES)

@@ -161,6 +161,8 @@ MIDDLEWARE = [
     "portal.middleware.QueryGuardMiddleware",
     "portal.middleware.PublicSiteMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The association the request is for: its host (portal.core.associations).
+    "portal.core.associations.CurrentAssociationMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -237,7 +239,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # django-axes first: it refuses a locked-out account or address before a password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, with a role's permissions counted only on its association's host.
+    "portal.accounts.associations.SiteRoleBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -75,6 +75,7 @@ class DatabaseBackend(Backend):
     _COLUMNS = (
         ("kind", "varchar"),
         ("object_id", "bigint"),
+        ("site_id", "integer"),
         ("reference", "varchar"),
         ("national_id", "varchar"),
         ("phone", "varchar"),
@@ -147,7 +148,8 @@ class DatabaseBackend(Backend):
     # -- searching --
 
     def _filtered(self, query: SubmissionQuery):
-        entries = SubmissionEntry.objects.filter(kind__in=query.kinds)
+        # Within one association, always: no association, no entries.
+        entries = SubmissionEntry.objects.filter(site_id=query.site_id, kind__in=query.kinds)
         filters = query.filters
         if filters.get("status"):
             statuses = filters["status"]

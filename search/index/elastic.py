@@ -77,6 +77,7 @@ PARTIAL_SEARCH = analyzer(
 class SubmissionDocument(Document):
     """What staff search and filter on; nothing else of the person is sent to the server."""
 
+    site = Integer()  # the association: every query filters by it
     reference = Keyword()
     national_id = Keyword(
         fields={"partial": Text(analyzer=PARTIAL, search_analyzer=PARTIAL_SEARCH)}
@@ -98,6 +99,7 @@ class SubmissionDocument(Document):
     def from_entry(cls, doc: dict) -> "SubmissionDocument":
         return cls(
             meta={"id": doc["object_id"]},
+            site=doc["site_id"],
             reference=doc["reference"],
             national_id=doc["national_id"],
             phone=doc["phone"],
@@ -183,6 +185,9 @@ def build_search(query: SubmissionQuery, kind_indexes: dict[str, str]) -> Search
                 minimum_should_match=1,
             )
         )
+    # Within one association: the service never searches without one (search_submissions).
+    if query.site_id is not None:
+        search = search.filter("term", site=query.site_id)
     filters = query.filters
     if filters.get("status"):
         statuses = filters["status"]

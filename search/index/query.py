@@ -22,6 +22,7 @@ class SubmissionQuery:
     filters: dict = dataclasses.field(default_factory=dict)  # status (list), support_type, ...
     page: int = 1
     per_page: int = 20
+    site_id: int | None = None  # the association searched: required (None finds nothing)
 
     @property
     def offset(self) -> int:

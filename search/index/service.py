@@ -6,6 +6,9 @@ import logging
 from django.db.models import F
 from django.utils import timezone
 
+from wagtail.models import Site
+
+from portal.core.associations import association, current_or_default_site
 from search.index.base import get_backend
 from search.index.query import FACETS, MAX_CANDIDATES, SubmissionQuery, SubmissionResults
 from search.index.registry import indexed, indexed_kinds
@@ -54,25 +57,43 @@ def allowed_kinds(user) -> tuple[str, ...]:
 
 
 def search_submissions(
-    user, *, text: str = "", kinds=None, filters=None, page: int = 1, per_page: int = 20
+    user,
+    *,
+    text: str = "",
+    kinds=None,
+    filters=None,
+    page: int = 1,
+    per_page: int = 20,
+    site_id: int | None = None,
 ) -> SubmissionResults:
-    """Search what this user may see (all kinds unless `kinds` narrows them): kinds they have no
-    right to are never searched or counted."""
-    allowed = allowed_kinds(user)
+    """Search what this user may see in one association — the current one unless `site_id`
+    names it — (all kinds unless `kinds` narrows them): kinds they have no right to there are
+    never searched or counted, nor is anything of another association."""
+    site = current_or_default_site() if site_id is None else Site.objects.filter(pk=site_id).first()
+    site_id = site.pk if site else None
+    with association(site):  # the user's roles in that association
+        allowed = allowed_kinds(user)
     visible = tuple(kind for kind in (kinds or allowed) if kind in allowed)
-    if not visible:
+    if not visible or site_id is None:
         return SubmissionResults(total=0, hits=[], facets={facet: [] for facet in FACETS})
     return get_backend().search(
         SubmissionQuery(
-            text=text, kinds=visible, filters=filters or {}, page=page, per_page=per_page
+            text=text,
+            kinds=visible,
+            filters=filters or {},
+            page=page,
+            per_page=per_page,
+            site_id=site_id,
         )
     )
 
 
-def matching_ids(user, kind: str, text: str) -> list[int]:
-    """The ids of this kind that match `text` (best first, at most MAX_CANDIDATES): what the
-    inbox list and the staff API filter on."""
-    results = search_submissions(user, text=text, kinds=(kind,), per_page=MAX_CANDIDATES)
+def matching_ids(user, kind: str, text: str, *, site_id: int | None = None) -> list[int]:
+    """The ids of this kind that match `text` in one association (best first, at most
+    MAX_CANDIDATES): what the inbox list and the staff API filter on."""
+    results = search_submissions(
+        user, text=text, kinds=(kind,), per_page=MAX_CANDIDATES, site_id=site_id
+    )
     return results.ids(kind)
 
 

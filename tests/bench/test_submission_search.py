@@ -43,26 +43,42 @@ def _pick(values, salt: int) -> str:
     return f"({_array(values)})[1 + abs(hashint8(g * 31 + {salt})::bigint) %% {len(values)}]"
 
 
-def bulk_load(rows: int) -> float:
-    """One INSERT … SELECT over generate_series: names, phones and IDs vary with the row."""
+def bulk_load(rows: int, site_ids: list[int] | None = None, *, first: int = 1) -> float:
+    """One INSERT … SELECT over generate_series: names, phones and IDs vary with the row. The
+    rows go to the associations `site_ids` in turn (the default association's without them);
+    `first` numbers them on from an earlier load."""
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM intake_supporttype ORDER BY id")
-        types = [row[0] for row in cursor.fetchall()]
+        if not site_ids:
+            cursor.execute("SELECT id FROM wagtailcore_site WHERE is_default_site")
+            site_ids = [cursor.fetchone()[0]]
+        # The associations' own types of support, else any (a benchmark's associations may
+        # have none of their own).
+        cursor.execute(
+            "SELECT site_id, id FROM intake_supporttype "
+            "ORDER BY site_id = ANY(%s) DESC, site_id, id",
+            [site_ids],
+        )
+        found = cursor.fetchall()
+        types = [pk for site_id, pk in found if site_id == found[0][0]]
         cursor.execute(
             f"""
             WITH files AS (
-                INSERT INTO intake_casefile (kind) SELECT 'help' FROM generate_series(1, %s)
-                RETURNING id
-            ), numbered AS (SELECT id, (row_number() OVER (ORDER BY id))::int AS g FROM files)
+                INSERT INTO intake_casefile (kind, site_id)
+                SELECT 'help', (%s::int[])[1 + (n - 1) %% %s] FROM generate_series(1, %s) AS n
+                RETURNING id, site_id
+            ), numbered AS (
+                SELECT id, site_id, (%s + row_number() OVER (ORDER BY id) - 1)::int AS g
+                FROM files
+            )
             INSERT INTO intake_helprequest (
-                case_file_id, reference, channel, language, submitted_at, tracking_salt, status_changed_at,
+                site_id, case_file_id, reference, channel, language, submitted_at, tracking_salt, status_changed_at,
                 support_type_id, status, response_due, committee_meeting, decision_reason,
                 full_name, national_id, date_of_birth, gender, nationality, marital_status,
                 family_size, dependants, monthly_income, income_sources, city, district, mobile,
                 email, preferred_contact, description)
             SELECT
-                id, 'HR-2025-' || lpad(g::text, 7, '0'), 'website', 'ar',
+                site_id, id, 'HR-2025-' || lpad(g::text, 7, '0'), 'website', 'ar',
                 now() - (g || ' minutes')::interval, 'bench', now(),
                 {_pick(map(str, types), 1)}::bigint,
                 {_pick(STATUSES, 2)},
@@ -76,7 +92,7 @@ def bulk_load(rows: int) -> float:
                 {_pick(NEEDS, 8)}
             FROM numbered
             """,
-            [rows],
+            [site_ids, len(site_ids), rows, first],
         )
         cursor.execute("ANALYZE intake_helprequest")
     return time.perf_counter() - started

@@ -2,9 +2,10 @@
 
 import json
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from forms.privacy import retention_apply
+from portal.core.associations import association_by_host
 
 
 class Command(BaseCommand):
@@ -17,9 +18,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would be done; change nothing."
         )
+        parser.add_argument(
+            "--host", default="", help="Only this association (its host name); else every one"
+        )
 
-    def handle(self, *args, dry_run=False, **options):
-        report = retention_apply(dry_run=dry_run)
+    def handle(self, *args, dry_run=False, host="", **options):
+        site = association_by_host(host) if host else None
+        if host and site is None:
+            raise CommandError(f"No association has the host {host!r}.")
+        report = retention_apply(dry_run=dry_run, site=site)
         self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
         verb = "would be anonymised" if dry_run else "anonymised"
         counts = ", ".join(

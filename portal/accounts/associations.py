@@ -1,0 +1,209 @@
+"""Roles per association. Each association (a Wagtail `Site`) has its own group per declared role
+(portal.core.roles.role_declare), and a role's permissions count only on its association's host.
+
+- `SiteRoleBackend` (settings.AUTHENTICATION_BACKENDS): a group's permissions count when the group
+  is platform-wide (no RoleGroup) or its association is the current one. A user with roles in two
+  associations therefore holds each only on that association's host.
+- `association_roles_create(site)`: the service that makes (or completes) an association's groups.
+- `roles_in(user, site)`: which roles a user holds in an association.
+
+Superusers keep Django's meaning (every permission, everywhere): they are the install's operators.
+Platform administrators are a platform-wide group that manages associations and their
+administrators and holds no permission of an association's work, so they see no submission
+unless they also hold a role in that association."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Site
+
+from portal.core.associations import current_or_default_site
+from portal.core.roles import Role, declared_roles
+from portal.models import RoleGroup
+
+
+def _site_groups(site_id: int | None) -> Q:
+    """Groups that count on `site_id`'s host: platform-wide ones and that association's."""
+    return Q(group__association_role__isnull=True) | Q(group__association_role__site_id=site_id)
+
+
+class SiteRoleBackend(ModelBackend):
+    """Django's model backend, with group permissions counted only on their association's host
+    (outside a request and without an `association` block: the default association's)."""
+
+    def _get_group_permissions(self, user_obj):
+        site = current_or_default_site()
+        return Permission.objects.filter(
+            _site_groups(site.pk if site else None), group__user=user_obj
+        )
+
+    def _get_permissions(self, user_obj, obj, from_name):
+        # Django caches the permissions on the user object; the cache is kept per association,
+        # since the same user object may be asked on behalf of two.
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        site = current_or_default_site()
+        cache_name = f"_{from_name}_perm_cache_{site.pk if site else 0}"
+        if not hasattr(user_obj, cache_name):
+            if user_obj.is_superuser:
+                perms = Permission.objects.all()
+            else:
+                perms = getattr(self, f"_get_{from_name}_permissions")(user_obj)
+            perms = perms.values_list("content_type__app_label", "codename").order_by()
+            setattr(user_obj, cache_name, {f"{ct}.{name}" for ct, name in perms})
+        return getattr(user_obj, cache_name)
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        site = current_or_default_site()
+        cache_name = f"_perm_cache_{site.pk if site else 0}"
+        if not hasattr(user_obj, cache_name):
+            setattr(
+                user_obj,
+                cache_name,
+                {*self.get_user_permissions(user_obj), *self.get_group_permissions(user_obj)},
+            )
+        return getattr(user_obj, cache_name)
+
+    def with_perm(self, perm, is_active=True, include_superusers=True, obj=None):
+        """Users holding `perm` on the current association's host."""
+        users = super().with_perm(perm, is_active, include_superusers, obj)
+        if obj is not None or not isinstance(perm, str | Permission):
+            return users
+        app_label, codename = (
+            (perm.content_type.app_label, perm.codename)
+            if isinstance(perm, Permission)
+            else perm.split(".", 1)
+        )
+        site = current_or_default_site()
+        held = Q(
+            user_permissions__codename=codename, user_permissions__content_type__app_label=app_label
+        )
+        groups = Group.objects.filter(
+            Q(association_role__isnull=True)
+            | Q(association_role__site_id=site.pk if site else None),
+            permissions__codename=codename,
+            permissions__content_type__app_label=app_label,
+        )
+        if include_superusers:
+            held |= Q(is_superuser=True)
+        return users.filter(held | Q(groups__in=groups)).distinct()
+
+
+def _permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def association_name(site: Site) -> str:
+    return site.site_name or site.hostname
+
+
+def role_group_name(role: Role, site: Site) -> str:
+    """The default association keeps today's names (they are persisted); every other
+    association's group is "<group name> — <association>"."""
+    if site.is_default_site:
+        return role.group_name
+    return f"{role.group_name} — {association_name(site)}"[:150]
+
+
+def association_collection(site: Site) -> Collection | None:
+    """The collection an association's images and documents live in: the root collection for
+    the default association, a collection named after it for every other."""
+    root = Collection.get_first_root_node()
+    if root is None or site.is_default_site:
+        return root
+    name = f"{association_name(site)}"[:255]
+    existing = root.get_children().filter(name=name).first()
+    return existing or root.add_child(name=name)
+
+
+@transaction.atomic
+def association_roles_create(site: Site, *, collection: Collection | None = None) -> dict:
+    """{role slug: Group}: the association's group per declared role, made or completed
+    (idempotent), each holding exactly its role's permissions; page-tree roles also get their
+    page permissions on the association's root page and collection permissions on its collection
+    (`collection`, or the association's own)."""
+    groups: dict[str, Group] = {}
+    existing = {
+        link.role: link.group
+        for link in RoleGroup.objects.filter(site=site).select_related("group")
+    }
+    roles = declared_roles()
+    if any(role.collection_permissions for role in roles.values()) and collection is None:
+        collection = association_collection(site)
+    for slug, role in roles.items():
+        group = existing.get(slug)
+        if group is None:
+            group, _created = Group.objects.get_or_create(name=role_group_name(role, site))
+            RoleGroup.objects.update_or_create(group=group, defaults={"site": site, "role": slug})
+        group.permissions.add(*(_permission(app, codename) for app, codename in role.permissions))
+        for codename in role.page_permissions:
+            GroupPagePermission.objects.get_or_create(
+                group=group,
+                page_id=site.root_page_id,
+                permission=_permission("wagtailcore", codename),
+            )
+        if collection is not None:
+            for app, codename in role.collection_permissions:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=collection, permission=_permission(app, codename)
+                )
+        groups[slug] = group
+    return groups
+
+
+def association_roles_ensure_all() -> None:
+    """After every migrate: the default association's roles, and every association's roles
+    completed with what their declarations hold now."""
+    site_ids = set(RoleGroup.objects.values_list("site_id", flat=True).distinct())
+    default = Site.objects.filter(is_default_site=True).first()
+    if default is not None:
+        site_ids.add(default.pk)
+    for site in Site.objects.filter(pk__in=site_ids):
+        association_roles_create(site)
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+def roles_in(user, site: Site) -> set[str]:
+    """The slugs of the roles `user` holds in the association `site`."""
+    if not (user and user.is_authenticated):
+        return set()
+    return set(RoleGroup.objects.filter(site=site, group__user=user).values_list("role", flat=True))
+
+
+def role_of_group(group: Group) -> Role | None:
+    """The declared role a group is for (None: a platform-wide group)."""
+    link = getattr(group, "association_role", None) if group.pk else None
+    return declared_roles().get(link.role) if link is not None else None
+
+
+def association_groups(site: Site):
+    """The groups whose permissions count on `site`'s host: platform-wide ones and its own."""
+    return Group.objects.filter(Q(association_role__isnull=True) | Q(association_role__site=site))
+
+
+def association_group(site: Site, group_name: str) -> Group | None:
+    """The group an app names by its default name (a kind's triage or escalation group), as it
+    is in association `site`: that association's group for the role, or — for a group no role
+    declares — the platform-wide group of that name."""
+    role = next((r for r in declared_roles().values() if r.group_name == group_name), None)
+    if role is None:
+        return Group.objects.filter(name=group_name).first()
+    return Group.objects.filter(
+        association_role__site=site, association_role__role=role.slug
+    ).first()
+
+
+def association_group_members(site: Site, group_name: str):
+    """Active users in `group_name` as it is in association `site` (none when there is none)."""
+    User = get_user_model()
+    group = association_group(site, group_name)
+    if group is None:
+        return User.objects.none()
+    return User.objects.filter(is_active=True, groups=group)
