@@ -186,6 +186,7 @@ class Stack:
             ("certificate", self.make_certificate),
             ("configs", self.write_configs),
             ("migrate", lambda: self.manage("migrate", "--noinput")),
+            ("site index", lambda: self.manage("rebuild_site_index", "--if-incomplete")),
         ]
         if self.demo:
             steps.append(("demo content", lambda: self.manage("load_demo")))

@@ -116,7 +116,11 @@ class SiteDocument(models.Model):
 
 
 class SitePosting(models.Model):
-    """One term of one field of one document, with how often it occurs there."""
+    """One term of one document: how often it occurs in each field, and its impact, the
+    document's side of its BM25 weight (the fields' saturated frequencies, weighted and summed,
+    under the average field lengths of SiteIndexStats). A query multiplies it by the term's
+    rarity; the index on (term, impact) hands out a term's best documents first, so a query
+    reads a bounded number of rows whatever the size of the corpus."""
 
     class Field(models.IntegerChoices):
         TITLE = 0  # a policy's title, a question, a service's name
@@ -124,18 +128,49 @@ class SitePosting(models.Model):
         BODY = 2  # the text
         ROOTS = 3  # the Arabic roots of all of it: weaker evidence
 
-    document = models.ForeignKey(SiteDocument, on_delete=models.CASCADE, related_name="postings")
+    document = models.ForeignKey(
+        SiteDocument, on_delete=models.CASCADE, related_name="postings", db_index=False
+    )
     term = models.CharField(max_length=60)
-    field = models.PositiveSmallIntegerField(choices=Field.choices)
-    frequency = models.PositiveIntegerField()
-    length = models.PositiveIntegerField()  # the field's length, copied here to rank without a join
+    title = models.PositiveSmallIntegerField(default=0)  # occurrences in each field
+    heading = models.PositiveSmallIntegerField(default=0)
+    body = models.PositiveSmallIntegerField(default=0)
+    roots = models.PositiveSmallIntegerField(default=0)
+    impact = models.FloatField(default=0.0)
     site_id = models.PositiveIntegerField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["term"], name="site_posting_term")]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "term"], name="one_posting_per_term")
+        ]
+        indexes = [models.Index(fields=["term", "-impact", "document"], name="site_posting_impact")]
 
     def __str__(self):
-        return f"{self.term} ({self.field})"
+        return self.term
+
+
+class SiteTerm(models.Model):
+    """How many documents hold a term (its document frequency, for its rarity), kept as
+    documents are indexed and removed."""
+
+    term = models.CharField(max_length=60, unique=True)
+    documents = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.term} ({self.documents})"
+
+
+class SiteIndexStats(models.Model):
+    """The average length of each field the postings' impacts were computed with (one row).
+    They are computed again, and every impact with them, when the corpus has drifted from them."""
+
+    title_length = models.FloatField(default=1.0)
+    heading_length = models.FloatField(default=1.0)
+    body_length = models.FloatField(default=1.0)
+    roots_length = models.FloatField(default=1.0)
+
+    def __str__(self):
+        return "site index statistics"
 
 
 class SiteWord(models.Model):

@@ -5,9 +5,13 @@ way on SQLite, PostgreSQL and Elasticsearch. It knows no app: search.site hands 
 Ranking is BM25 over four fields, title ×3, headings ×1.5, body ×1 and Arabic roots ×0.35;
 for each word of the query the best of its stems, its root and its synonyms counts (not their
 sum); words that stand together in the query and in the text, in that order, add a boost; a
-document holding only some of the query's words is scaled down. The database computes it in
-SQL (the same statement on SQLite and PostgreSQL); Elasticsearch has BM25 natively and is asked
-the same way (search.index.site_elastic). When Elasticsearch is configured but unreachable,
+document holding only some of the query's words is scaled down. The database keeps, for each
+term of each document, its impact (the document's side of BM25) and, for each term, how many
+documents hold it; a query reads each of its terms' best documents down an index on (term,
+impact), a bounded number of rows whatever the size of the corpus, and scores exactly the few
+that may rank first (the same statements on SQLite and PostgreSQL; SQLite's FTS5 is not used:
+its bm25() cannot weigh each query word's best stem, root or synonym). Elasticsearch has BM25
+natively and is asked the same way (search.index.site_elastic). When Elasticsearch is configured but unreachable,
 the database answers and the outage is logged and reported by `site_index_state`; the database
 always holds every document, so nothing is lost, and what Elasticsearch missed is marked to be
 sent again.
@@ -22,10 +26,17 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Avg, Q
+from django.db.models import Avg, Case, Count, Q, TextField, Value, When
 from django.utils import timezone
 
-from search.models import SiteDocument, SitePosting, SiteWord, SynonymSet
+from search.models import (
+    SiteDocument,
+    SiteIndexStats,
+    SitePosting,
+    SiteTerm,
+    SiteWord,
+    SynonymSet,
+)
 from search.text.analysis import ROOT_MARK, field_terms, sequence, words, written_words
 from search.text.fuzzy import looks_like, trigram_similarity
 
@@ -42,9 +53,12 @@ COVERAGE_FLOOR = 0.4  # a document holding none but one of many words keeps this
 CANDIDATES = 200
 PROXIMITY_WINDOW = 3
 PROXIMITY_CANDIDATES = 50
+DEPTH = 200  # each term's best documents read
+DRIFT = 0.2  # average field lengths may drift this much before every impact is weighed again
+MAX_FREQUENCY = 32767
 SYNONYMS_CACHE_KEY = "search:site:synonyms"
 STATS_CACHE_KEY = "search:site:stats"
-INDEX_VERSION_KEY = "search:site:version"
+GENERATION_KEY = "search:site:generation"
 ELASTIC_DOWN_KEY = "search:site:elastic-down"
 ELASTIC_RETRY_SECONDS = 30
 
@@ -76,6 +90,15 @@ class SiteQuery:
     site_id: int | None = None
     kinds: tuple[str, ...] = ()
     corrected: bool = False  # a word no document holds was taken for indexed words like it
+    frequencies: dict[str, int] = field(default_factory=dict)  # documents holding each term
+
+    def document_frequencies(self) -> dict[str, int]:
+        """How many documents hold each of the query's terms (0: none), asked once per term."""
+        missing = [term for term in self.terms if term not in self.frequencies]
+        if missing:
+            found = dict(SiteTerm.objects.filter(term__in=missing).values_list("term", "documents"))
+            self.frequencies.update({term: found.get(term, 0) for term in missing})
+        return self.frequencies
 
     @property
     def terms(self) -> list[str]:
@@ -131,7 +154,7 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
     if not documents:
         return
     with transaction.atomic():
-        SiteDocument.objects.filter(key__in=[d.key for d in documents]).delete()
+        _delete_documents(SiteDocument.objects.filter(key__in=[d.key for d in documents]))
         rows, postings, vocabulary, analysed = [], [], {}, {}
         for document in documents:
             fields = analysed[document.key] = document_fields(document)
@@ -158,22 +181,29 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
         if created and created[0].pk is None:  # backends that do not return keys
             created = list(SiteDocument.objects.filter(key__in=[d.key for d in documents]))
         by_key = {row.key: row for row in created}
+        held: Counter = Counter()
         for document in documents:
             row = by_key[document.key]
+            counts: dict[str, list[int]] = {}
             for number, terms in analysed[document.key].items():
-                length = len(terms)
                 for term, frequency in Counter(terms).items():
-                    postings.append(
-                        SitePosting(
-                            document=row,
-                            term=term[:60],
-                            field=number,
-                            frequency=frequency,
-                            length=length,
-                            site_id=document.site_id,
-                        )
-                    )
+                    counts.setdefault(term[:60], [0, 0, 0, 0])[number] += frequency
+            held.update(counts.keys())
+            postings += [
+                SitePosting(
+                    document=row,
+                    term=term,
+                    title=min(title, MAX_FREQUENCY),
+                    heading=min(heading, MAX_FREQUENCY),
+                    body=min(body, MAX_FREQUENCY),
+                    roots=min(roots, MAX_FREQUENCY),
+                    site_id=document.site_id,
+                )
+                for term, (title, heading, body, roots) in counts.items()
+            ]
         SitePosting.objects.bulk_create(postings, batch_size=2000)
+        _count_terms(held, 1)
+        _weigh([row.pk for row in created])
         SiteWord.objects.bulk_create(
             [
                 SiteWord(word=word[:60], written=written[:60], length=len(word))
@@ -189,8 +219,125 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
         transaction.on_commit(lambda: _send_to_elastic(documents))
 
 
+def _delete_documents(documents) -> None:
+    """Remove these documents (a queryset) and their postings, and count their terms out."""
+    held = Counter(
+        dict(
+            SitePosting.objects.filter(document__in=documents)
+            .values("term")
+            .annotate(documents=Count("id"))
+            .values_list("term", "documents")
+        )
+    )
+    documents.delete()
+    _count_terms(held, -1)
+
+
+def _count_terms(held: Counter, sign: int) -> None:
+    """Add (sign 1) or take away (-1) the documents holding each term."""
+    items = sorted(held.items())
+    for start in range(0, len(items), 500):
+        batch = items[start : start + 500]
+        with connection.cursor() as cursor:
+            if sign > 0:
+                values = ", ".join("(%s, %s)" for _ in batch)
+                cursor.execute(
+                    f"INSERT INTO search_siteterm (term, documents) VALUES {values} "  # noqa: S608
+                    "ON CONFLICT (term) DO UPDATE "
+                    "SET documents = search_siteterm.documents + excluded.documents",
+                    [value for pair in batch for value in pair],
+                )
+            else:
+                cases = " ".join("WHEN %s THEN %s" for _ in batch)
+                places = ", ".join("%s" for _ in batch)
+                cursor.execute(
+                    f"UPDATE search_siteterm SET documents = documents - CASE term {cases} END "  # noqa: S608
+                    f"WHERE term IN ({places})",
+                    [value for pair in batch for value in pair] + [term for term, _ in batch],
+                )
+    if sign < 0 and items:
+        SiteTerm.objects.filter(documents__lte=0).delete()
+
+
+def _averages() -> dict[int, float]:
+    averages = SiteDocument.objects.aggregate(
+        title=Avg("title_length"),
+        heading=Avg("heading_length"),
+        body=Avg("body_length"),
+        roots=Avg("roots_length"),
+    )
+    return {
+        Field.TITLE: max(averages["title"] or 0.0, 1.0),
+        Field.HEADING: max(averages["heading"] or 0.0, 1.0),
+        Field.BODY: max(averages["body"] or 0.0, 1.0),
+        Field.ROOTS: max(averages["roots"] or 0.0, 1.0),
+    }
+
+
+def _weigh(document_ids: list[int]) -> None:
+    """Compute the impacts of these documents' postings under the averages the index keeps;
+    when the corpus has drifted from those averages, take the new ones and weigh every posting
+    again (rare once the corpus is of some size)."""
+    live = _averages()
+    stats = SiteIndexStats.objects.filter(pk=1).first()
+    kept = (
+        {
+            Field.TITLE: stats.title_length,
+            Field.HEADING: stats.heading_length,
+            Field.BODY: stats.body_length,
+            Field.ROOTS: stats.roots_length,
+        }
+        if stats
+        else None
+    )
+    if kept is None or any(abs(live[n] - kept[n]) > DRIFT * kept[n] for n in live):
+        SiteIndexStats.objects.update_or_create(
+            pk=1,
+            defaults={
+                "title_length": live[Field.TITLE],
+                "heading_length": live[Field.HEADING],
+                "body_length": live[Field.BODY],
+                "roots_length": live[Field.ROOTS],
+            },
+        )
+        _compute_impacts(live, None)
+    else:
+        _compute_impacts(kept, document_ids)
+
+
+def _compute_impacts(averages: dict[int, float], document_ids: list[int] | None) -> None:
+    """impact = Σ over fields of weight × tf / (tf + k1·(1 − b + b·length / average)): BM25's
+    saturated frequency per field, the part of a term's weight that depends on the document."""
+    columns = {
+        Field.TITLE: "title",
+        Field.HEADING: "heading",
+        Field.BODY: "body",
+        Field.ROOTS: "roots",
+    }
+    # Only numbers computed here are formatted in.
+    impact = " + ".join(
+        f"{FIELD_WEIGHTS[number]:.6f} * p.{column} / (p.{column} + {K1 * (1 - B):.6f} "
+        f"+ {K1 * B / averages[number]:.9f} * d.{column}_length)"
+        for number, column in columns.items()
+    )
+    sql = (
+        "UPDATE search_siteposting AS p SET impact = "  # noqa: S608
+        f"{impact} FROM search_sitedocument AS d WHERE d.id = p.document_id"
+    )
+    with connection.cursor() as cursor:
+        if document_ids is None:
+            cursor.execute(sql)
+            return
+        for start in range(0, len(document_ids), 500):
+            batch = document_ids[start : start + 500]
+            cursor.execute(
+                sql + " AND p.document_id IN (" + ", ".join("%s" for _ in batch) + ")", batch
+            )
+
+
 def remove_documents(keys: list[str]) -> None:
-    SiteDocument.objects.filter(key__in=keys).delete()
+    with transaction.atomic():
+        _delete_documents(SiteDocument.objects.filter(key__in=keys))
     _index_changed()
     if settings.ELASTICSEARCH_URL:
         from search.index.site_elastic import UNREACHABLE, elastic
@@ -202,13 +349,18 @@ def remove_documents(keys: list[str]) -> None:
 
 
 def rebuild(documents: list[SiteDocumentText]) -> int:
-    """Index all of these and forget every other document and word."""
+    """Index all of these and forget every other document and word; the averages are taken
+    again from the whole corpus."""
     with transaction.atomic():
-        SiteDocument.objects.exclude(key__in=[d.key for d in documents]).delete()
+        _delete_documents(SiteDocument.objects.exclude(key__in=[d.key for d in documents]))
         SiteWord.objects.all().delete()
+        SiteIndexStats.objects.all().delete()
     for start in range(0, len(documents), 500):
         batch = documents[start : start + 500]
         index_documents(batch)
+    with transaction.atomic():
+        SiteIndexStats.objects.all().delete()
+        _weigh([])
     if settings.ELASTICSEARCH_URL:
         from search.index.site_elastic import UNREACHABLE, elastic
 
@@ -236,7 +388,16 @@ def _send_to_elastic(documents: list[SiteDocumentText]) -> None:
 
 def _index_changed() -> None:
     cache.delete(STATS_CACHE_KEY)
-    cache.set(INDEX_VERSION_KEY, time.time(), None)
+    cache.set(GENERATION_KEY, time.time(), None)
+
+
+def generation() -> float:
+    """Changes whenever the index does: what is kept in the cache about results keys on it."""
+    return cache.get_or_set(GENERATION_KEY, time.time, None)
+
+
+def indexed_keys() -> list[str]:
+    return list(SiteDocument.objects.values_list("key", flat=True))
 
 
 def stale_keys(limit: int = 1000) -> list[str]:
@@ -289,26 +450,12 @@ def parse_query(text: str, *, site_id: int | None = None, kinds=()) -> SiteQuery
 # --- the database backend ------------------------------------------------------------------
 
 
-def _stats() -> tuple[int, dict[int, float]]:
-    stats = cache.get(STATS_CACHE_KEY)
-    if stats is None:
-        averages = SiteDocument.objects.aggregate(
-            title=Avg("title_length"),
-            heading=Avg("heading_length"),
-            body=Avg("body_length"),
-            roots=Avg("roots_length"),
-        )
-        stats = (
-            SiteDocument.objects.count(),
-            {
-                Field.TITLE: averages["title"] or 1.0,
-                Field.HEADING: averages["heading"] or 1.0,
-                Field.BODY: averages["body"] or 1.0,
-                Field.ROOTS: averages["roots"] or 1.0,
-            },
-        )
-        cache.set(STATS_CACHE_KEY, stats, 300)
-    return stats
+def _document_count() -> int:
+    count = cache.get(STATS_CACHE_KEY)
+    if count is None:
+        count = SiteDocument.objects.count()
+        cache.set(STATS_CACHE_KEY, count, 300)
+    return count
 
 
 def _scope(query: SiteQuery) -> tuple[str, list]:
@@ -316,125 +463,148 @@ def _scope(query: SiteQuery) -> tuple[str, list]:
     if query.site_id is not None:
         sql += " AND (p.site_id IS NULL OR p.site_id = %s)"
         params.append(query.site_id)
+    if query.kinds:
+        sql += (
+            " AND p.document_id IN (SELECT id FROM search_sitedocument WHERE kind IN ("  # noqa: S608
+            + ", ".join("%s" for _ in query.kinds)
+            + "))"
+        )
+        params += list(query.kinds)
     return sql, params
 
 
-def database_search(query: SiteQuery, *, limit: int = CANDIDATES) -> SiteHits:
-    """BM25 in one SQL statement: per (document, query word) the best of its terms, summed."""
-    terms = query.terms
-    if not terms:
-        return SiteHits([], {}, 0, "database")
-    total_documents, averages = _stats()
-    frequencies = _document_frequencies(terms)
-    present = [term for term in terms if term in frequencies]
-    if not present:
-        return SiteHits([], {}, 0, "database")
+@dataclass
+class _Weights:
+    """Which query word each present term stands for, and its weight: rarity × query weight."""
+
+    word_of: dict[str, int]
+    weight_of: dict[str, float]
+
+
+def _weights(query: SiteQuery) -> _Weights:
+    frequencies = query.document_frequencies()
+    total_documents = max(_document_count(), 1)
     # Each term may stand for several query words (a shared synonym): it counts for the first.
     word_of: dict[str, int] = {}
     weight_of: dict[str, float] = {}
     for number, word in enumerate(query.words):
         for term, weight in word.terms.items():
-            if term in frequencies and term not in word_of:
+            if frequencies.get(term) and term not in word_of:
                 df = frequencies[term]
                 idf = math.log(1 + (total_documents - df + 0.5) / (df + 0.5))
                 word_of[term] = number
                 weight_of[term] = idf * weight * (K1 + 1)
-    word_case = " ".join("WHEN %s THEN %s" for _ in word_of)
-    weight_case = " ".join("WHEN %s THEN %s" for _ in weight_of)
-    field_weight = " ".join(f"WHEN {number} THEN {w}" for number, w in FIELD_WEIGHTS.items())
-    average = " ".join(f"WHEN {number} THEN {avg:.6f}" for number, avg in averages.items())
+    return _Weights(word_of, weight_of)
+
+
+def _best_postings(query: SiteQuery, terms: list[str], depth: int) -> list[tuple]:
+    """(term, document, impact) of each term's `depth` best documents, read down the index on
+    (term, impact): a bounded number of rows whatever the size of the corpus."""
     scope_sql, scope_params = _scope(query)
-    kinds_sql = ""
-    kinds_params: list = []
-    if query.kinds:
-        kinds_sql = (
-            " AND p.document_id IN (SELECT id FROM search_sitedocument WHERE kind IN ("  # noqa: S608
-            + ", ".join("%s" for _ in query.kinds)
-            + "))"
+    parts, params = [], []
+    for term in terms:
+        parts.append(
+            "SELECT * FROM (SELECT p.term, p.document_id, p.impact FROM search_siteposting p "  # noqa: S608
+            f"WHERE p.term = %s{scope_sql} ORDER BY p.impact DESC, p.document_id LIMIT %s) AS t"
         )
-        kinds_params = list(query.kinds)
-    placeholders = ", ".join("%s" for _ in word_of)
-    # Only placeholders and numbers computed here are formatted in: every value is a parameter.
-    sql = f"""
-        SELECT document_id, SUM(best) AS score, COUNT(*) AS matched, COUNT(*) OVER () AS total
-        FROM (
-            SELECT document_id, word, MAX(term_score) AS best FROM (
-                SELECT p.document_id AS document_id,
-                       CASE p.term {word_case} END AS word,
-                       SUM(
-                           (CASE p.term {weight_case} END) * (CASE p.field {field_weight} END)
-                           * p.frequency * 1.0
-                           / (p.frequency + {K1 * (1 - B)} + {K1 * B} * p.length * 1.0
-                              / (CASE p.field {average} END))
-                       ) AS term_score
-                FROM search_siteposting p
-                WHERE p.term IN ({placeholders}){scope_sql}{kinds_sql}
-                GROUP BY p.document_id, p.term
-            ) per_term
-            GROUP BY document_id, word
-        ) per_word
-        GROUP BY document_id
-        ORDER BY score DESC, document_id
-        LIMIT %s
-    """  # noqa: S608
-    params: list = []
-    for term, number in word_of.items():
-        params += [term, number]
-    for term, weight in weight_of.items():
-        params += [term, weight]
-    params += list(word_of) + scope_params + kinds_params + [limit]
+        params += [term, *scope_params, depth]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
-        return SiteHits([], {}, 0, "database")
-    total = rows[0][3]
-    scores = {document_id: float(score) for document_id, score, _matched, _total in rows}
-    matched = {document_id: matched for document_id, _score, matched, _total in rows}
-    documents = dict(SiteDocument.objects.filter(pk__in=list(scores)).values_list("pk", "key"))
-    # Words together can lift a document among the best few, not from far below.
-    best = sorted(scores, key=lambda pk: -scores[pk])[:PROXIMITY_CANDIDATES]
-    phrases = (
-        dict(SiteDocument.objects.filter(pk__in=best).values_list("pk", "phrases"))
-        if len(query.words) > 1
-        else {}
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return cursor.fetchall()
+
+
+def _postings_of(documents: list[int], terms: list[str]) -> list[tuple]:
+    """(term, document, impact) of these terms in these documents."""
+    sql = (
+        "SELECT p.term, p.document_id, p.impact FROM search_siteposting p "  # noqa: S608
+        "WHERE p.document_id IN (" + ", ".join("%s" for _ in documents) + ") "
+        "AND p.term IN (" + ", ".join("%s" for _ in terms) + ")"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*documents, *terms])
+        return cursor.fetchall()
+
+
+def _per_word(rows, weights: _Weights) -> dict[int, dict[int, float]]:
+    """document -> query word -> the best of that word's terms in it."""
+    out: dict[int, dict[int, float]] = {}
+    for term, document_id, impact in rows:
+        word = weights.word_of[term]
+        score = weights.weight_of[term] * impact
+        best = out.setdefault(document_id, {})
+        if score > best.get(word, 0.0):
+            best[word] = score
+    return out
+
+
+def _top_documents(query: SiteQuery, weights: _Weights, limit: int) -> dict[int, dict]:
+    """The best `limit` documents, each with the best score of each query word in it.
+
+    Each term's best DEPTH documents are read (down the index on term and impact). A document
+    not read for a term scores at most the last impact read for it; the documents whose bound
+    is highest are then scored exactly on every term. When no term is held by more than DEPTH
+    documents this is the exact ranking; beyond, a document middling on every word may be
+    missed, the price of a cost that does not grow with the corpus."""
+    terms = list(weights.word_of)
+    rows = _best_postings(query, terms, DEPTH)
+    seen = _per_word(rows, weights)
+    read = Counter(term for term, _document, _impact in rows)
+    last: dict[str, float] = {}
+    for term, _document, impact in rows:
+        last[term] = impact  # rows of a term come best first
+    bound: dict[int, float] = {}
+    for term in terms:
+        if read[term] >= DEPTH:  # more documents may hold it
+            word = weights.word_of[term]
+            bound[word] = max(bound.get(word, 0.0), weights.weight_of[term] * last[term])
+    if bound:
+        words = set(weights.word_of.values())
+        upper = {
+            document_id: sum(max(scores.get(w, 0.0), bound.get(w, 0.0)) for w in words)
+            for document_id, scores in seen.items()
+        }
+        chosen = sorted(upper, key=lambda document_id: (-upper[document_id], document_id))[:limit]
+        seen = _per_word(_postings_of(chosen, terms), weights)
+    ranked = sorted(seen.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    return dict(ranked[:limit])
+
+
+def database_search(query: SiteQuery, *, limit: int = CANDIDATES) -> SiteHits:
+    """BM25 by impacts: per document and query word the best of its terms, summed; then the
+    share of the query's words it holds and their being together."""
+    if not query.terms:
+        return SiteHits([], {}, 0, "database")
+    weights = _weights(query)
+    if not weights.word_of:
+        return SiteHits([], {}, 0, "database")
+    found = _top_documents(query, weights, limit)
+    if not found:
+        return SiteHits([], {}, 0, "database")
+    scores = {document_id: sum(per_word.values()) for document_id, per_word in found.items()}
+    # Words together can lift a document among the best few, not from far below.
+    best = sorted(scores, key=lambda pk: (-scores[pk], pk))[:PROXIMITY_CANDIDATES]
+    phrases_of = (
+        Case(When(pk__in=best, then="phrases"), default=Value(""), output_field=TextField())
+        if len(query.words) > 1
+        else Value("", output_field=TextField())
+    )
+    documents, phrases = {}, {}
+    for pk, key, text in (
+        SiteDocument.objects.filter(pk__in=list(scores))
+        .annotate(near=phrases_of)
+        .values_list("pk", "key", "near")
+    ):
+        documents[pk], phrases[pk] = key, text
     final = {}
     count = len(query.words)
     for document_id, score in scores.items():
-        coverage = matched[document_id] / count
+        coverage = len(found[document_id]) / count
         factor = COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage
         final[documents[document_id]] = (
             score * factor * proximity_boost(query, phrases.get(document_id, ""))
         )
     keys = sorted(final, key=lambda key: (-final[key], key))
-    return SiteHits(keys, final, total, "database")
-
-
-def _document_frequencies(terms: list[str]) -> dict[str, int]:
-    """How many documents hold each term (0: absent), cached until the index changes."""
-    version = cache.get_or_set(INDEX_VERSION_KEY, time.time(), None)
-    keys = {term: f"search:site:df:{version}:{term}" for term in terms}
-    cached = cache.get_many(list(keys.values()))
-    known = {term: cached[key] for term, key in keys.items() if key in cached}
-    missing = [term for term in terms if term not in known]
-    if missing:
-        counted = dict(
-            SitePosting.objects.filter(term__in=missing)
-            .values("term")
-            .annotate(documents=_distinct_documents())
-            .values_list("term", "documents")
-        )
-        fresh = {term: counted.get(term, 0) for term in missing}
-        cache.set_many({keys[term]: count for term, count in fresh.items()}, 3600)
-        known.update(fresh)
-    return {term: count for term, count in known.items() if count}
-
-
-def _distinct_documents():
-    from django.db.models import Count
-
-    return Count("document", distinct=True)
+    return SiteHits(keys, final, len(keys), "database")
 
 
 def proximity_boost(query: SiteQuery, phrases: str) -> float:
@@ -471,8 +641,8 @@ def suggest(text: str) -> str:
     typed = written_words(text)
     analysed = {word.text: word for word in words(text)}
     known = set(
-        SitePosting.objects.filter(
-            term__in=[stem for word in analysed.values() for stem in word.stems]
+        SiteTerm.objects.filter(
+            term__in=[stem for word in analysed.values() for stem in word.stems], documents__gt=0
         ).values_list("term", flat=True)
     )
     changed = False
@@ -548,9 +718,7 @@ def expand_unknown(query: SiteQuery) -> SiteQuery:
     """A query word no document holds (a typo: زاكتي, ملحاظة) also stands for the indexed words
     it looks like, at FUZZY_WEIGHT. The database holds every document on every backend, so it
     is asked which words are known."""
-    known = set(
-        SitePosting.objects.filter(term__in=query.terms).values_list("term", flat=True).distinct()
-    )
+    known = {term for term, count in query.document_frequencies().items() if count}
     for word in query.words:
         stems = {term for term in word.terms if not term.startswith(ROOT_MARK)}
         if known & stems or word.text.isdigit():

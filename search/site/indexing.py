@@ -10,6 +10,13 @@ def rebuild_site_index() -> int:
     return site_index.rebuild(documents.all_documents())
 
 
+def missing_documents() -> int:
+    """How many documents the public can find are not in the index (e.g. after a migration
+    that changed the index's shape emptied it)."""
+    indexed = set(site_index.indexed_keys())
+    return sum(1 for document in documents.all_documents() if document.key not in indexed)
+
+
 def index_services() -> None:
     """The service pages are in the code, not the database: indexed after every migrate."""
     site_index.index_documents(

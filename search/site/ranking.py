@@ -10,6 +10,7 @@ read from the database. A query that finds nothing gets a "did you mean" from th
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -23,6 +24,7 @@ from search.text.analysis import analyse_word
 from search.text.arabic import WORD, normalise
 
 MAX_QUERY_LENGTH = 200
+RENDER_SECONDS = 600
 SNIPPET_WORDS = 28
 CANDIDATES = 100
 APPROVAL_ANCHOR = "approval-heading"
@@ -63,6 +65,7 @@ class Found:
     suggestion: str = ""
     fallback: bool = False
     backend: str = "database"
+    faq_page: FAQPage | None = None  # where questions are shown; none live: no question found
     _rendered: dict = field(default_factory=dict)
 
     @property
@@ -73,7 +76,7 @@ class Found:
         """The results from `start` to `stop`, read from the database only now."""
         wanted = self.keys[start:stop]
         missing = [key for key in wanted if key not in self._rendered]
-        self._rendered.update(render_many(missing, self.terms, self.scores))
+        self._rendered.update(render_many(missing, self.terms, self.scores, self.faq_page))
         return [self._rendered[key] for key in wanted if self._rendered.get(key) is not None]
 
 
@@ -90,9 +93,18 @@ def find(raw_query: str, *, site_id: int | None = None, limit: int = CANDIDATES)
     hits = index.search(parsed, limit=limit)
     terms = {term for word in parsed.words for term in word.terms}
     keys = hits.keys
-    if not FAQPage.objects.live().public().exists():
+    faq_page = FAQPage.objects.live().public().first()
+    if faq_page is None:
         keys = [key for key in keys if not key.startswith("faq:")]
-    found = Found(query, keys, hits.scores, terms, fallback=hits.fallback, backend=hits.backend)
+    found = Found(
+        query,
+        keys,
+        hits.scores,
+        terms,
+        fallback=hits.fallback,
+        backend=hits.backend,
+        faq_page=faq_page,
+    )
     if not keys or parsed.corrected:
         found.suggestion = index.suggest(query)
     return found
@@ -137,23 +149,55 @@ def highlight(text: str, terms: set[str], *, whole: bool = False) -> SafeString:
     return mark_safe(prefix + " ".join(parts) + suffix)  # noqa: S308 - every word is escaped above
 
 
-def _best_section(policy: PolicyPage, terms: set[str]) -> tuple[str, str, str]:
+@dataclass
+class PolicyParts:
+    """What a policy's result is made of, read from its approved text once and kept in the cache
+    until the site index changes: loading an approved revision is the slow part of a result."""
+
+    title: str
+    url: str
+    summary: str
+    sections: list[tuple[str, str, str]]  # heading, anchor, text
+    approval: str  # the approval block's words in both languages, to match the query against
+    approval_shown: str  # its lines in the reader's language
+    fallback_language: bool
+
+
+def policy_parts(policy: PolicyPage) -> PolicyParts:
+    language = (get_language() or "ar")[:2]
+    cache_key = f"search:site:policy:{index.generation()}:{policy.pk}:{language}"
+    parts = cache.get(cache_key)
+    if parts is None:
+        page = policy.approved_page()  # the text the board approved, not the page's columns
+        heading, approval = documents.approval_text(page)
+        parts = PolicyParts(
+            title=str(page.title),
+            url=str(policy.url),
+            summary=str(page.summary or ""),
+            sections=[
+                (str(entry["heading"]), entry["anchor"], " ".join(map(str, entry["lines"])))
+                for entry in section_entries(page.body)
+            ],
+            approval=f"{heading} {approval}" if approval else "",
+            approval_shown=" ".join(_approval_lines(page, language)) if approval else "",
+            fallback_language=page.shown_in_fallback_language(),
+        )
+        cache.set(cache_key, parts, RENDER_SECONDS)
+    return parts
+
+
+def _best_section(parts: PolicyParts, terms: set[str]) -> tuple[str, str, str]:
     """(heading, anchor, text) of the part of the policy page holding most query words: a
     section, or its board approval."""
-    best = ("", "", policy.summary or "", len(_matched(policy.summary or "", terms)))
-    for entry in section_entries(policy.body):
-        text = " ".join(entry["lines"])
-        matches = len(_matched(entry["heading"] + " " + text, terms))
+    best = ("", "", parts.summary, len(_matched(parts.summary, terms)))
+    for heading, anchor, text in parts.sections:
+        matches = len(_matched(heading + " " + text, terms))
         if matches > best[3]:
-            best = (entry["heading"], entry["anchor"], text, matches)
-    heading, approval = documents.approval_text(policy)
-    language = (get_language() or "ar")[:2]
-    if approval:
-        shown = str(_("Board approval"))
-        matches = len(_matched(f"{heading} {approval}", terms))
+            best = (heading, anchor, text, matches)
+    if parts.approval:
+        matches = len(_matched(parts.approval, terms))
         if matches > best[3]:
-            own = list(_approval_lines(policy, language))
-            best = (shown, APPROVAL_ANCHOR, " ".join(own), matches)
+            best = (str(_("Board approval")), APPROVAL_ANCHOR, parts.approval_shown, matches)
     return best[:3]
 
 
@@ -172,7 +216,9 @@ def _approval_lines(policy: PolicyPage, language: str) -> list[str]:
     return [line for line in lines if line]
 
 
-def render_many(keys: list[str], terms: set[str], scores: dict[str, float]) -> dict:
+def render_many(
+    keys: list[str], terms: set[str], scores: dict[str, float], faq_page: FAQPage | None
+) -> dict:
     """The results for these keys, each kind read in one query."""
     names: dict[str, list[str]] = {}
     for key in keys:
@@ -182,12 +228,10 @@ def render_many(keys: list[str], terms: set[str], scores: dict[str, float]) -> d
     if names.get("policy"):
         for policy in PolicyPage.objects.live().public().filter(slug__in=names["policy"]):
             loaded[f"policy:{policy.slug}"] = policy
-    if names.get("faq"):
-        faq_page = FAQPage.objects.live().public().first()
-        if faq_page is not None:
-            for faq in FAQ.objects.select_related("category").filter(slug__in=names["faq"]):
-                faq.page_url = faq_page.url
-                loaded[f"faq:{faq.slug}"] = faq
+    if names.get("faq") and faq_page is not None:
+        for faq in FAQ.objects.select_related("category").filter(slug__in=names["faq"]):
+            faq.page_url = faq_page.url
+            loaded[f"faq:{faq.slug}"] = faq
     if names.get("page"):
         ids = [name for name in names["page"] if name.isdigit()]
         for page in ContentPage.objects.live().public().filter(pk__in=ids):
@@ -204,19 +248,18 @@ def render(key: str, item, terms: set[str], score: float) -> Result | None:
     kind = key.partition(":")[0]
     language = (get_language() or "ar")[:2]
     if kind == "policy":
-        policy = item
-        page = policy.approved_page()  # the text the board approved, not the page's columns
-        heading, anchor, text = _best_section(page, terms)
+        parts = policy_parts(item)
+        heading, anchor, text = _best_section(parts, terms)
         return Result(
             kind="policy",
             key=key,
-            title=page.title,
-            title_html=highlight(page.title, terms, whole=True),
-            url=policy.url + (f"#{anchor}" if anchor else ""),
+            title=parts.title,
+            title_html=highlight(parts.title, terms, whole=True),
+            url=parts.url + (f"#{anchor}" if anchor else ""),
             section=heading,
             snippet=highlight(text, terms),
             score=score,
-            fallback_language=page.shown_in_fallback_language(),
+            fallback_language=parts.fallback_language,
         )
     if kind == "faq":
         faq = item

@@ -5,16 +5,21 @@ Every word is normalised (search.text.arabic) and then analysed by maintained st
   root from NLTK's ISRI stemmer, so that a broken plural or a derived form (الشكاوى, تساؤلات,
   مجالس) meets its singular (شكوى, سؤال, مجلس) through the root. Roots are weaker evidence
   than stems (many words share a root), so they are kept apart and weigh less in ranking.
+  A broken plural found in Arramooz's noun dictionary also stands for its singular's stems
+  (الشكاوى is indexed and asked as شكوى too), which is stronger evidence than the root.
 - English: Snowball's English (Porter 2) stem (approval, approved, approve → approv).
 
 `Analyser` names which parts are used, so the benchmark can compare them on the judged set.
 """
 
 import re
+import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+import arramooz
 import snowballstemmer
 
 from search.text.arabic import TASHKEEL, TATWEEL, WORD, normalise, variants
@@ -46,6 +51,7 @@ class Analyser:
     light: bool = True
     snowball: bool = True
     roots: bool = True
+    plurals: bool = True
 
 
 DEFAULT = Analyser()
@@ -91,6 +97,9 @@ def analyse_word(word: str, analyser: Analyser = DEFAULT) -> Word:
     stems = list(variants(word)) if analyser.light else []
     if analyser.light:
         stems.extend(_more_readings(word))
+    if analyser.plurals:
+        for singular in _singulars_of(word):
+            stems.extend(variants(singular))
     if analyser.snowball or not stems:
         stems.append(_ARABIC_SNOWBALL.stemWord(word))
     root = _root(word) if analyser.roots else ""
@@ -98,6 +107,48 @@ def analyse_word(word: str, analyser: Analyser = DEFAULT) -> Word:
 
 
 _ARTICLES = ("وال", "بال", "فال", "كال", "لل", "ال")
+_PROCLITICS = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف")
+
+
+_LETTERS = re.compile("[\u0621-\u064a]{3,}")
+
+
+@lru_cache(maxsize=1)
+def broken_plurals() -> dict[str, tuple[str, ...]]:
+    """Each broken plural (normalised) -> its singulars, from the noun dictionary of Arramooz
+    (arramooz-pysqlite, the dictionary Qalsadi lemmatises with): الشكاوى → شكوى, وثائق →
+    وثيقة, مجالس → مجلس."""
+    path = Path(arramooz.__file__).parent / "data" / "arabicdictionary.sqlite"
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        rows = connection.execute(
+            "SELECT unvocalized, broken_plural FROM nouns WHERE broken_plural <> ''"
+        ).fetchall()
+    out: dict[str, tuple[str, ...]] = {}
+    for singular, plurals in rows:
+        single = normalise(singular)
+        for plural in re.split(r"[;،,\s]+", plurals or ""):
+            form = normalise(plural)
+            known = out.get(form, ())
+            words_only = _LETTERS.fullmatch(form) and _LETTERS.fullmatch(single)
+            if words_only and form != single and single not in known:
+                out[form] = (*known, single)
+    return out
+
+
+def _singulars_of(word: str) -> list[str]:
+    """The singulars of a broken plural, with or without a proclitic (والشكاوى)."""
+    table = broken_plurals()
+    forms = [word] + [
+        word[len(prefix) :]
+        for prefix in _PROCLITICS
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3
+    ]
+    out: list[str] = []
+    for form in forms:
+        out.extend(table.get(form, ()))
+    return out
+
+
 # ة is written ت before a pronoun (زكاتي، حالتها): the bare noun is the same word.
 _TA_BEFORE_PRONOUN = re.compile("^(.{2,}?)ت(ي|ك|ه|ها|هم|هن|نا|كم|كن)$")
 # A present-tense verb with its plural ending (يردون، تتابعين): the letters between.

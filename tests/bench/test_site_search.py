@@ -19,7 +19,7 @@ from search.site.indexing import rebuild_site_index
 from search.site.quality import score
 from search.site.ranking import find
 from search.text import analysis
-from tests.search.test_search_quality import ARABIC, ENGLISH, GENERATED
+from tests.search.test_search_quality import ARABIC, ENGLISH, GENERATED, MORPHED
 
 pytestmark = pytest.mark.django_db
 
@@ -238,11 +238,12 @@ def test_site_search_latency_on_10000_documents(client, report):
 
 
 ANALYSERS = {
-    "light (project)": analysis.Analyser(light=True, snowball=False, roots=False),
-    "snowball": analysis.Analyser(light=False, snowball=True, roots=False),
-    "snowball+isri": analysis.Analyser(light=False, snowball=True, roots=True),
-    "light+snowball": analysis.Analyser(light=True, snowball=True, roots=False),
-    "light+snowball+isri (default)": analysis.DEFAULT,
+    "light (project)": analysis.Analyser(light=True, snowball=False, roots=False, plurals=False),
+    "snowball": analysis.Analyser(light=False, snowball=True, roots=False, plurals=False),
+    "snowball+isri": analysis.Analyser(light=False, snowball=True, roots=True, plurals=False),
+    "light+snowball": analysis.Analyser(light=True, snowball=True, roots=False, plurals=False),
+    "light+snowball+isri": analysis.Analyser(plurals=False),
+    "light+snowball+isri+arramooz plurals (default)": analysis.DEFAULT,
 }
 
 
@@ -257,6 +258,7 @@ def test_which_arabic_analysis_ranks_best(report):
                 ("ar", ARABIC, "ar"),
                 ("en", ENGLISH, "en"),
                 ("generated", GENERATED, "ar"),
+                ("morphed", MORPHED, "ar"),
             ):
                 result = score(judged, language=language)
                 figures[f"{name} {label} ndcg@10"] = result.ndcg_at_10

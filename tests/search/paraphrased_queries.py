@@ -2,12 +2,19 @@
 Gulf dialect, colloquial words, English, both mixed; and variants made from them by rule
 (`generated`): no hamza, ه for ة, ي for ى, no ال, a typo, Arabic-Indic digits.
 
+`morphed` makes a second set by other rules, none of them written for a query: a word put in
+the plural (its broken plural from the noun dictionary, or ة → ات), a proclitic added (و ب ال
+لل), a letter typed for a like-sounding one (ض/ظ, ذ/ز, ث/ت, ة/ه, ى/ي at a word's end).
+
 Keys are what answers the query well: the question, and the service page where it is the way
 to do it. Site search is scored on these in tests/search/test_search_quality.py.
 """
 
 import random
 import re
+from functools import lru_cache
+
+from search.text.analysis import broken_plurals
 
 HELP = "service:help-request"
 VOLUNTEER = "service:volunteer"
@@ -143,4 +150,87 @@ def generated(seed: int = 16) -> list[tuple[str, list[str]]]:
             variant = _typo(query, rng)
         if variant != query:
             out.append((variant, expected))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _plurals() -> dict[str, str]:
+    """Each singular (normalised, ة kept as ه) -> one of its broken plurals."""
+    out: dict[str, str] = {}
+    for plural, singulars in sorted(broken_plurals().items()):
+        for singular in singulars:
+            out.setdefault(singular, plural)
+    return out
+
+
+def _content_words(words: list[str]) -> list[int]:
+    return [i for i, word in enumerate(words) if len(word) >= 4 and not word.isascii()]
+
+
+def _pluralise(text: str, rng: random.Random) -> str:
+    """One word in the plural: its broken plural when the dictionary has one, else ة → ات."""
+    words = text.split()
+    plurals = _plurals()
+    for i in rng.sample(_content_words(words), len(_content_words(words))):
+        word = words[i]
+        article = "ال" if word.startswith("ال") else ""
+        bare = word[len(article) :]
+        key = bare.replace("ة", "ه").replace("ى", "ي").replace("أ", "ا").replace("إ", "ا")
+        if key in plurals:
+            words[i] = article + plurals[key]
+            return " ".join(words)
+        if bare.endswith(("ة", "ه")) and len(bare) >= 4:
+            words[i] = article + bare[:-1] + "ات"
+            return " ".join(words)
+    return text
+
+
+def _proclitic(text: str, rng: random.Random) -> str:
+    """و, ب, ال or لل put before a word, as people write it joined."""
+    words = text.split()
+    candidates = _content_words(words)
+    if not candidates:
+        return text
+    i = rng.choice(candidates)
+    word = words[i]
+    if word.startswith("ال"):
+        words[i] = rng.choice(("و", "ب", "لل")) + (word[2:] if rng.random() < 0.5 else word)
+        if words[i].startswith(("و", "ب")) and not words[i][1:].startswith("ال"):
+            words[i] = words[i][0] + "ال" + words[i][1:]
+    else:
+        words[i] = rng.choice(("و", "ب", "ال")) + word
+    return " ".join(words)
+
+
+LIKE_SOUNDING = (("ض", "ظ"), ("ظ", "ض"), ("ذ", "ز"), ("ث", "ت"))
+
+
+def _letter_variant(text: str, rng: random.Random) -> str:
+    """A letter typed for one that sounds alike, or a final ة/ه, ى/ي the other way."""
+    words = text.split()
+    for i in rng.sample(range(len(words)), len(words)):
+        word = words[i]
+        for wrong, written in LIKE_SOUNDING:
+            if wrong in word and len(word) >= 4:
+                words[i] = word.replace(wrong, written, 1)
+                return " ".join(words)
+        for final, other in (("ة", "ه"), ("ه", "ة"), ("ى", "ي"), ("ي", "ى")):
+            if word.endswith(final) and len(word) >= 4:
+                words[i] = word[:-1] + other
+                return " ".join(words)
+    return text
+
+
+MORPHS = (_pluralise, _proclitic, _letter_variant)
+
+
+def morphed(seed: int = 61) -> list[tuple[str, list[str]]]:
+    """Each Arabic query changed by every rule of MORPHS that changes it (a fixed seed)."""
+    rng = random.Random(seed)
+    out = []
+    for query, expected in ARABIC:
+        for rule in MORPHS:
+            variant = rule(query, rng)
+            if variant != query:
+                out.append((variant, expected))
     return out

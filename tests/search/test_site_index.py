@@ -1,9 +1,12 @@
 """The site index: what people mean (plurals, roots, synonyms, rare words, words together), the
 board approval and the service pages findable, "did you mean", synonyms edited in the admin."""
 
+import io
+
 import pytest
 
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 
 from cms.governance import COMMUNICATIONS_STAFF
 from cms.models import FAQ, FAQCategory, FAQPage, PolicyPage
@@ -180,3 +183,16 @@ def test_found_results_are_read_only_for_the_page_shown(category, django_assert_
     assert sum(key.startswith("faq:") for key in found.keys) == 30
     with django_assert_max_num_queries(25):
         assert len(found.results(0, 10)) == 10
+
+
+def test_an_emptied_index_is_rebuilt_only_when_incomplete(catalogue, secretary, term):  # noqa: F811
+    policy = make_policy(catalogue, slug="kept")
+    approve(policy, secretary, term)
+    out = io.StringIO()
+    call_command("rebuild_site_index", "--if-incomplete", stdout=out)
+    assert "complete" in out.getvalue()
+    SiteDocument.objects.all().delete()  # what a migration changing the index's shape does
+    out = io.StringIO()
+    call_command("rebuild_site_index", "--if-incomplete", stdout=out)
+    assert "missing" in out.getvalue() and "rebuilt" in out.getvalue()
+    assert SiteDocument.objects.filter(key__contains="kept").exists()

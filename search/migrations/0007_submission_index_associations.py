@@ -46,7 +46,7 @@ def _run(statements):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("search", "0005_default_synonyms"),
+        ("search", "0006_site_postings_by_impact"),
         ("wagtailcore", "0098_apitoken"),
     ]
 
