@@ -12,7 +12,6 @@ from cms.demo_faqs import load_faq_demo
 from cms.demo_policies import SAMPLES, ensure_board
 from cms.importer.services import policy_document_import
 from cms.models import BoardApproval, PolicyIndexPage, PolicyPage
-from cms.onboarding import STARTER_POLICY_SLUG
 from cms.services import policy_approval_record
 
 
@@ -63,11 +62,6 @@ def load_sample_association_content(site: Site, sample: SampleAssociation, users
     policy = PolicyPage.objects.child_of(catalogue).first()
     created = []
     if policy is not None and not BoardApproval.objects.filter(policy=policy).exists():
-        # Until the site search keys its documents by association, the samples' slugs differ
-        # from the model association's.
-        policy.slug = f"{sample.slug}-{STARTER_POLICY_SLUG}"
-        policy.save()
-        policy.save_revision()
         term = ensure_board(site)
         policy_document_import(
             data=sample.path.read_bytes(),
@@ -88,5 +82,5 @@ def load_sample_association_content(site: Site, sample: SampleAssociation, users
                 change_note_ar="الإصدار الأول.",
             )
         created.append("policy")
-    created += load_faq_demo(home, slug_prefix=f"{sample.slug}-")
+    created += load_faq_demo(home)
     return created

@@ -208,9 +208,9 @@ SERVICES = {
 }
 
 
-def load_faq_demo(home, *, slug_prefix: str = "") -> list[str]:
+def load_faq_demo(home) -> list[str]:
     """The FAQ page under `home` (when missing) and the demo questions of `home`'s association
-    (when it has none), their link names after `slug_prefix`."""
+    (when it has none)."""
     site = home.get_site()
     if FAQ.all_sites.filter(site=site).exists():
         return []
@@ -227,7 +227,7 @@ def load_faq_demo(home, *, slug_prefix: str = "") -> list[str]:
     for order, (slug, category, q_ar, a_ar, q_en, a_en) in enumerate(FAQS):
         faq = FAQ.all_sites.create(
             site=site,
-            slug=slug_prefix + slug,
+            slug=slug,
             service=SERVICES.get(slug, ""),
             category=categories[category],
             sort_order=order,
@@ -243,7 +243,7 @@ def load_faq_demo(home, *, slug_prefix: str = "") -> list[str]:
             faq.save()
     slug, category, q_ar, a_ar = ARABIC_ONLY
     FAQ.all_sites.create(
-        site=site, slug=slug_prefix + slug, category=categories[category], sort_order=99,
+        site=site, slug=slug, category=categories[category], sort_order=99,
         question=q_ar, question_ar=q_ar, answer=f"<p>{a_ar}</p>", answer_ar=f"<p>{a_ar}</p>",
     )  # fmt: skip
     return ["faqs"]

@@ -50,6 +50,8 @@ from portal.accounts.associations import association_roles_create
 from portal.accounts.roles import acting
 from portal.core.associations import association
 from portal.models import RoleGroup
+from search.models import SynonymSet
+from search.site.synonyms import association_synonyms_create
 
 PLATFORM_ADMINISTRATORS = "مديرو المنصة"
 # Platform administrators manage associations and their administrators; no association's work.
@@ -143,6 +145,8 @@ def _roles_and_administrator(site, report, admin_username, admin_email, admin_pa
     groups = association_roles_create(site)
     if association_defaults_create(site):
         report.created.append("types of support")
+    if association_synonyms_create(site):
+        report.created.append("search synonyms")
     task = BoardApprovalTask.objects.filter(active=True).first()
     if task is not None:
         task.groups.add(groups["secretary"])
@@ -183,6 +187,7 @@ def _association_querysets(site: Site) -> dict:
         "withdrawals": PolicyWithdrawal.objects.filter(policy_id__in=page_ids),
         "policy_imports": PolicyImport.objects.filter(policy_id__in=page_ids),
         "role_groups": Group.objects.filter(association_role__site=site),
+        "synonyms": SynonymSet.all_sites.filter(site=site),
         "site": Site.objects.filter(pk=site.pk),
     }
 

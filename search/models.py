@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.associations import current_site, current_site_id
+
 
 class SubmissionEntry(models.Model):
     """What staff search on for one submission, normalised by search.arabic. Only these fields:
@@ -92,11 +94,12 @@ class IndexRebuild(models.Model):
 class SiteDocument(models.Model):
     """One thing the public can find (a policy, a question, a service page), as the site index
     holds it: what it is and how long each field is. The words are in SitePosting. Which app it
-    comes from is only said by its key (`faq:how-to-apply`, `policy:<slug>`, `service:volunteer`)."""
+    comes from is only said by its key (`faq:<site>:how-to-apply`, `page:<id>`,
+    `service:<site>:volunteer`); which association it belongs to by `site_id`."""
 
     key = models.CharField(max_length=300, unique=True)
     kind = models.CharField(max_length=20)
-    site_id = models.PositiveIntegerField(null=True)  # None: shown on every association's site
+    site_id = models.PositiveIntegerField(null=True)  # its association; None: found on none
     # Words per field (stems), for BM25's length normalisation.
     title_length = models.PositiveIntegerField(default=0)
     heading_length = models.PositiveIntegerField(default=0)
@@ -143,7 +146,13 @@ class SitePosting(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "term"], name="one_posting_per_term")
         ]
-        indexes = [models.Index(fields=["term", "-impact", "document"], name="site_posting_impact")]
+        # The association first: a query reads its own documents' best postings of a term,
+        # whatever the number of associations.
+        indexes = [
+            models.Index(
+                fields=["site_id", "term", "-impact", "document"], name="site_posting_site_impact"
+            )
+        ]
 
     def __str__(self):
         return self.term
@@ -174,19 +183,46 @@ class SiteIndexStats(models.Model):
 
 
 class SiteWord(models.Model):
-    """A word the site index holds, as people type it (normalised): what "did you mean" offers."""
+    """A word an association's documents hold, as people type it (normalised): what "did you
+    mean" offers on that association's site (never another's words)."""
 
-    word = models.CharField(max_length=60, unique=True)
+    site_id = models.PositiveIntegerField()
+    word = models.CharField(max_length=60)
     written = models.CharField(max_length=60)  # as spelt in the text: what a reader is shown
-    length = models.PositiveSmallIntegerField(db_index=True)
+    length = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["site_id", "word"], name="one_site_word_per_site")
+        ]
+        indexes = [models.Index(fields=["site_id", "length"], name="site_word_length")]
 
     def __str__(self):
         return self.word
 
 
+class AssociationScopedManager(models.Manager):
+    """In a request, the host's association's rows only (every admin view follows the host);
+    outside requests, every row (code there passes the site)."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        site = current_site()
+        return queryset if site is None else queryset.filter(site=site)
+
+
 class SynonymSet(models.Model):
-    """Words that mean the same to the association's readers (دعم، مساعدة، إعانة): a search for
-    one also finds the others, on every backend. Edited by staff in the admin."""
+    """Words that mean the same to one association's readers (دعم، مساعدة، إعانة): a search for
+    one also finds the others on its site, on every backend. Edited by its staff in the admin."""
+
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        on_delete=models.CASCADE,
+        default=current_site_id,
+        related_name="+",
+        verbose_name=_("association"),
+        editable=False,
+    )
 
     words = models.TextField(
         _("words"),
@@ -197,8 +233,12 @@ class SynonymSet(models.Model):
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
+    all_sites = models.Manager()  # every association's sets (code given a site)
+    objects = AssociationScopedManager()  # the default: the request's host's sets
+
     class Meta:
         ordering = ["pk"]
+        default_manager_name = "objects"
         verbose_name = _("synonyms")
         verbose_name_plural = _("search synonyms")
 

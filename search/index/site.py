@@ -56,7 +56,7 @@ PROXIMITY_CANDIDATES = 50
 DEPTH = 200  # each term's best documents read
 DRIFT = 0.2  # average field lengths may drift this much before every impact is weighed again
 MAX_FREQUENCY = 32767
-SYNONYMS_CACHE_KEY = "search:site:synonyms"
+SYNONYMS_CACHE_KEY = "search:site:synonyms:{site}"
 STATS_CACHE_KEY = "search:site:stats"
 GENERATION_KEY = "search:site:generation"
 ELASTIC_DOWN_KEY = "search:site:elastic-down"
@@ -175,8 +175,9 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
                     indexed_at=timezone.now(),
                 )
             )
-            for word, written in _surface_words(document).items():
-                vocabulary.setdefault(word, written)
+            if document.site_id is not None:  # "did you mean" offers an association's own words
+                for word, written in _surface_words(document).items():
+                    vocabulary.setdefault((document.site_id, word), written)
         created = SiteDocument.objects.bulk_create(rows)
         if created and created[0].pk is None:  # backends that do not return keys
             created = list(SiteDocument.objects.filter(key__in=[d.key for d in documents]))
@@ -206,8 +207,8 @@ def index_documents(documents: list[SiteDocumentText]) -> None:
         _weigh([row.pk for row in created])
         SiteWord.objects.bulk_create(
             [
-                SiteWord(word=word[:60], written=written[:60], length=len(word))
-                for word, written in sorted(vocabulary.items())
+                SiteWord(site_id=site_id, word=word[:60], written=written[:60], length=len(word))
+                for (site_id, word), written in sorted(vocabulary.items())
             ],
             ignore_conflicts=True,
             batch_size=2000,
@@ -348,6 +349,15 @@ def remove_documents(keys: list[str]) -> None:
             _elastic_failed("remove", error)
 
 
+def forget_association(site_id: int) -> None:
+    """Remove every document and word of an association (it is being removed)."""
+    keys = list(SiteDocument.objects.filter(site_id=site_id).values_list("key", flat=True))
+    SiteWord.objects.filter(site_id=site_id).delete()
+    forget_synonyms(site_id)
+    if keys:
+        remove_documents(keys)
+
+
 def rebuild(documents: list[SiteDocumentText]) -> int:
     """Index all of these and forget every other document and word; the averages are taken
     again from the whole corpus."""
@@ -410,28 +420,32 @@ def stale_keys(limit: int = 1000) -> list[str]:
 # --- synonyms ----------------------------------------------------------------------------------
 
 
-def synonym_sets() -> list[list[tuple[str, ...]]]:
-    """Each synonym set as the stems of its words (cached; saving a set clears the cache)."""
-    sets = cache.get(SYNONYMS_CACHE_KEY)
+def synonym_sets(site_id: int | None) -> list[list[tuple[str, ...]]]:
+    """Each of an association's synonym sets as the stems of its words (cached; saving a set
+    clears the cache). Without an association, none."""
+    if site_id is None:
+        return []
+    cache_key = SYNONYMS_CACHE_KEY.format(site=site_id)
+    sets = cache.get(cache_key)
     if sets is None:
         sets = []
-        for synonym_set in SynonymSet.objects.all():
+        for synonym_set in SynonymSet.all_sites.filter(site_id=site_id):
             stems = [
                 analysed.stems for entry in synonym_set.word_list() for analysed in words(entry)[:1]
             ]
             if len(stems) >= 2:
                 sets.append(stems)
-        cache.set(SYNONYMS_CACHE_KEY, sets, 600)
+        cache.set(cache_key, sets, 600)
     return sets
 
 
-def forget_synonyms() -> None:
-    cache.delete(SYNONYMS_CACHE_KEY)
+def forget_synonyms(site_id: int | None) -> None:
+    cache.delete(SYNONYMS_CACHE_KEY.format(site=site_id))
 
 
 def parse_query(text: str, *, site_id: int | None = None, kinds=()) -> SiteQuery:
-    """The query's words, each with its stems, root and synonyms' stems."""
-    sets = synonym_sets()
+    """The query's words, each with its stems, root and the association's synonyms' stems."""
+    sets = synonym_sets(site_id)
     query_words = []
     for word in words(text):
         terms = dict.fromkeys(word.stems, 1.0)
@@ -460,8 +474,8 @@ def _document_count() -> int:
 
 def _scope(query: SiteQuery) -> tuple[str, list]:
     sql, params = "", []
-    if query.site_id is not None:
-        sql += " AND (p.site_id IS NULL OR p.site_id = %s)"
+    if query.site_id is not None:  # first in the index the postings are read down
+        sql += " AND p.site_id = %s"
         params.append(query.site_id)
     if query.kinds:
         sql += (
@@ -635,16 +649,32 @@ def _near(line: list[str], first: set[str], second: set[str]) -> bool:
 # --- did you mean --------------------------------------------------------------------------------
 
 
-def suggest(text: str) -> str:
-    """The query as typed, with each word no document holds replaced by the most alike indexed
-    word as it is written; "" when nothing better is found."""
+def known_terms(terms, site_id: int | None) -> set[str]:
+    """Which of these terms a document of the association holds (of any, without one)."""
+    terms = list(terms)
+    if not terms:
+        return set()
+    if site_id is None:
+        found = SiteTerm.objects.filter(term__in=terms, documents__gt=0)
+        return set(found.values_list("term", flat=True))
+    # One row at most per term, read down the index on (site, term, impact): a common term's
+    # thousands of postings are not read.
+    parts = [
+        "SELECT * FROM (SELECT p.term FROM search_siteposting p "  # noqa: S608
+        "WHERE p.site_id = %s AND p.term = %s LIMIT 1) AS t"
+        for _term in terms
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), [v for term in terms for v in (site_id, term)])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def suggest(text: str, *, site_id: int | None = None) -> str:
+    """The query as typed, with each word no document of the association holds replaced by the
+    most alike word of its documents as it is written; "" when nothing better is found."""
     typed = written_words(text)
     analysed = {word.text: word for word in words(text)}
-    known = set(
-        SiteTerm.objects.filter(
-            term__in=[stem for word in analysed.values() for stem in word.stems], documents__gt=0
-        ).values_list("term", flat=True)
-    )
+    known = known_terms({stem for word in analysed.values() for stem in word.stems}, site_id)
     changed = False
     out = []
     for written, normalised in typed:
@@ -652,7 +682,7 @@ def suggest(text: str) -> str:
         if word is None or set(word.stems) & known or normalised.isdigit():
             out.append(written)
             continue
-        best = _closest(normalised)
+        best = _closest(normalised, site_id)
         if best:
             out.append(best)
             changed = True
@@ -661,21 +691,27 @@ def suggest(text: str) -> str:
     return " ".join(out) if changed else ""
 
 
-def _closest(typed: str) -> str:
-    """The most alike indexed word, as it is written."""
-    found = closest_words(typed, count=1)
+def _closest(typed: str, site_id: int | None) -> str:
+    """The most alike word of the association's documents, as it is written."""
+    found = closest_words(typed, count=1, site_id=site_id)
     if not found:
         return ""
-    return SiteWord.objects.filter(word=found[0]).values_list("written", flat=True).first() or ""
+    written = SiteWord.objects.filter(word=found[0])
+    if site_id is not None:
+        written = written.filter(site_id=site_id)
+    return written.values_list("written", flat=True).first() or ""
 
 
-def closest_words(typed: str, *, count: int = 3) -> list[str]:
-    """Indexed words a misspelt word may stand for, most alike first."""
+def closest_words(typed: str, *, count: int = 3, site_id: int | None = None) -> list[str]:
+    """Words of the association's documents a misspelt word may stand for, most alike first."""
     if len(typed) < 3:
         return []
+    words_of = (
+        SiteWord.objects.all() if site_id is None else SiteWord.objects.filter(site_id=site_id)
+    )
     # A typo seldom changes both the first and the last letter: that narrows the candidates.
     candidates = (
-        SiteWord.objects.filter(length__gte=len(typed) - 1, length__lte=len(typed) + 1)
+        words_of.filter(length__gte=len(typed) - 1, length__lte=len(typed) + 1)
         .filter(Q(word__startswith=typed[0]) | Q(word__endswith=typed[-1]))
         .values_list("word", flat=True)[:5_000]
     )
@@ -717,16 +753,17 @@ def site_index_state() -> dict:
 def expand_unknown(query: SiteQuery) -> SiteQuery:
     """A query word no document holds (a typo: زاكتي, ملحاظة) also stands for the indexed words
     it looks like, at FUZZY_WEIGHT. The database holds every document on every backend, so it
-    is asked which words are known."""
-    known = {term for term, count in query.document_frequencies().items() if count}
+    is asked which words the association's documents hold."""
+    anywhere = [term for term, count in query.document_frequencies().items() if count]
+    known = known_terms(anywhere, query.site_id)
     for word in query.words:
         stems = {term for term in word.terms if not term.startswith(ROOT_MARK)}
         if known & stems or word.text.isdigit():
             continue
-        similar_words = closest_words(word.text)
+        similar_words = closest_words(word.text, site_id=query.site_id)
         for stem in word.firsts[:1]:
             if stem != word.text:
-                similar_words += closest_words(stem)
+                similar_words += closest_words(stem, site_id=query.site_id)
         if similar_words:
             query.corrected = True
         for similar in dict.fromkeys(similar_words):

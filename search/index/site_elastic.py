@@ -106,16 +106,8 @@ def build_search(query: site_index.SiteQuery, *, limit: int) -> Search:
                 )
             )
     search = Search(index=alias()).query(Q("bool", should=should, minimum_should_match=1))
-    if query.site_id is not None:
-        search = search.filter(
-            Q(
-                "bool",
-                should=[
-                    Q("term", site=query.site_id),
-                    Q("bool", must_not=[Q("exists", field="site")]),
-                ],
-            )
-        )
+    if query.site_id is not None:  # one association's documents only, in every query
+        search = search.filter("term", site=query.site_id)
     if query.kinds:
         search = search.filter("terms", kind=list(query.kinds))
     return search.source(["key"]).extra(track_total_hits=True)[:limit]

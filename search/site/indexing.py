@@ -1,6 +1,8 @@
 """Building the site index from everything the public can find, and catching up what
 Elasticsearch missed while it was away."""
 
+from wagtail.models import Site
+
 from search.index import site as site_index
 from search.site import documents
 
@@ -20,11 +22,7 @@ def missing_documents() -> int:
 def index_services() -> None:
     """The service pages are in the code, not the database: indexed after every migrate."""
     site_index.index_documents(
-        [
-            documents.service_document(service)
-            for service in documents.SERVICE_PAGES
-            if documents.service_url(service)
-        ]
+        documents.service_documents(Site.objects.values_list("pk", flat=True))
     )
 
 

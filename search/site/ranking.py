@@ -16,8 +16,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.models import Site
+
 from cms.blocks import section_entries
 from cms.models import FAQ, ContentPage, FAQPage, PolicyPage
+from portal.core.associations import current_site_id
 from search.index import site as index
 from search.site import documents
 from search.text.analysis import analyse_word
@@ -40,7 +43,7 @@ KIND_LABELS = {
 @dataclass
 class Result:
     kind: str  # "policy", "faq", "page" or "service"
-    key: str  # "policy:<slug>", "faq:<slug>"…: stable for judged queries and the API
+    key: str  # "policy:<slug>", "faq:<slug>"… within the association: for judged queries, the API
     title: str
     title_html: SafeString
     url: str
@@ -56,12 +59,14 @@ class Result:
 
 @dataclass
 class Found:
-    """What a query found: ranked keys (all of them), and what to tell the reader."""
+    """What a query found in one association: ranked keys (all of them, public keys: the site
+    left out), and what to tell the reader."""
 
     query: str
     keys: list[str]
     scores: dict[str, float]
     terms: set[str]
+    site_id: int | None = None
     suggestion: str = ""
     fallback: bool = False
     backend: str = "database"
@@ -76,7 +81,9 @@ class Found:
         """The results from `start` to `stop`, read from the database only now."""
         wanted = self.keys[start:stop]
         missing = [key for key in wanted if key not in self._rendered]
-        self._rendered.update(render_many(missing, self.terms, self.scores, self.faq_page))
+        self._rendered.update(
+            render_many(missing, self.terms, self.scores, self.faq_page, site_id=self.site_id)
+        )
         return [self._rendered[key] for key in wanted if self._rendered.get(key) is not None]
 
 
@@ -85,38 +92,58 @@ def clean_query(raw: str | None) -> str:
     return text[:MAX_QUERY_LENGTH]
 
 
+def _faq_page(site_id: int | None) -> FAQPage | None:
+    """The association's live public FAQ page, where its questions are shown."""
+    pages = FAQPage.objects.live().public()
+    site = Site.objects.filter(pk=site_id).select_related("root_page").first()
+    if site is None:
+        return None
+    return pages.descendant_of(site.root_page, inclusive=True).first()
+
+
 def find(raw_query: str, *, site_id: int | None = None, limit: int = CANDIDATES) -> Found:
+    """Search one association's site: `site_id`, else the current association (the request's
+    host), else the default one. Nothing of another association is found, counted or
+    suggested."""
+    if site_id is None:
+        site_id = current_site_id()
     query = clean_query(raw_query)
     parsed = index.parse_query(query, site_id=site_id)
     if not parsed.words:
-        return Found(query, [], {}, set())
+        return Found(query, [], {}, set(), site_id)
     hits = index.search(parsed, limit=limit)
     terms = {term for word in parsed.words for term in word.terms}
-    keys = hits.keys
-    faq_page = FAQPage.objects.live().public().first()
+    scores = {documents.public_key(key): score for key, score in hits.scores.items()}
+    keys = [documents.public_key(key) for key in hits.keys]
+    faq_page = _faq_page(site_id)
     if faq_page is None:
         keys = [key for key in keys if not key.startswith("faq:")]
     found = Found(
         query,
         keys,
-        hits.scores,
+        scores,
         terms,
+        site_id,
         fallback=hits.fallback,
         backend=hits.backend,
         faq_page=faq_page,
     )
     if not keys or parsed.corrected:
-        found.suggestion = index.suggest(query)
+        found.suggestion = index.suggest(query, site_id=site_id)
     return found
 
 
-def search_site(raw_query: str, *, limit: int = CANDIDATES) -> list[Result]:
-    return find(raw_query, limit=limit).results()
+def search_site(
+    raw_query: str, *, site_id: int | None = None, limit: int = CANDIDATES
+) -> list[Result]:
+    return find(raw_query, site_id=site_id, limit=limit).results()
 
 
-def search_keys(raw_query: str, *, limit: int = CANDIDATES) -> list[str]:
+def search_keys(
+    raw_query: str, *, site_id: int | None = None, limit: int = CANDIDATES
+) -> list[str]:
     """The ranked keys alone, for scoring against judged queries."""
-    return find(raw_query, limit=limit).keys
+    return find(raw_query, site_id=site_id, limit=limit).keys
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -217,24 +244,36 @@ def _approval_lines(policy: PolicyPage, language: str) -> list[str]:
 
 
 def render_many(
-    keys: list[str], terms: set[str], scores: dict[str, float], faq_page: FAQPage | None
+    keys: list[str],
+    terms: set[str],
+    scores: dict[str, float],
+    faq_page: FAQPage | None,
+    *,
+    site_id: int | None,
 ) -> dict:
-    """The results for these keys, each kind read in one query."""
+    """The results for these public keys of one association, each kind read in one query, from
+    that association's rows only."""
     names: dict[str, list[str]] = {}
     for key in keys:
         kind, _sep, name = key.partition(":")
         names.setdefault(kind, []).append(name)
     loaded: dict[str, object] = {}
+    site = Site.objects.filter(pk=site_id).select_related("root_page").first()
+    if site is None:
+        return dict.fromkeys(keys)
     if names.get("policy"):
-        for policy in PolicyPage.objects.live().public().filter(slug__in=names["policy"]):
+        policies = PolicyPage.objects.live().public().descendant_of(site.root_page)
+        for policy in policies.filter(slug__in=names["policy"]):
             loaded[f"policy:{policy.slug}"] = policy
     if names.get("faq") and faq_page is not None:
-        for faq in FAQ.objects.select_related("category").filter(slug__in=names["faq"]):
+        questions = FAQ.all_sites.filter(site_id=site.pk, slug__in=names["faq"])
+        for faq in questions.select_related("category"):
             faq.page_url = faq_page.url
             loaded[f"faq:{faq.slug}"] = faq
     if names.get("page"):
         ids = [name for name in names["page"] if name.isdigit()]
-        for page in ContentPage.objects.live().public().filter(pk__in=ids):
+        pages = ContentPage.objects.live().public().descendant_of(site.root_page, inclusive=True)
+        for page in pages.filter(pk__in=ids):
             loaded[f"page:{page.pk}"] = page
     for name in names.get("service", []):
         loaded[f"service:{name}"] = documents.SERVICES.get(name)

@@ -1,10 +1,11 @@
 """Keep the site index following the content: publishing, unpublishing, moving or deleting a
-page, saving or deleting a question, recording an approval, editing synonyms."""
+page, saving or deleting a question, recording an approval, editing synonyms, adding or removing
+an association (its service pages)."""
 
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished
 
 from cms.models import FAQ, BoardApproval, ContentPage, PolicyPage
@@ -20,7 +21,7 @@ def reindex_page(page) -> None:
         if policy is not None and policy.current_version is not None:
             index.index_documents([documents.policy_document(policy)])
         else:
-            index.remove_documents([f"policy:{page.slug}"])
+            index.remove_documents([documents.policy_key(page)])
     elif isinstance(page, ContentPage):
         if page.live:
             index.index_documents([documents.page_document(page)])
@@ -44,7 +45,7 @@ def _unpublished(sender, instance, **kwargs):
 def _page_deleted(sender, instance, **kwargs):
     specific = instance.specific_class
     if specific is PolicyPage:
-        index.remove_documents([f"policy:{instance.slug}"])
+        index.remove_documents([documents.policy_key(instance)])
     elif specific is ContentPage:
         index.remove_documents([f"page:{instance.pk}"])
 
@@ -61,10 +62,21 @@ def _faq_saved(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=FAQ)
 def _faq_deleted(sender, instance, **kwargs):
-    index.remove_documents([f"faq:{instance.slug}"])
+    index.remove_documents([documents.document_key("faq", instance.site_id, instance.slug)])
 
 
 @receiver(post_save, sender=SynonymSet)
 @receiver(post_delete, sender=SynonymSet)
-def _synonyms_changed(sender, **kwargs):
-    index.forget_synonyms()
+def _synonyms_changed(sender, instance, **kwargs):
+    index.forget_synonyms(instance.site_id)
+
+
+@receiver(post_save, sender=Site)
+def _site_saved(sender, instance, created, **kwargs):
+    if created:
+        index.index_documents(documents.service_documents([instance.pk]))
+
+
+@receiver(pre_delete, sender=Site)
+def _site_deleted(sender, instance, **kwargs):
+    index.forget_association(instance.pk)

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
+from portal.core.associations import current_site_id
 from search.index import site as site_index
 from search.site.indexing import rebuild_site_index
 from search.site.quality import score
@@ -171,6 +172,8 @@ ENGLISH_WORDS = [
 
 
 def synthetic(count: int) -> list[site_index.SiteDocumentText]:
+    """`count` documents of the default association (the one `find` answers for here)."""
+    site_id = current_site_id()
     rng = random.Random(16)
     documents = []
     for number in range(count):
@@ -181,9 +184,9 @@ def synthetic(count: int) -> list[site_index.SiteDocumentText]:
         body += " " + " ".join(rng.choices(ENGLISH_WORDS, k=rng.randint(10, 60)))
         documents.append(
             site_index.SiteDocumentText(
-                key=f"{kind}:bench-{number}",
+                key=f"{kind}:{site_id}:bench-{number}",
                 kind=kind,
-                site_id=None,
+                site_id=site_id,
                 title=title,
                 headings=headings,
                 body=body,

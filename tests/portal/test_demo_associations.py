@@ -38,6 +38,12 @@ def test_the_demo_serves_each_sample_association_on_its_host(
         faqs = client.get("/api/v1/faqs/", **served).json()
         assert faqs and len(faqs) == FAQ.all_sites.filter(site=site).count()
         assert client.get("/ar/", **served).status_code == 200
+        # Every association's policy is `beneficiary-relations`: its site search finds its own.
+        found = client.get("/api/v1/search/", {"q": "المستفيدين"}, **served).json()["results"]
+        assert [r["key"] for r in found if r["kind"] == "policy"] == [
+            "policy:beneficiary-relations"
+        ]
+        assert all(r["url"].startswith(("/", f"http://{host}:{port}/")) for r in found)
         # Its own requests, worked by its own staff.
         requests = HelpRequest.objects.filter(site=site)
         assert requests.exists()

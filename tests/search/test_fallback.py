@@ -53,7 +53,7 @@ def test_page_search_answers_from_the_database_and_readyz_says_so(
             answer="<p>عبر النموذج.</p>", answer_ar="<p>عبر النموذج.</p>",
         )  # fmt: skip
         # The server missed it: the document is kept to be sent again.
-        assert SiteDocument.objects.get(key="faq:complaint").elastic_stale
+        assert SiteDocument.objects.get(key=f"faq:{faq.site_id}:complaint").elastic_stale
         response = client.get("/api/v1/search/", {"q": "شكوى", "locale": "ar"})
         assert response.status_code == 200
         assert [r["key"] for r in response.json()["results"]] == ["faq:complaint"]

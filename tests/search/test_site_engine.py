@@ -4,6 +4,7 @@ bounded depth of each term's best documents without changing the first results."
 
 import pytest
 
+from portal.core.associations import current_site_id
 from search.index import site as site_index
 from search.index.site import Field, SiteDocumentText
 from search.models import SiteDocument, SiteIndexStats, SitePosting, SiteTerm
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def document(key: str, title: str, body: str = "", headings: str = "") -> SiteDocumentText:
     return SiteDocumentText(
-        key=key, kind="faq", site_id=None, title=title, headings=headings, body=body
+        key=key, kind="faq", site_id=current_site_id(), title=title, headings=headings, body=body
     )
 
 
@@ -94,10 +95,17 @@ def test_reading_a_bounded_depth_keeps_the_first_results_and_their_scores(db, mo
     documents.append(document("faq:rare", "الدعم المالي", "المالي"))
     site_index.index_documents(documents)
     queries = ["طلب الدعم المالي", "الدعم المالي", "طلب"]
-    exact = {q: site_index.database_search(site_index.parse_query(q), limit=10) for q in queries}
+    exact = {
+        q: site_index.database_search(
+            site_index.parse_query(q, site_id=current_site_id()), limit=10
+        )
+        for q in queries
+    }
     monkeypatch.setattr(site_index, "DEPTH", 3)  # far fewer than the documents holding طلب
     for query in queries:
-        bounded = site_index.database_search(site_index.parse_query(query), limit=10)
+        bounded = site_index.database_search(
+            site_index.parse_query(query, site_id=current_site_id()), limit=10
+        )
         assert bounded.keys[:3] == exact[query].keys[:3], query
         for key in bounded.keys:  # every score returned is exact, not a partial sum
             if key in exact[query].scores:
