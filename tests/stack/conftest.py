@@ -303,9 +303,11 @@ def demo(stack):
     out = manage(
         stack,
         "import json; from forms.models import SupportType; from cms.models import PolicyPage; "
-        "p = PolicyPage.objects.live().order_by('pk').first(); "
-        "print(json.dumps({'support_type': SupportType.objects.get(slug='financial').pk, "
-        "'policy_url': p.url, 'policy_slug': p.slug, 'policy_id': p.pk}))",
+        "from wagtail.models import Site; site = Site.objects.get(is_default_site=True); "
+        "p = PolicyPage.objects.live().descendant_of(site.root_page).order_by('pk').first(); "
+        "t = SupportType.objects.get(slug='financial', site=site); "
+        "print(json.dumps({'support_type': t.pk, "
+        "'policy_url': p.get_url_parts()[2], 'policy_slug': p.slug, 'policy_id': p.pk}))",
     )
     return json.loads(out.strip().splitlines()[-1])
 
