@@ -18,20 +18,29 @@ from elasticsearch.helpers import BulkIndexError, bulk
 from django.conf import settings
 from django.utils import timezone
 
-from search.index import site as site_index
-from search.text.analysis import sequence
+from search.index.site_base import (
+    FIELD_WEIGHTS,
+    PHRASE_BOOST,
+    PROXIMITY_WINDOW,
+    Field,
+    SiteDocumentText,
+    SiteHits,
+    SiteQuery,
+    document_fields,
+)
+from search.text.analysis import ROOT_MARK, sequence
 
 # What "unreachable" means: no connection, a timeout, or the cluster answering 5xx / 429.
 UNREACHABLE = (TransportError, ApiError, BulkIndexError, ConnectionError, TimeoutError)
 
 TERMS = analyzer("sila_terms", tokenizer="whitespace")
 FIELD_NAMES = {
-    site_index.Field.TITLE: "title",
-    site_index.Field.HEADING: "heading",
-    site_index.Field.BODY: "body",
-    site_index.Field.ROOTS: "roots",
+    Field.TITLE: "title",
+    Field.HEADING: "heading",
+    Field.BODY: "body",
+    Field.ROOTS: "roots",
 }
-PHRASE_SLOP = site_index.PROXIMITY_WINDOW - 1
+PHRASE_SLOP = PROXIMITY_WINDOW - 1
 
 
 class SiteEntry(Document):
@@ -45,17 +54,17 @@ class SiteEntry(Document):
     phrases = Text(analyzer=TERMS)
 
     @classmethod
-    def from_text(cls, document: site_index.SiteDocumentText) -> "SiteEntry":
-        fields = site_index.document_fields(document)
+    def from_text(cls, document: SiteDocumentText) -> "SiteEntry":
+        fields = document_fields(document)
         return cls(
             meta={"id": document.key},
             key=document.key,
             kind=document.kind,
             site=document.site_id,
-            title=" ".join(fields[site_index.Field.TITLE]),
-            heading=" ".join(fields[site_index.Field.HEADING]),
-            body=" ".join(fields[site_index.Field.BODY]),
-            roots=" ".join(fields[site_index.Field.ROOTS]),
+            title=" ".join(fields[Field.TITLE]),
+            heading=" ".join(fields[Field.HEADING]),
+            body=" ".join(fields[Field.BODY]),
+            roots=" ".join(fields[Field.ROOTS]),
             # One field per position, a gap between the parts, for phrase matching.
             phrases=" . . . ".join(
                 sequence(text) for text in (document.title, document.headings, document.body)
@@ -75,19 +84,19 @@ def index_definition(name: str) -> Index:
     return definition
 
 
-def build_search(query: site_index.SiteQuery, *, limit: int) -> Search:
+def build_search(query: SiteQuery, *, limit: int) -> Search:
     """One request: per query word the best of its terms over the weighted fields (dis_max),
     all words summed (bool should), phrases of neighbouring words boosted."""
     per_word = []
     for word in query.words:
         alternatives = []
         for term, weight in word.terms.items():
-            if term.startswith(site_index.ROOT_MARK):
-                boost = site_index.FIELD_WEIGHTS[site_index.Field.ROOTS] * weight
+            if term.startswith(ROOT_MARK):
+                boost = FIELD_WEIGHTS[Field.ROOTS] * weight
                 alternatives.append(Q("term", roots={"value": term, "boost": boost}))
                 continue
-            for number in (site_index.Field.TITLE, site_index.Field.HEADING, site_index.Field.BODY):
-                boost = site_index.FIELD_WEIGHTS[number] * weight
+            for number in (Field.TITLE, Field.HEADING, Field.BODY):
+                boost = FIELD_WEIGHTS[number] * weight
                 alternatives.append(
                     Q("term", **{FIELD_NAMES[number]: {"value": term, "boost": boost}})
                 )
@@ -101,7 +110,7 @@ def build_search(query: site_index.SiteQuery, *, limit: int) -> Search:
                     phrases={
                         "query": f"{first.firsts[0]} {second.firsts[0]}",
                         "slop": PHRASE_SLOP,
-                        "boost": site_index.PHRASE_BOOST,
+                        "boost": PHRASE_BOOST,
                     },
                 )
             )
@@ -156,11 +165,11 @@ class SiteElasticsearch:
         for name in old:
             self.client.indices.delete(index=name)
 
-    def search(self, query: site_index.SiteQuery, *, limit: int) -> site_index.SiteHits:
+    def search(self, query: SiteQuery, *, limit: int) -> SiteHits:
         response = build_search(query, limit=limit).using(self.client).execute()
         keys = [hit.key for hit in response]
         scores = {hit.key: float(hit.meta.score or 0) for hit in response}
-        return site_index.SiteHits(keys, scores, response.hits.total.value, "elasticsearch")
+        return SiteHits(keys, scores, response.hits.total.value, "elasticsearch")
 
 
 @lru_cache(maxsize=1)

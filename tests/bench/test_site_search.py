@@ -16,6 +16,7 @@ from django.utils import translation
 
 from portal.core.associations import current_site_id
 from search.index import site as site_index
+from search.models import SiteDocument, SitePosting
 from search.site.indexing import rebuild_site_index
 from search.site.quality import score
 from search.site.ranking import find
@@ -228,8 +229,8 @@ def test_site_search_latency_on_10000_documents(client, report):
     report(
         f"site_search_{connection.vendor}",
         {
-            "documents": site_index.SiteDocument.objects.count(),
-            "postings": site_index.SitePosting.objects.count(),
+            "documents": SiteDocument.objects.count(),
+            "postings": SitePosting.objects.count(),
             "indexing_s": round(indexing, 1),
             "queries": len(queries),
             "search_p50_ms": round(statistics.median(index_times) * 1000, 2),

@@ -6,6 +6,7 @@ import pytest
 
 from portal.core.associations import current_site_id
 from search.index import site as site_index
+from search.index import site_database
 from search.index.site import Field, SiteDocumentText
 from search.models import SiteDocument, SiteIndexStats, SitePosting, SiteTerm
 
@@ -101,7 +102,7 @@ def test_reading_a_bounded_depth_keeps_the_first_results_and_their_scores(db, mo
         )
         for q in queries
     }
-    monkeypatch.setattr(site_index, "DEPTH", 3)  # far fewer than the documents holding طلب
+    monkeypatch.setattr(site_database, "DEPTH", 3)  # far fewer than the documents holding طلب
     for query in queries:
         bounded = site_index.database_search(
             site_index.parse_query(query, site_id=current_site_id()), limit=10
