@@ -16,11 +16,11 @@ from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.url_routing import RouteResult
 
+from portal.core.associations import site_for_request
 from portal.core.public_memory import ProcessMemory, public_token, renew
 
 SAFE_METHODS = ("GET", "HEAD")
 
-_sites = ProcessMemory(64)
 _routes = ProcessMemory(4096)
 _restrictions = ProcessMemory(4096)
 _settings = ProcessMemory(64)
@@ -35,18 +35,9 @@ def reads_from_memory(request) -> bool:
 
 def remember_site(request) -> None:
     """Answer Wagtail's `Site.find_for_request` for this request from memory (one query per
-    host and token, not one per request)."""
-    if not reads_from_memory(request) or hasattr(request, "_wagtail_site"):
-        return
-    token = public_token(request)
-    key = (request._get_raw_host(), request.get_port())
-    site = _sites.get(token, key)
-    if site is None:
-        site = Site._find_for_request(request)
-        if site is None:
-            return
-        _sites.set(token, key, site)
-    request._wagtail_site = site
+    host and token, not one per request: portal.core.associations.site_for_request)."""
+    if reads_from_memory(request):
+        site_for_request(request)
 
 
 # --- routing ----------------------------------------------------------------------------------

@@ -23,9 +23,9 @@ logger = logging.getLogger(__name__)
 
 
 def reference_next(*, prefix: str) -> str:
-    """HR-2026-000123: numbered per prefix and year, without gaps, safe under concurrency.
-    One statement (UPDATE … RETURNING, which locks the counter until the commit), so filings
-    queue on the counter for as short a time as possible; the row is made on first use."""
+    """HR-2026-000123: numbered per prefix and year, rising by one with each filing, safe under
+    concurrency. One statement (UPDATE … RETURNING) whose lock on the counter's row lasts until
+    its transaction ends; the row is made on first use."""
     year = timezone.localdate().year
     table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
     sql = f"UPDATE {table} SET last = last + 1 WHERE prefix = %s AND year = %s RETURNING last"  # noqa: S608 - the table name is the model's
@@ -157,13 +157,20 @@ def submission_file(
         idempotency_key=idempotency_key or None,
         tracking_salt=secrets.token_hex(16),
     )
-    # Checked before the transaction, and the reference counter taken last: concurrent filings
-    # queue on the counter's row from that point to the commit, so that stretch stays short.
+    # Checked before the transaction, and the number taken before it too.
     submission.full_clean(
-        exclude=["reference", "tracking_salt", "case_file", *_checked_relations(data)],
+        # the site and the relations given as rows were read from the database: no query
+        # to check they exist
+        exclude=["reference", "tracking_salt", "case_file", "site", *_checked_relations(data)],
         # the database's unique constraints hold (a raced idempotency key lands below)
         validate_unique=False,
     )
+    # The number is taken in a statement of its own, so the counter's row is locked only while
+    # the database runs that statement, not until the filing commits: concurrent filings never
+    # queue on it. A filing that fails after this (a raced retry, a lost database) leaves its
+    # number unused; references stay unique and rising. (Inside a caller's transaction the lock
+    # lasts until that transaction ends, as any row lock does.)
+    submission.reference = reference_next(prefix=kind.prefix)
     try:
         with transaction.atomic():
             submission.case_file = CaseFile.objects.create(kind=kind.slug, site=site)
@@ -174,7 +181,6 @@ def submission_file(
             attachments_store(submission=submission, uploads=attachments)
             for name, files in documents.items():
                 attachments_store(submission=submission, uploads=files, document=name)
-            submission.reference = reference_next(prefix=kind.prefix)
             submission.save()
             if missing:
                 _wait_for_documents(kind, submission, missing, language)

@@ -8,16 +8,38 @@ site explicitly and never relies on what a previous request left behind."""
 
 import contextlib
 import contextvars
+import copy
 
 from wagtail.models import Site
+
+from portal.core.public_memory import ProcessMemory, public_token
 
 _current: contextvars.ContextVar = contextvars.ContextVar("sila_current_site", default=None)
 
 
+_sites = ProcessMemory(64)
+
+
 def site_for_request(request) -> Site | None:
-    """The association a request is for: the site matching its host (Wagtail's own resolution,
-    cached on the request), else the default site."""
-    return Site.find_for_request(request)
+    """The association a request is for: the site matching its host (Wagtail's own resolution),
+    else the default site. Kept on the request, and in the process's memory under the public
+    token (a change of any site draws a new one, cms.public_reads), so a request reads no row
+    for it; each request gets its own copy."""
+    site = getattr(request, "_wagtail_site", None)
+    if site is not None:
+        return site
+    token = public_token(request)
+    key = (request._get_raw_host(), request.get_port())
+    site = _sites.get(token, key)
+    if site is None:
+        # Wagtail's resolution, which also refuses a host that ALLOWED_HOSTS does not hold
+        site = Site._find_for_request(request)
+        if site is None:
+            return None
+        _sites.set(token, key, site)
+    site = copy.copy(site)
+    request._wagtail_site = site
+    return site
 
 
 class _OfRequest:

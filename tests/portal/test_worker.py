@@ -273,7 +273,7 @@ def test_a_filing_queues_its_receipt_and_one_index_run_whatever_the_burst(
     }
 
 
-def test_references_have_no_gaps_and_start_a_counter_on_first_use(home):
+def test_references_rise_by_one_and_start_a_counter_on_first_use(home):
     from forms.casework.filing import reference_next
     from forms.models import ReferenceCounter
 
