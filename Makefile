@@ -21,7 +21,7 @@ install: .venv/.synced
 # Links in messages and the admin point at the address served (unless SITE_BASE_URL is given).
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	SITE_BASE_URL=$(RUN_BASE_URL) $(PY) manage.py load_demo
 	SITE_BASE_URL=$(RUN_BASE_URL) $(PY) manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		SITE_BASE_URL=$(RUN_BASE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 

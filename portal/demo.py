@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
 
+from wagtail.models import Site
 from wagtail.users.models import UserProfile
 
 from cms.demo import DEMO_ADMIN_USERNAME, DemoReport
@@ -88,8 +89,23 @@ def load_sample_associations(password: str) -> list[str]:
     return created
 
 
+def serve_demo_at_base_url() -> None:
+    """Point the demo's sites at the port it is served on (SITE_BASE_URL), so links in the API
+    and in messages lead there when `make run PORT=…` serves a demo loaded for another port.
+    Only the demo's own hosts move: the default site when it is on SITE_BASE_URL's host name,
+    and the sample associations' <name>.localhost."""
+    base = urlsplit(settings.SITE_BASE_URL)
+    port = base.port or (443 if base.scheme == "https" else 80)
+    hosts = {host for host, _port in sample_hosts()}
+    for site in Site.objects.exclude(port=port):
+        if site.hostname in hosts or (site.is_default_site and site.hostname == base.hostname):
+            site.port = port
+            site.save(update_fields=["port"])
+
+
 def load_demo(*, admin_password: str) -> DemoReport:
     with transaction.atomic():
+        serve_demo_at_base_url()
         report = load_content_demo(admin_password=admin_password)
         if ensure_support_types():
             report.created.append("types of support")

@@ -58,3 +58,25 @@ def test_the_demo_serves_each_sample_association_on_its_host(
     sites, approvals = Site.objects.count(), BoardApproval.objects.count()
     call_command("load_demo")
     assert (Site.objects.count(), BoardApproval.objects.count()) == (sites, approvals)
+
+
+def test_the_demo_follows_the_port_it_is_served_on(client, settings):
+    """`make run PORT=8010` after a demo loaded for 8000: the sites move, nothing is duplicated,
+    and the API's absolute links name the port served."""
+    settings.DEMO_SAMPLE_ASSOCIATIONS = True
+    settings.SITE_BASE_URL = "http://127.0.0.1:8000"
+    call_command("load_demo")
+    sites = Site.objects.count()
+    settings.SITE_BASE_URL = "http://127.0.0.1:8010"
+    call_command("load_demo")
+    assert Site.objects.count() == sites
+    default = Site.objects.get(is_default_site=True)
+    assert (default.hostname, default.port) == ("127.0.0.1", 8010)
+    for host, port in sample_hosts():
+        assert port == 8010
+        assert Site.objects.get(hostname=host).port == 8010
+    found = client.get(
+        "/api/v1/search/", {"q": "المستفيدين"}, HTTP_HOST="deema.localhost:8010"
+    ).json()["results"]
+    absolute = [r["url"] for r in found if r["url"].startswith("http")]
+    assert all(url.startswith("http://deema.localhost:8010/") for url in absolute)
