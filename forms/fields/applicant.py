@@ -16,7 +16,20 @@ from forms.validators import (
 
 
 class ConsentFieldsMixin:
+    """The declaration and consents a field set asks (`consent_texts`), and what to say when a
+    required answer is missing (`required_messages`)."""
+
     consent_texts: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.asks_consent():
+            self.add_consent_fields()
+        self.say_what_to_do()
+
+    def asks_consent(self) -> bool:
+        """Whether this filing is asked the consents (all are, unless a kind says otherwise)."""
+        return True
 
     @classmethod
     def openapi_schema(cls, *, json: bool = False) -> dict:

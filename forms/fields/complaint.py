@@ -23,30 +23,18 @@ from forms.validators import (
     normalise_mobile,
     normalise_national_id,
 )
-from portal.core.associations import current_site
 
 
-class PolicyChoiceField(forms.ModelChoiceField):
+class PolicyChoiceField(AssociationChoiceField):
     """The policies of the current association (those under its site's home)."""
 
-    def __init__(self, *args, **kwargs):
-        self._scoped = False  # not while the field is declared (no request, maybe no tables)
-        super().__init__(*args, **kwargs)
-        self._scoped = True
-
-    def _get_queryset(self):
-        queryset = super()._get_queryset()
-        if queryset is None or not getattr(self, "_scoped", False):
-            return queryset
-        site = current_site()
+    def scope(self, queryset, site):
         if site is None:
             # Outside a request no association is asked for (and no table may exist yet, when
             # the API's schema is built at start-up).
             return queryset
         home = Page.objects.filter(pk=site.root_page_id).values_list("path", flat=True).first()
         return queryset.filter(path__startswith=home) if home else queryset.none()
-
-    queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
 
     def label_from_instance(self, policy):
         return policy.title
@@ -148,12 +136,13 @@ class ComplaintFields(ConsentFieldsMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # An anonymous sender gives no personal data, so is asked no consent to keep it.
-        if not self._anonymous_given():
-            self.add_consent_fields()
         # Needed unless sent without a name: the form says so (clean() asks for them).
         for name in ("full_name", "mobile"):
             self.fields[name].shown_required = True
+
+    def asks_consent(self) -> bool:
+        # An anonymous sender gives no personal data, so is asked no consent to keep it.
+        return not self._anonymous_given()
 
     def _anonymous_given(self) -> bool:
         field = self.fields["anonymous"]

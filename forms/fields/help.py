@@ -102,11 +102,6 @@ class HelpRequestFields(ConsentFieldsMixin, ApplicantFieldsMixin):
         "description": _("Describe what you need and why."),
     }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_consent_fields()
-        self.say_what_to_do()
-
     def clean(self):
         cleaned = super().clean()
         size, dependants = cleaned.get("family_size"), cleaned.get("dependants")

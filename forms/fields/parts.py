@@ -23,14 +23,17 @@ class AssociationChoiceField(forms.ModelChoiceField):
         queryset = super()._get_queryset()
         if queryset is None or not getattr(self, "_scoped", False):
             return queryset
-        site = current_site()
+        return self.scope(queryset, current_site())
+
+    queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
+
+    def scope(self, queryset, site):
+        """The rows of `site`'s association (`site` is None outside a request)."""
         if site is None:
             # Outside a request: the default association's, as a join (no query now: this also
             # runs where no table exists yet, when the API's schema is built at start-up).
             return queryset.filter(site__is_default_site=True)
         return queryset.filter(site=site)
-
-    queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

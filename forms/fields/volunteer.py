@@ -91,11 +91,6 @@ class VolunteerApplicationFields(ConsentFieldsMixin, ApplicantFieldsMixin):
         "hours_per_week": _("Enter how many hours a week you can give, from 1 to 60."),
     }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_consent_fields()
-        self.say_what_to_do()
-
     def clean(self):
         cleaned = super().clean()
         for name in ("interests", "skills", "availability"):
