@@ -78,6 +78,7 @@ class RoleRulesMixin:
             for name in ACCOUNT_FIELDS:
                 if name in self.fields:
                     self.fields[name].disabled = True
+                    self.fields[name].required = False  # kept as it is, even when empty
             for name in ("password1", "password2"):
                 self.fields.pop(name, None)
             field.help_text = _(
