@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Site
 
@@ -253,7 +253,20 @@ def holds_more_than(user, site: Site | None) -> bool:
     (name, address, password, second factor, whether active, deleting it) is not theirs alone."""
     if user.pk is None:
         return False
+    known = getattr(user, "holds_groups_elsewhere", None)  # annotated by lists (below)
+    if known is not None:
+        return user.is_superuser or known
     return user.is_superuser or user.groups.exclude(association_role__site=site).exists()
+
+
+def with_groups_elsewhere(users, site: Site | None):
+    """`users` annotated with whether each holds a group that is not `site`'s, so that a list
+    asks `holds_more_than` without a query per row."""
+    User = get_user_model()
+    elsewhere = User.groups.through.objects.filter(user_id=OuterRef("pk")).exclude(
+        group__association_role__site=site
+    )
+    return users.annotate(holds_groups_elsewhere=Exists(elsewhere))
 
 
 def manages_account(actor, user, site: Site | None = None) -> bool:

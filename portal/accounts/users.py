@@ -36,6 +36,7 @@ from portal.accounts.associations import (
     manages_account,
     manages_every_association,
     users_in_scope,
+    with_groups_elsewhere,
 )
 from portal.accounts.roles import grantable_groups, permission_grant_errors, role_grant_errors
 from portal.core.associations import current_or_default_site
@@ -178,6 +179,12 @@ class UserFilterSet(user_views.UserFilterSet):
 
 
 class UserIndexView(UserScope, ScopedListing, user_views.IndexView):
+    def get_base_queryset(self):
+        users = super().get_base_queryset()
+        if manages_every_association(self.request.user):
+            return users
+        return with_groups_elsewhere(users, current_or_default_site())
+
     def get_delete_url(self, instance):
         if manages_account(self.request.user, instance):
             return super().get_delete_url(instance)

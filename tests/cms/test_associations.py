@@ -785,3 +785,20 @@ def test_platform_administrators_and_superusers_see_every_association(two, peopl
     assert {_group(two["a"], "editor"), _group(two["b"], "editor")} <= set(
         groups.context["object_list"]
     )
+
+
+def test_a_platform_administrator_in_an_association_keeps_their_platform_role(two, people, client):
+    site_a = two["a"]
+    platform = people["platform"]
+    member_of(site_a, "editor", user=platform)
+    login(client, people["admin_a"], site_a)
+    response, listed = _listed(client, HOST_A)
+    assert "platform" in listed
+    row = next(user for user in response.context["object_list"] if user.username == "platform")
+    assert row.holds_groups_elsewhere  # the list knows without a query per row
+    url = reverse("wagtailusers_users:edit", args=[platform.pk])
+    assert client.post(url, _user_form(platform, []), HTTP_HOST=HOST_A).status_code == 302
+    assert set(platform.groups.all()) == {platform_administrators_ensure()}
+    delete = reverse("wagtailusers_users:delete", args=[platform.pk])
+    client.post(delete, HTTP_HOST=HOST_A)
+    assert django_user_exists(platform)
