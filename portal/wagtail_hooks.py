@@ -10,6 +10,7 @@ from wagtail.admin.widgets.button import Button
 
 from portal.accounts import second_factor, views
 from portal.accounts.token_views import ApiTokenViewSet
+from portal.accounts.users import USER_BULK_ACTIONS
 from portal.association_views import AssociationAddView, AssociationListView
 from portal.onboarding import user_can_manage_associations
 
@@ -50,6 +51,12 @@ def second_factor_reset_button(user, request_user):
             url=reverse("sila_second_factor_reset", args=[user.pk]),
             priority=60,
         )
+
+
+# The user screens' bulk actions, kept to the association's scope (portal.accounts.users), in
+# place of Wagtail's own: registered after them (a later order), so they replace them.
+for _action in USER_BULK_ACTIONS:
+    hooks.register("register_bulk_action", _action, order=1)
 
 
 @hooks.register("register_log_actions")

@@ -18,6 +18,7 @@ from forms.casework.kinds import SubmissionKind
 from forms.casework.messages import tracking_url
 from forms.fields.api import strict_form_data
 from portal.core.api import LOCALE_PARAMETER, ErrorSerializer, ObjectJSONParser, error_body
+from portal.core.associations import current_site_id
 from portal.core.dates import HijriDate
 from portal.core.ratelimit import allow, client_ip
 
@@ -83,7 +84,9 @@ class SubmissionCreateView(APIView):
     def limited(self, request, national_id, key) -> bool:
         """The applicant's daily limit. Retries of one key count once: the first is counted,
         the others wait for its receipt (submission_file), however many race."""
-        if key and not allow(scope=f"{self.kind.slug}-key", key=key, limit=1, window=24 * 3600):
+        # Keys are the association's own (another association may hold the same one).
+        per_site = f"{current_site_id()}:{key}"
+        if key and not allow(scope=f"{self.kind.slug}-key", key=per_site, limit=1, window=86400):
             return False
         return not allow(
             scope=f"{self.kind.slug}-id",

@@ -164,6 +164,7 @@ def submission_file(
         exclude=["reference", "tracking_salt", "case_file", "site", *_checked_relations(data)],
         # the database's unique constraints hold (a raced idempotency key lands below)
         validate_unique=False,
+        validate_constraints=False,
     )
     # The number is taken in a statement of its own, so the counter's row is locked only while
     # the database runs that statement, not until the filing commits: concurrent filings never
@@ -186,14 +187,9 @@ def submission_file(
                 _wait_for_documents(kind, submission, missing, language)
             notifications_send_after_commit(kind.receipt(submission))
     except IntegrityError:
-        # Two retries of one submission raced; the first one won.
+        # Two retries of one submission raced; the first one won (keys are per association).
         if existing := _filed(kind, idempotency_key, site):
             return existing, False
-        if idempotency_key and kind.model.objects.filter(idempotency_key=idempotency_key).exists():
-            # Another association's submission holds this key: say so, as for any bad input.
-            raise ValidationError(
-                {"idempotency_key": _("This idempotency key was already used. Send a new one.")}
-            ) from None
         raise
     logger.info("%s filed: %s via %s", kind.slug, submission.reference, channel)
     return submission, True

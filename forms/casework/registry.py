@@ -20,9 +20,21 @@ def add(kind: "SubmissionKind") -> None:
     known = _kinds.get(kind.slug)
     if known is not None and known is not kind:
         raise ImproperlyConfigured(f"two kinds of submission use the slug {kind.slug!r}")
+    if not _idempotency_per_site(kind.model):
+        raise ImproperlyConfigured(
+            f"{kind.model.__name__} must keep the idempotency key unique per association: "
+            "declare its Meta as `class Meta(Submission.Meta)`"
+        )
     _kinds[kind.slug] = kind
     # Whoever may read a kind sees personal data: a second factor, audited grants, closed choosers.
     permissions_register(personal_data=[kind.view_permission])
+
+
+def _idempotency_per_site(model) -> bool:
+    return any(
+        tuple(getattr(constraint, "fields", ())) == ("site", "idempotency_key")
+        for constraint in model._meta.constraints
+    )
 
 
 def kinds() -> list["SubmissionKind"]:

@@ -82,7 +82,7 @@ class Complaint(Submission):
     outcome = models.TextField(_("answer given to the sender"), blank=True)
     escalated_at = models.DateTimeField(_("escalated to the board at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Submission.Meta):
         ordering = ["-submitted_at"]
         verbose_name = _("complaint or suggestion")
         verbose_name_plural = _("complaints and suggestions")

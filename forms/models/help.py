@@ -116,7 +116,7 @@ class HelpRequest(Submission):
     )
     description = models.TextField(_("description of the need"), max_length=3000)
 
-    class Meta:
+    class Meta(Submission.Meta):
         ordering = ["-submitted_at"]
         verbose_name = _("help request")
         verbose_name_plural = _("help requests")

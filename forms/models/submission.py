@@ -122,9 +122,8 @@ class Submission(models.Model):
     language = models.CharField(_("applicant's language"), max_length=5, default="ar")
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     tracking_salt = models.CharField(max_length=32, editable=False)
-    idempotency_key = models.CharField(
-        max_length=100, null=True, blank=True, unique=True, editable=False
-    )
+    # A retry's key: unique within the association (Meta), so two associations never collide.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -141,7 +140,15 @@ class Submission(models.Model):
     wagtail_reference_index_ignore = True  # casework, not content (see CaseFile)
 
     class Meta:
+        # Every kind's Meta extends this one (`class Meta(Submission.Meta)`): the registry
+        # refuses a kind whose model lacks the constraint.
         abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "idempotency_key"],
+                name="%(app_label)s_%(class)s_idempotency_per_site",
+            )
+        ]
 
     def __str__(self):
         return self.reference

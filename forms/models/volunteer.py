@@ -94,7 +94,7 @@ class VolunteerApplication(Submission):
     )
     charter_accepted = models.BooleanField(_("accepted the volunteer charter"), default=False)
 
-    class Meta:
+    class Meta(Submission.Meta):
         ordering = ["-submitted_at"]
         verbose_name = _("volunteer application")
         verbose_name_plural = _("volunteer applications")

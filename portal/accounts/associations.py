@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Site
 
@@ -207,3 +207,70 @@ def association_group_members(site: Site, group_name: str):
     if group is None:
         return User.objects.none()
     return User.objects.filter(is_active=True, groups=group)
+
+
+# --- whom an administrator manages ------------------------------------------------------------
+# An association's administrators manage the people and groups of their association only: its
+# users are those holding one of its groups, its groups are its role groups. Superusers and
+# platform administrators manage every association's.
+
+PLATFORM_PERMISSION = "wagtailcore.add_site"  # held by platform administrators (and superusers)
+
+
+def manages_every_association(user) -> bool:
+    """Superusers and platform administrators: the user and group screens show them all."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.has_perm(PLATFORM_PERMISSION)
+
+
+def association_member_ids(site: Site | None):
+    """A subquery of the ids of the users holding one of association `site`'s groups."""
+    User = get_user_model()
+    return User.groups.through.objects.filter(group__association_role__site=site).values("user_id")
+
+
+def users_in_scope(actor, users, site: Site | None = None):
+    """`users` narrowed to those `actor` manages in association `site` (else the current one)."""
+    if manages_every_association(actor):
+        return users
+    site = site or current_or_default_site()
+    return users.filter(pk__in=association_member_ids(site))
+
+
+def groups_in_scope(actor, groups, site: Site | None = None):
+    """`groups` narrowed to those `actor` manages in association `site` (else the current one)."""
+    if manages_every_association(actor):
+        return groups
+    site = site or current_or_default_site()
+    return groups.filter(association_role__site=site)
+
+
+def holds_more_than(user, site: Site | None) -> bool:
+    """Whether `user` is more than a member of association `site`: a superuser, or a holder of a
+    group that is not `site`'s (another association's, or a platform-wide one). An association's
+    administrator changes only such a user's roles in their association: the account itself
+    (name, address, password, second factor, whether active, deleting it) is not theirs alone."""
+    if user.pk is None:
+        return False
+    known = getattr(user, "holds_groups_elsewhere", None)  # annotated by lists (below)
+    if known is not None:
+        return user.is_superuser or known
+    return user.is_superuser or user.groups.exclude(association_role__site=site).exists()
+
+
+def with_groups_elsewhere(users, site: Site | None):
+    """`users` annotated with whether each holds a group that is not `site`'s, so that a list
+    asks `holds_more_than` without a query per row."""
+    User = get_user_model()
+    elsewhere = User.groups.through.objects.filter(user_id=OuterRef("pk")).exclude(
+        group__association_role__site=site
+    )
+    return users.annotate(holds_groups_elsewhere=Exists(elsewhere))
+
+
+def manages_account(actor, user, site: Site | None = None) -> bool:
+    """Whether `actor` may change `user`'s account itself (not only their roles) on `site`."""
+    if manages_every_association(actor):
+        return True
+    return not holds_more_than(user, site or current_or_default_site())

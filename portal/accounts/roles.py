@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from wagtail.log_actions import log
 
+from portal.accounts.associations import manages_every_association
 from portal.core.associations import current_or_default_site
 from portal.core.roles import group_sees_personal_data
 
@@ -45,15 +46,20 @@ def _labels(permissions) -> set[str]:
 
 def grantable_groups(actor):
     """The groups `actor` may hand out: every group for a superuser, else those of the current
-    association (and platform-wide ones) whose every permission the actor holds — never another
-    association's, whatever their permissions."""
+    association whose every permission the actor holds — never another association's, whatever
+    their permissions. Platform-wide groups (which count on every host) are only for platform
+    administrators to hand out."""
     groups = Group.objects.all()
     if actor.is_superuser:
         return groups
     site = current_or_default_site()
-    groups = groups.filter(
-        Q(association_role__isnull=True) | Q(association_role__site_id=site.pk if site else None)
-    )
+    site_id = site.pk if site else None
+    if manages_every_association(actor):
+        groups = groups.filter(
+            Q(association_role__isnull=True) | Q(association_role__site_id=site_id)
+        )
+    else:
+        groups = groups.filter(association_role__site_id=site_id)
     held = actor.get_all_permissions()
     allowed = [
         group.pk

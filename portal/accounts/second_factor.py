@@ -14,6 +14,7 @@ from django.db import transaction
 
 from wagtail.log_actions import log
 
+from portal.accounts.associations import manages_account
 from portal.core.roles import needs_second_factor
 
 APP_DEVICE = "authenticator app"
@@ -121,4 +122,5 @@ def second_factor_reset(*, actor, user) -> None:
 def user_can_reset(actor, user) -> bool:
     if actor is None or actor.pk == user.pk or not actor.has_perm("auth.change_user"):
         return False
-    return actor.is_superuser or not user.is_superuser
+    # An association's administrator resets the account of their association's people only.
+    return (actor.is_superuser or not user.is_superuser) and manages_account(actor, user)

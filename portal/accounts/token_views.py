@@ -1,9 +1,12 @@
 """API tokens in the admin (Settings → API tokens): Wagtail's screens, where a person makes
 tokens only for their own account, sees when each expires, and revokes their own; an
-administrator lists and revokes anyone's but a superuser's."""
+administrator lists and revokes anyone's but a superuser's, among the people of their association
+(portal.accounts.associations.users_in_scope) on its host."""
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
@@ -14,6 +17,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.users.views import api_tokens
 
 from portal.accounts import tokens
+from portal.accounts.associations import users_in_scope
 
 
 class OwnTokenForm(forms.Form):
@@ -38,7 +42,16 @@ class StateColumn(Column):
         return _("Active")
 
 
-class IndexView(api_tokens.IndexView):
+class AssociationTokens:
+    """Tokens of the people the request's user manages on this host (and their own)."""
+
+    def get_queryset(self):
+        actor = self.request.user
+        people = users_in_scope(actor, get_user_model()._default_manager.all())
+        return super().get_queryset().filter(Q(user__in=people) | Q(user=actor))
+
+
+class IndexView(AssociationTokens, api_tokens.IndexView):
     @cached_property
     def columns(self):
         columns = super().columns
@@ -70,7 +83,11 @@ class CreateView(api_tokens.CreateView):
         )
 
 
-class RevokeView(api_tokens.RevokeView):
+class EditView(AssociationTokens, api_tokens.EditView):
+    pass
+
+
+class RevokeView(AssociationTokens, api_tokens.RevokeView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         tokens.api_token_revoke(actor=request.user, token=self.object)
@@ -81,6 +98,7 @@ class RevokeView(api_tokens.RevokeView):
 class ApiTokenViewSet(api_tokens.APITokenViewSet):
     index_view_class = IndexView
     add_view_class = CreateView
+    edit_view_class = EditView
     delete_view_class = RevokeView
 
     def get_form_class(self, for_update=False):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from portal.accounts import second_factor
+from portal.accounts.associations import users_in_scope
 from portal.core.people import display_name
 
 
@@ -155,7 +156,8 @@ class ResetView(View):
     template_name = "accounts/second_factor_reset.html"
 
     def get_user(self, request, user_id):
-        user = get_object_or_404(get_user_model(), pk=user_id)
+        users = users_in_scope(request.user, get_user_model()._default_manager.all())
+        user = get_object_or_404(users, pk=user_id)
         if not second_factor.user_can_reset(request.user, user):
             raise PermissionDenied
         return user

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -36,6 +36,7 @@ from cms.onboarding import shared_policy_sections
 from cms.services import policy_withdraw
 from portal.accounts.associations import roles_in
 from portal.core.associations import association
+from portal.core.roles import declared_roles
 from portal.models import RoleGroup
 from portal.onboarding import (
     association_add,
@@ -597,3 +598,207 @@ def test_a_question_relates_only_to_its_associations_policies(published):
                 },
             )
             assert form.is_valid() is valid, form.errors
+
+
+# --- the user and group screens: each association's administrators see their own -------------
+
+
+def _group(site, role):
+    return Group.objects.get(association_role__site=site, association_role__role=role)
+
+
+@pytest.fixture
+def people(two, django_user_model):
+    """Each association's administrator and one member of its own; a person in both; a platform
+    administrator (who may manage users everywhere) and a superuser."""
+    site_a, site_b = two["a"], two["b"]
+    shared = member_of(site_a, "editor", username="shared")
+    member_of(site_b, "secretary", user=shared)
+    platform = UserFactory(username="platform")
+    platform.groups.add(platform_administrators_ensure())
+    for codename in ("add_user", "change_user", "delete_user", "view_user", "view_group"):
+        platform.user_permissions.add(Permission.objects.get(codename=codename))
+    return {
+        "admin_a": member_of(site_a, "administrator", username="admin-a"),
+        "admin_b": django_user_model.objects.get(username="deema-admin"),
+        "only_a": member_of(site_a, "editor", username="only-a"),
+        "only_b": member_of(site_b, "editor", username="only-b"),
+        "shared": shared,
+        "platform": platform,
+        "root": django_user_model.objects.create_superuser("root", "root@example.org", "x"),
+    }
+
+
+def _listed(client, host, **params):
+    response = client.get("/admin/users/", params, HTTP_HOST=host)
+    assert response.status_code == 200
+    return response, {user.username for user in response.context["object_list"]}
+
+
+@pytest.mark.parametrize("side", ["a", "b"])
+def test_an_association_administrator_sees_and_opens_only_its_people(two, people, client, side):
+    other = "b" if side == "a" else "a"
+    host = HOST_A if side == "a" else HOST_B
+    site, their_site = two[side], two[other]
+    login(client, people[f"admin_{side}"], site)
+    mine = {people[f"admin_{side}"].username, people[f"only_{side}"].username, "shared"}
+    response, listed = _listed(client, host)
+    assert listed == mine
+    assert response.context["page_obj"].paginator.count == len(mine)
+    # Search and filters find no one else.
+    assert _listed(client, host, q="only")[1] == {people[f"only_{side}"].username}
+    assert _listed(client, host, q=people[f"only_{other}"].username)[1] == set()
+    offered = set(response.context["filters"].filters["group"].queryset)
+    assert offered == set(Group.objects.filter(association_role__site=site))
+    assert _listed(client, host, group=_group(their_site, "editor").pk)[1] <= mine
+    # Another association's person and group: not found, whichever screen.
+    theirs = people[f"only_{other}"]
+    for view in ("edit", "delete", "history", "usage", "copy"):
+        url = reverse(f"wagtailusers_users:{view}", args=[theirs.pk])
+        assert client.get(url, HTTP_HOST=host).status_code == 404, view
+    assert (
+        client.post(
+            reverse("wagtailusers_users:delete", args=[theirs.pk]), HTTP_HOST=host
+        ).status_code
+        == 404
+    )
+    assert django_user_exists(theirs)
+    own = reverse("wagtailusers_users:edit", args=[people[f"only_{side}"].pk])
+    assert client.get(own, HTTP_HOST=host).status_code == 200
+    bulk = f"/admin/bulk/wagtailusers/user/set_active_state/?id={theirs.pk}"
+    assert client.get(bulk, HTTP_HOST=host).status_code == 404
+    reset = reverse("sila_second_factor_reset", args=[theirs.pk])
+    assert client.get(reset, HTTP_HOST=host).status_code == 404
+    # Groups: their association's only.
+    groups = client.get("/admin/groups/", HTTP_HOST=host)
+    assert groups.status_code == 200
+    assert set(groups.context["object_list"]) == set(
+        Group.objects.filter(association_role__site=site)
+    )
+    assert groups.context["page_obj"].paginator.count == len(declared_roles())
+    their_group = _group(their_site, "administrator")
+    for view in ("edit", "delete", "history", "usage"):
+        url = reverse(f"wagtailusers_groups:{view}", args=[their_group.pk])
+        assert client.get(url, HTTP_HOST=host).status_code == 404, view
+    own_group = reverse("wagtailusers_groups:edit", args=[_group(site, "administrator").pk])
+    assert client.get(own_group, HTTP_HOST=host).status_code == 200
+
+
+def django_user_exists(user):
+    return type(user).objects.filter(pk=user.pk).exists()
+
+
+def _user_form(user, groups, **extra):
+    return {
+        "username": user.username,
+        "email": user.email or f"{user.username}@example.org",
+        "first_name": user.first_name or "اسم",
+        "last_name": user.last_name or "العائلة",
+        "is_active": "on",
+        "groups": [group.pk for group in groups],
+        **extra,
+    }
+
+
+def test_saving_a_shared_person_keeps_the_other_associations_roles(two, people, client):
+    site_a, site_b = two["a"], two["b"]
+    shared = people["shared"]
+    email = shared.email
+    login(client, people["admin_a"], site_a)
+    url = reverse("wagtailusers_users:edit", args=[shared.pk])
+    form = client.get(url, HTTP_HOST=HOST_A)
+    assert form.status_code == 200
+    shown = set(form.context["form"].fields["groups"].queryset)
+    assert _group(site_b, "secretary") not in shown and _group(site_a, "editor") in shown
+    assert "password1" not in form.context["form"].fields
+    # Withdraw their role here, give another one here: Deema's role stays.
+    response = client.post(
+        url,
+        _user_form(shared, [_group(site_a, "administrator")], email="taken@example.org"),
+        HTTP_HOST=HOST_A,
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    shared.refresh_from_db()
+    assert set(shared.groups.all()) == {
+        _group(site_a, "administrator"),
+        _group(site_b, "secretary"),
+    }
+    assert shared.email == email  # the account is the platform's to change
+    # Deema's groups cannot be posted from here either.
+    response = client.post(
+        url, _user_form(shared, [_group(site_b, "administrator")]), HTTP_HOST=HOST_A
+    )
+    assert response.status_code == 200 and "groups" in response.context["form"].errors
+    assert _group(site_b, "administrator") not in shared.groups.all()
+    # Withdrawing every role here takes them out of this association only.
+    assert client.post(url, _user_form(shared, []), HTTP_HOST=HOST_A).status_code == 302
+    assert set(shared.groups.all()) == {_group(site_b, "secretary")}
+    assert "shared" not in _listed(client, HOST_A)[1]
+    login(client, people["admin_b"], site_b)
+    assert "shared" in _listed(client, HOST_B)[1]
+
+
+def test_a_shared_person_is_not_deleted_or_deactivated_by_one_association(two, people, client):
+    shared = people["shared"]
+    login(client, people["admin_b"], two["b"])
+    delete = reverse("wagtailusers_users:delete", args=[shared.pk])
+    refused = client.post(delete, HTTP_HOST=HOST_B)
+    assert refused.status_code in (302, 403) and refused.get("Location") != "/admin/users/"
+    bulk = f"/admin/bulk/wagtailusers/user/set_active_state/?id={shared.pk}"
+    client.post(bulk, {"mark_as_active": False}, HTTP_HOST=HOST_B)
+    shared.refresh_from_db()
+    assert shared.is_active and django_user_exists(shared)
+    # Their own association's only member is theirs to delete.
+    only_b = people["only_b"]
+    delete = reverse("wagtailusers_users:delete", args=[only_b.pk])
+    assert client.post(delete, HTTP_HOST=HOST_B).status_code == 302
+    assert not django_user_exists(only_b)
+
+
+def test_a_person_made_on_a_host_holds_one_of_its_roles(two, people, client):
+    site_b = two["b"]
+    login(client, people["admin_b"], site_b)
+    data = {
+        **_user_form(UserFactory.build(username="new-b"), []),
+        "password1": "a long enough pass-phrase 42",
+        "password2": "a long enough pass-phrase 42",
+    }
+    response = client.post(reverse("wagtailusers_users:add"), data, HTTP_HOST=HOST_B)
+    assert response.status_code == 200 and "groups" in response.context["form"].errors
+    data["groups"] = [_group(site_b, "administrator").pk]
+    assert client.post(reverse("wagtailusers_users:add"), data, HTTP_HOST=HOST_B).status_code == 302
+    assert "new-b" in _listed(client, HOST_B)[1]
+    login(client, people["admin_a"], two["a"])
+    assert "new-b" not in _listed(client, HOST_A)[1]
+
+
+@pytest.mark.parametrize("who", ["platform", "root"])
+def test_platform_administrators_and_superusers_see_every_association(two, people, client, who):
+    client.force_login(people[who])
+    everyone = {"admin-a", "deema-admin", "only-a", "only-b", "shared", "platform", "root"}
+    for host in (HOST_A, HOST_B):
+        assert everyone <= _listed(client, host)[1], host
+        for person in ("only_a", "only_b"):
+            url = reverse("wagtailusers_users:edit", args=[people[person].pk])
+            assert client.get(url, HTTP_HOST=host).status_code == 200
+    groups = client.get("/admin/groups/", HTTP_HOST=HOST_B)
+    assert {_group(two["a"], "editor"), _group(two["b"], "editor")} <= set(
+        groups.context["object_list"]
+    )
+
+
+def test_a_platform_administrator_in_an_association_keeps_their_platform_role(two, people, client):
+    site_a = two["a"]
+    platform = people["platform"]
+    member_of(site_a, "editor", user=platform)
+    login(client, people["admin_a"], site_a)
+    response, listed = _listed(client, HOST_A)
+    assert "platform" in listed
+    row = next(user for user in response.context["object_list"] if user.username == "platform")
+    assert row.holds_groups_elsewhere  # the list knows without a query per row
+    url = reverse("wagtailusers_users:edit", args=[platform.pk])
+    assert client.post(url, _user_form(platform, []), HTTP_HOST=HOST_A).status_code == 302
+    assert set(platform.groups.all()) == {platform_administrators_ensure()}
+    delete = reverse("wagtailusers_users:delete", args=[platform.pk])
+    client.post(delete, HTTP_HOST=HOST_A)
+    assert django_user_exists(platform)

@@ -33,7 +33,8 @@ def help_form_data(**overrides) -> dict:
     from forms.models import SupportType
 
     data = {
-        "support_type": SupportType.objects.get(slug="financial").pk,
+        "support_type": overrides.get("support_type")
+        or SupportType.objects.get(slug="financial").pk,
         "full_name": "فاطمة بنت علي الحربي",
         "national_id": saudi_id(),
         "date_of_birth": "15/3/1990",

@@ -421,3 +421,55 @@ def test_every_elasticsearch_query_of_the_service_is_within_one_association():
     for text in ("", "إبراهيم الأسمري", "0551234567", "HR-2026-000001"):
         body = build_search(SubmissionQuery(text=text, kinds=("help",), site_id=7), indexes)
         assert {"term": {"site": 7}} in body.to_dict()["query"]["bool"]["filter"], text
+
+
+# --- idempotency keys are each association's own ---------------------------------------------
+
+
+def _file_with_key(site, key, *, replay_checked=False, name="سلمى خالد الدوسري"):
+    with association(site), TestCase.captureOnCommitCallbacks(execute=True):
+        return submission_file(
+            kind=COMPLAINTS,
+            data=complaint_data(full_name=name),
+            consents=CONSENTS,
+            idempotency_key=key,
+            replay_checked=replay_checked,
+        )
+
+
+def test_the_same_idempotency_key_files_once_per_association(two):
+    mine, created_mine = _file_with_key(two["home"], "retry-1")
+    theirs, created_theirs = _file_with_key(two["other"], "retry-1")
+    assert created_mine and created_theirs and mine.pk != theirs.pk
+    assert (mine.site, theirs.site) == (two["home"], two["other"])
+    # Within one association the key replays what it filed.
+    assert _file_with_key(two["home"], "retry-1") == (mine, False)
+    assert _file_with_key(two["other"], "retry-1") == (theirs, False)
+    assert Complaint.objects.filter(idempotency_key="retry-1").count() == 2
+
+
+def test_a_raced_idempotency_key_returns_its_own_associations_submission(two):
+    """A door that looked the key up (replay_checked) and raced another filing meets the
+    database's constraint, which holds per association: it returns the one of its own."""
+    mine, _created = _file_with_key(two["home"], "raced")
+    again, created = _file_with_key(two["home"], "raced", replay_checked=True)
+    assert (again, created) == (mine, False)
+    theirs, created = _file_with_key(two["other"], "raced", replay_checked=True)
+    assert created and theirs.site == two["other"]
+
+
+def test_the_api_files_the_same_key_once_in_each_association(client, two):
+    from tests.forms.test_api import api_data
+
+    data = api_data(support_type=SupportType.objects.get(site=two["home"], slug="financial").pk)
+    headers = {"Idempotency-Key": "client-key-1"}
+    url = "/api/v1/help-requests/?locale=en"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        first = client.post(url, data, headers=headers, HTTP_HOST=HOME)
+        replay = client.post(url, data, headers=headers, HTTP_HOST=HOME)
+    data["support_type"] = SupportType.objects.get(site=two["other"], slug="financial").pk
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        other = client.post(url, data, headers=headers, HTTP_HOST=OTHER_HOST)
+    assert (first.status_code, replay.status_code, other.status_code) == (201, 200, 201)
+    assert first.json()["reference"] == replay.json()["reference"] != other.json()["reference"]
+    assert HelpRequest.objects.filter(site=two["other"], idempotency_key__isnull=False).count() == 1

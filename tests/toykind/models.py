@@ -20,7 +20,7 @@ class ToyRequest(Submission):
     city = models.CharField(max_length=80, blank=True)
     question = models.TextField()
 
-    class Meta:
+    class Meta(Submission.Meta):
         verbose_name = "question"
         verbose_name_plural = "questions"
         permissions = [("work_toyrequest", "Can work questions")]
