@@ -1,5 +1,9 @@
 """The inbox's list of one kind: its columns, the rows the user's role may see, the search box
-through the submission search, and the audited spreadsheet export."""
+through the submission search, and the audited spreadsheet export.
+
+An association may hold hundreds of thousands of submissions: the list reads only its page (down
+the kind's `(site, -submitted_at, -id)` index), counts only so far (`CountedSoFarPaginator`), and
+asks about failed messages for the page's rows alone."""
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -8,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import HeaderButton
 from wagtail.log_actions import log
@@ -51,8 +56,59 @@ class MessageFailedColumn(Column):
 MESSAGES_COLUMN = MessageFailedColumn("message_failed", label=gettext_lazy("Messages"))
 
 
+class CountedSoFarPaginator(WagtailPaginator):
+    """A paginator that counts the rows only so far: exactly up to `limit` rows (or a few pages
+    past the one asked for), else it knows there are more. Counting every row of a large
+    association on each view of its list costs time in proportion to its size; beyond the limit
+    the list says "more than" (`exact` is False) and every page it links to exists."""
+
+    limit = 10_000
+
+    def get_page(self, number):
+        try:
+            wanted = max(1, int(number))
+        except (TypeError, ValueError):
+            wanted = 1
+        self.counted_to = max(self.limit, (wanted + self.num_page_buttons) * self.per_page)
+        return super().get_page(number)
+
+    @cached_property
+    def count(self):
+        bound = getattr(self, "counted_to", self.limit)
+        if not hasattr(self.object_list, "query"):
+            return super().count
+        counted = self.object_list[: bound + 1].count()
+        self._known = min(counted, bound)
+        return counted
+
+    @property
+    def known(self) -> int:
+        """The rows counted for sure: all of them when `exact`, else fewer than there are."""
+        count = self.count
+        return getattr(self, "_known", count)
+
+    @property
+    def exact(self) -> bool:
+        return self.known == self.count
+
+    @property
+    def known_pages(self) -> int:
+        """Pages known to be full (what "page 1 of more than …" names)."""
+        return self.known // self.per_page
+
+    @cached_property
+    def items_count_label(self):
+        if self.count and self.exact:
+            return super().items_count_label
+        return _("More than %(count)s %(name)s") % {
+            "count": self.known,
+            "name": self.verbose_name_plural,
+        }
+
+
 class SubmissionIndexView(Forbidden403Mixin, SafeSpreadsheetExportMixin, IndexView):
     default_ordering = "-submitted_at"
+    paginator_class = CountedSoFarPaginator
 
     @cached_property
     def kind(self) -> SubmissionKind:
@@ -60,9 +116,32 @@ class SubmissionIndexView(Forbidden403Mixin, SafeSpreadsheetExportMixin, IndexVi
 
     def get_base_queryset(self):
         related = ["assignee", *([self.kind.type_field] if self.kind.type_field else [])]
-        return selectors.with_failed_messages(
-            selectors.submissions_for(self.request.user, self.kind).select_related(*related)
-        )
+        return selectors.submissions_for(self.request.user, self.kind).select_related(*related)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        # One query for the page's rows, never a subquery over every row of the association.
+        page.object_list = selectors.with_failed_messages(list(rows))
+        return paginator, page, page.object_list, is_paginated
+
+    @cached_property
+    def _permission_answers(self) -> dict:
+        return {}
+
+    # The permission policy's answer is the same for every row of the list: ask it once per
+    # action, not once per row and button.
+    def user_has_permission(self, permission):
+        answers = self._permission_answers
+        if permission not in answers:
+            answers[permission] = super().user_has_permission(permission)
+        return answers[permission]
+
+    def user_has_any_permission(self, permissions):
+        key = frozenset(permissions)
+        answers = self._permission_answers
+        if key not in answers:
+            answers[key] = super().user_has_any_permission(permissions)
+        return answers[key]
 
     def search_queryset(self, queryset):
         if not self.is_searching:
