@@ -1,13 +1,21 @@
 """The inbox's list of one kind: its columns, the rows the user's role may see, the search box
-through the submission search, and the audited spreadsheet export."""
+through the submission search, and the audited spreadsheet export.
+
+An association may hold hundreds of thousands of submissions: the list reads only its page (down
+the kind's `(site, -submitted_at, -id)` index), counts only so far (`CountedSoFarPaginator`), and
+asks about failed messages for the page's rows alone."""
 
 from django.core.exceptions import PermissionDenied
+from django.template import Context
+from django.template.base import render_value_in_context
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import HeaderButton
 from wagtail.log_actions import log
@@ -21,6 +29,19 @@ from portal.core.people import display_name
 from portal.core.spreadsheets import SafeSpreadsheetExportMixin
 
 
+class PlainColumn(Column):
+    """Wagtail's column of one value, written without a template: a list's plain cells are most
+    of its cells, and each template render costs more than the value it shows. The value is
+    rendered as a template would (local time, localised, escaped)."""
+
+    def render_cell_html(self, instance, parent_context):
+        value = self.get_cell_context_data(instance, parent_context)["value"]
+        shown = "" if value is None else render_value_in_context(value, Context(autoescape=True))
+        if self.classname:
+            return format_html('<td class="{}">{}</td>', self.classname, shown)
+        return format_html("<td>{}</td>", shown)
+
+
 class DaysLeftColumn(Column):
     cell_template_name = "intake/admin/days_left_cell.html"
 
@@ -31,7 +52,7 @@ class DaysLeftColumn(Column):
         return context
 
 
-class AssigneeColumn(Column):
+class AssigneeColumn(PlainColumn):
     def get_value(self, instance):
         user = instance.assignee
         return display_name(user) if user else ""
@@ -51,8 +72,60 @@ class MessageFailedColumn(Column):
 MESSAGES_COLUMN = MessageFailedColumn("message_failed", label=gettext_lazy("Messages"))
 
 
+class CountedSoFarPaginator(WagtailPaginator):
+    """A paginator that counts the rows only so far: exactly up to `limit` rows (or a few pages
+    past the one asked for), else it knows there are more. Counting every row of a large
+    association on each view of its list costs time in proportion to its size; beyond the limit
+    the list says "more than" (`exact` is False) and every page it links to exists."""
+
+    limit = 10_000
+    pages_ahead = 5  # past the page asked for, so the links to the next pages lead somewhere
+
+    def get_page(self, number):
+        try:
+            wanted = max(1, int(number))
+        except (TypeError, ValueError):
+            wanted = 1
+        self.counted_to = max(self.limit, (wanted + self.pages_ahead) * self.per_page)
+        return super().get_page(number)
+
+    @cached_property
+    def count(self):
+        bound = getattr(self, "counted_to", self.limit)
+        if not hasattr(self.object_list, "query"):
+            return super().count
+        counted = self.object_list[: bound + 1].count()
+        self._known = min(counted, bound)
+        return counted
+
+    @property
+    def known(self) -> int:
+        """The rows counted for sure: all of them when `exact`, else fewer than there are."""
+        count = self.count
+        return getattr(self, "_known", count)
+
+    @property
+    def exact(self) -> bool:
+        return self.known == self.count
+
+    @property
+    def known_pages(self) -> int:
+        """Pages known to be full (what "page 1 of more than …" names)."""
+        return self.known // self.per_page
+
+    @cached_property
+    def items_count_label(self):
+        if self.count and self.exact:
+            return super().items_count_label
+        return _("More than %(count)s %(name)s") % {
+            "count": self.known,
+            "name": self.verbose_name_plural,
+        }
+
+
 class SubmissionIndexView(Forbidden403Mixin, SafeSpreadsheetExportMixin, IndexView):
     default_ordering = "-submitted_at"
+    paginator_class = CountedSoFarPaginator
 
     @cached_property
     def kind(self) -> SubmissionKind:
@@ -60,9 +133,47 @@ class SubmissionIndexView(Forbidden403Mixin, SafeSpreadsheetExportMixin, IndexVi
 
     def get_base_queryset(self):
         related = ["assignee", *([self.kind.type_field] if self.kind.type_field else [])]
-        return selectors.with_failed_messages(
-            selectors.submissions_for(self.request.user, self.kind).select_related(*related)
-        )
+        return selectors.submissions_for(self.request.user, self.kind).select_related(*related)
+
+    def _get_custom_column(self, field_name, column_class=Column, **kwargs):
+        if column_class is Column:
+            column_class = PlainColumn
+        return super()._get_custom_column(field_name, column_class, **kwargs)
+
+    def get_list_more_buttons(self, instance):
+        # Submissions are written through their services, never edited, copied or deleted from
+        # a row: the row's "more" menu would hold only the link its title already is.
+        inspect_url = self.get_inspect_url(instance)
+        return [
+            button
+            for button in super().get_list_more_buttons(instance)
+            if getattr(button, "url", None) != inspect_url
+        ]
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        # One query for the page's rows, never a subquery over every row of the association.
+        page.object_list = selectors.with_failed_messages(list(rows))
+        return paginator, page, page.object_list, is_paginated
+
+    @cached_property
+    def _permission_answers(self) -> dict:
+        return {}
+
+    # The permission policy's answer is the same for every row of the list: ask it once per
+    # action, not once per row and button.
+    def user_has_permission(self, permission):
+        answers = self._permission_answers
+        if permission not in answers:
+            answers[permission] = super().user_has_permission(permission)
+        return answers[permission]
+
+    def user_has_any_permission(self, permissions):
+        key = frozenset(permissions)
+        answers = self._permission_answers
+        if key not in answers:
+            answers[key] = super().user_has_any_permission(permissions)
+        return answers[key]
 
     def search_queryset(self, queryset):
         if not self.is_searching:

@@ -39,6 +39,7 @@ class SubmissionViewSet(SnippetViewSet):
     menu_item_is_registered = True  # in the Inbox menu (wagtail_hooks), not under Snippets
     copy_view_enabled = False
     index_view_class = SubmissionIndexView
+    index_results_template_name = "intake/admin/index_results.html"
     inspect_view_class = SubmissionInspectView
     chooser_viewset_class = SubmissionChooserViewSet
     history_view_class = SubmissionHistoryView

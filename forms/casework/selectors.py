@@ -9,7 +9,7 @@ association count for nothing here (portal.accounts.associations.SiteRoleBackend
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -125,11 +125,19 @@ def timeline(submission, user) -> list[tuple[str, object, object]]:
     )
 
 
-def with_failed_messages(queryset):
-    """Mark each submission of a list with whether a message to its applicant failed past the
-    last retry and was not sent again (`message_failed`)."""
-    failed = failed_messages().filter(case_file_id=OuterRef("case_file_id"))
-    return queryset.annotate(message_failed=Exists(failed))
+def with_failed_messages(submissions: list) -> list:
+    """Mark each submission of a page of a list with whether a message to its applicant failed
+    past the last retry and was not sent again (`message_failed`): one query for the page's case
+    files."""
+    failed = set(
+        failed_messages()
+        .filter(case_file_id__in=[submission.case_file_id for submission in submissions])
+        .values_list("case_file_id", flat=True)
+        .order_by()
+    )
+    for submission in submissions:
+        submission.message_failed = submission.case_file_id in failed
+    return submissions
 
 
 def staff_load(kind: SubmissionKind, site=None) -> dict[int, tuple[list[str], int]]:

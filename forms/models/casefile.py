@@ -155,6 +155,14 @@ class Notification(CaseFileRow):
         ordering = ["created_at", "pk"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+        indexes = [
+            # The inbox flags failed messages of a list's rows: few among millions of messages.
+            models.Index(
+                fields=["case_file"],
+                condition=models.Q(status="failed"),
+                name="notification_failed",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.channel} #{self.pk} ({self.status})"
