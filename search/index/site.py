@@ -63,6 +63,7 @@ from search.index.site_store import (
     MAX_FREQUENCY,
     STATS_CACHE_KEY,
     B,
+    forget_results,
     generation,
     indexed_keys,
     stale_keys,
@@ -192,6 +193,7 @@ def search(query: SiteQuery, *, limit: int = CANDIDATES) -> SiteHits:
 # Every name the site index had before its parts were split out stays importable from here.
 __all__ = [
     "B",
+    "forget_results",
     "CANDIDATES",
     "COVERAGE_FLOOR",
     "DEPTH",

@@ -292,6 +292,12 @@ def _index_changed() -> None:
     cache.set(GENERATION_KEY, time.time(), None)
 
 
+def forget_results() -> None:
+    """Drop what the cache keeps about results (their links among it): an association's host
+    or port changed, so every link it gave is stale."""
+    _index_changed()
+
+
 def generation() -> float:
     """Changes whenever the index does: what is kept in the cache about results keys on it."""
     return cache.get_or_set(GENERATION_KEY, time.time, None)

@@ -75,6 +75,8 @@ def _synonyms_changed(sender, instance, **kwargs):
 def _site_saved(sender, instance, created, **kwargs):
     if created:
         index.index_documents(documents.service_documents([instance.pk]))
+    else:
+        index.forget_results()  # its host or port may have changed: results name its links
 
 
 @receiver(pre_delete, sender=Site)
