@@ -51,8 +51,11 @@ stack-packages:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
 
 # pytest exits 5 when it collected nothing; here that is a failure, never a silent pass.
+# One pytest worker per core (pytest-xdist; the stack tests stay together on one worker);
+# TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS); status=$$?; \
 		if [ $$status -eq 5 ]; then echo "make test: no test was collected"; fi; exit $$status
 
 test-postgres:
