@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
 
-from portal.accounts import second_factor, views
+from portal.accounts import scoped_admin, second_factor, views
 from portal.accounts.associations import pages_in_scope
 from portal.accounts.token_views import ApiTokenViewSet
 from portal.accounts.users import USER_BULK_ACTIONS
@@ -65,6 +65,12 @@ for _action in USER_BULK_ACTIONS:
 @hooks.register("construct_page_chooser_queryset")
 def page_chooser_in_scope(pages, request):
     return pages_in_scope(request.user, pages)
+
+
+@hooks.register("register_admin_viewset")
+def page_viewset():
+    # After Wagtail's own (registered first), so that it serves every page type's screens.
+    return scoped_admin.PageViewSet()
 
 
 @hooks.register("construct_explorer_page_queryset")

@@ -14,10 +14,18 @@ from django.db.models.functions import Cast
 
 from wagtail.admin.forms.workflows import get_task_form_class
 from wagtail.admin.views import workflows
+from wagtail.admin.views.pages.listing import GenericPageFilterSet
 from wagtail.admin.views.reports import aging_pages, audit_logging, locked_pages, page_types_usage
 from wagtail.admin.views.reports import workflows as workflow_reports
+from wagtail.admin.viewsets import pages
 from wagtail.log_actions import registry as log_action_registry
-from wagtail.models import Page, WorkflowState, get_default_page_content_type
+from wagtail.models import (
+    Page,
+    PageLogEntry,
+    Site,
+    WorkflowState,
+    get_default_page_content_type,
+)
 
 from portal.accounts.associations import (
     groups_in_scope,
@@ -216,3 +224,30 @@ class TaskChooserView(ScopedTaskChooserCreate, workflows.TaskChooserView):
 
 class TaskChooserCreateView(ScopedTaskChooserCreate, workflows.TaskChooserCreateView):
     pass
+
+
+# --- the page explorer's filters ----------------------------------------------------------------
+
+
+class PageFilterSet(GenericPageFilterSet):
+    """The explorer's owner, edited-by and site filters offer the host's association's own:
+    Wagtail's offer every page's owner and editor and every association of the install."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is None or manages_every_association(request.user):
+            return
+        User = get_user_model()
+        pages = pages_in_scope(request.user, Page.objects.all())
+        self.filters["owner"].queryset = User.objects.filter(pk__in=pages.values("owner_id"))
+        edits = PageLogEntry.objects.filter(action="wagtail.edit", page__in=pages)
+        self.filters["edited_by"].queryset = User.objects.filter(pk__in=edits.values("user_id"))
+        site = current_or_default_site()
+        self.filters["site"].queryset = Site.objects.filter(pk=getattr(site, "pk", None))
+
+
+class PageViewSet(pages.PageViewSet):
+    """Wagtail's page screens (registered in its place, portal.wagtail_hooks), with the
+    explorer's filters in scope."""
+
+    filterset_class = PageFilterSet

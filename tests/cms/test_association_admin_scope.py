@@ -316,3 +316,27 @@ def test_the_page_chooser_lists_the_hosts_pages_only(two, people, client):
     client.force_login(people["root"])
     browse = client.get(reverse("wagtailadmin_choose_page_child", args=[root.pk]), HTTP_HOST=HOST_A)
     assert f"/admin/choose-page/{site_b.root_page_id}/" in browse.content.decode()
+
+
+def test_the_page_explorer_filters_offer_the_hosts_people_and_association(
+    two, people, editor_of_both, client
+):
+    site_a, site_b = two["a"], two["b"]
+    for side in ("a", "b"):
+        Page.objects.filter(pk=_catalogue(two[side]).pk).update(owner=people[f"only_{side}"])
+    client.force_login(editor_of_both)
+    url = reverse("wagtailadmin_explore", args=[site_a.root_page_id])
+    response = client.get(url, HTTP_HOST=HOST_A)
+    assert response.status_code == 200
+    fields = response.context["filters"].form.fields
+    assert set(fields["owner"].queryset) == {people["only_a"]}
+    assert set(fields["site"].queryset) == {site_a}
+    listed = {page.pk for page in response.context["object_list"]}
+    assert _catalogue(site_a).pk in listed
+    # A search of the whole tree from here finds none of Deema's pages.
+    searched = client.get(url, {"q": _catalogue(site_b).title}, HTTP_HOST=HOST_A)
+    assert _catalogue(site_b).pk not in {page.pk for page in searched.context["object_list"]}
+    client.force_login(people["root"])
+    fields = client.get(url, HTTP_HOST=HOST_A).context["filters"].form.fields
+    assert {people["only_a"], people["only_b"]} <= set(fields["owner"].queryset)
+    assert {site_a, site_b} <= set(fields["site"].queryset)
