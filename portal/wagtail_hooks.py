@@ -1,5 +1,6 @@
 """Admin registration of the staff accounts (registration only: the views live in
-portal/accounts/): the second factor's screens, API tokens, the audit log's actions."""
+portal/accounts/): the second factor's screens, API tokens, the audit log's actions, and the
+association's scope of the page chooser, the explorer and the page screens."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _

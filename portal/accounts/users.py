@@ -11,8 +11,9 @@ association, a platform-wide group, a superuser) shows in both associations, but
 administrator changes only their own association's roles of them: the groups this screen does not
 show are kept as they are, and the account itself (name, address, password, whether active,
 second factor, deleting it) is left to the platform's administrators. A person made on an
-association's host is given at least one of its groups. Superusers and platform administrators
-see every association's."""
+association's host is given at least one of its groups. A group's page and collection
+permissions are offered and changed on the association's own pages and collections only
+(portal.accounts.panels). Superusers and platform administrators see every association's."""
 
 from django import forms
 from django.contrib.admin.utils import unquote
@@ -290,11 +291,8 @@ class SilaGroupForm(GroupForm):
             raise forms.ValidationError(errors)
         # The group's permissions this form does not show stay set: Wagtail's form takes them
         # off and adds them back, which would count as granting them anew.
-        kept = [
-            p.pk
-            for p in current
-            if p.pk not in set(self.registered_permissions.values_list("pk", flat=True))
-        ]
+        shown = set(self.registered_permissions.values_list("pk", flat=True))
+        kept = [p.pk for p in current if p.pk not in shown]
         if kept:
             return Permission.objects.filter(
                 pk__in={*permissions.values_list("pk", flat=True), *kept}
