@@ -14,6 +14,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from portal import views
 
 urlpatterns = [
+    # Some of Wagtail's admin screens, in the association's scope, at Wagtail's own addresses.
+    path("admin/", include("portal.accounts.admin_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("portal.api")),

@@ -1,5 +1,6 @@
 """Admin registration of the staff accounts (registration only: the views live in
-portal/accounts/): the second factor's screens, API tokens, the audit log's actions."""
+portal/accounts/): the second factor's screens, API tokens, the audit log's actions, and the
+association's scope of the page chooser, the explorer and the page screens."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +9,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
 
-from portal.accounts import second_factor, views
+from portal.accounts import scoped_admin, second_factor, views
+from portal.accounts.associations import pages_in_scope
 from portal.accounts.token_views import ApiTokenViewSet
 from portal.accounts.users import USER_BULK_ACTIONS
 from portal.association_views import AssociationAddView, AssociationListView
@@ -57,6 +59,24 @@ def second_factor_reset_button(user, request_user):
 # place of Wagtail's own: registered after them (a later order), so they replace them.
 for _action in USER_BULK_ACTIONS:
     hooks.register("register_bulk_action", _action, order=1)
+
+
+# The page chooser and the explorer list the host's association's pages only (superusers and
+# platform administrators: every association's), like the user and group screens.
+@hooks.register("construct_page_chooser_queryset")
+def page_chooser_in_scope(pages, request):
+    return pages_in_scope(request.user, pages)
+
+
+@hooks.register("register_admin_viewset")
+def page_viewset():
+    # After Wagtail's own (registered first), so that it serves every page type's screens.
+    return scoped_admin.PageViewSet()
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_in_scope(parent_page, pages, request):
+    return pages_in_scope(request.user, pages)
 
 
 @hooks.register("register_log_actions")

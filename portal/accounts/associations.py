@@ -12,13 +12,23 @@ Platform administrators are a platform-wide group that manages associations and 
 administrators and holds no permission of an association's work, so they see no submission
 unless they also hold a role in that association."""
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Site
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    PageLogEntry,
+    Site,
+)
 
 from portal.core.associations import current_or_default_site
 from portal.core.roles import Role, declared_roles
@@ -110,13 +120,17 @@ def role_group_name(role: Role, site: Site) -> str:
     return f"{role.group_name} — {association_name(site)}"[:150]
 
 
+def _collection_name(site: Site) -> str:
+    return f"{association_name(site)}"[:255]
+
+
 def association_collection(site: Site) -> Collection | None:
     """The collection an association's images and documents live in: the root collection for
     the default association, a collection named after it for every other."""
     root = Collection.get_first_root_node()
     if root is None or site.is_default_site:
         return root
-    name = f"{association_name(site)}"[:255]
+    name = _collection_name(site)
     existing = root.get_children().filter(name=name).first()
     return existing or root.add_child(name=name)
 
@@ -274,3 +288,89 @@ def manages_account(actor, user, site: Site | None = None) -> bool:
     if manages_every_association(actor):
         return True
     return not holds_more_than(user, site or current_or_default_site())
+
+
+# --- what else an association's staff see of the install: pages, collections, the audit log ----
+# The same rule as for people and groups: on an association's host, its staff see its pages, its
+# collections and the audit entries of what is its own; superusers and platform administrators
+# see every association's.
+
+
+def pages_in_scope(actor, pages, site: Site | None = None):
+    """`pages` narrowed to association `site`'s tree (else the current association's): its home
+    and every page under it."""
+    if manages_every_association(actor):
+        return pages
+    site = site or current_or_default_site()
+    if site is None:
+        return pages.none()
+    root_path = Page.objects.filter(pk=site.root_page_id).values_list("path", flat=True).first()
+    return pages.filter(path__startswith=root_path) if root_path else pages.none()
+
+
+def collections_in_scope(actor, collections, site: Site | None = None):
+    """`collections` narrowed to association `site`'s (else the current association's): for the
+    default association the whole tree but the other associations' collections; for every other
+    association its own collection and those under it (`association_collection`)."""
+    if manages_every_association(actor):
+        return collections
+    site = site or current_or_default_site()
+    root = Collection.get_first_root_node()
+    if site is None or root is None:
+        return collections.none()
+    if site.is_default_site:
+        others = [_collection_name(other) for other in Site.objects.filter(is_default_site=False)]
+        for theirs in root.get_children().filter(name__in=others):
+            collections = collections.exclude(path__startswith=theirs.path)
+        return collections
+    own = root.get_children().filter(name=_collection_name(site)).first()
+    return collections.filter(path__startswith=own.path) if own else collections.none()
+
+
+def _keys(queryset):
+    """The primary keys of `queryset` as text (how log entries name the object they are about)."""
+    return queryset.annotate(sila_key=Cast("pk", output_field=CharField())).values("sila_key")
+
+
+def _rows_in_scope(actor, model, site: Site):
+    """The rows of `model` that are association `site`'s, as far as they say: people and groups
+    in scope, the association itself, rows with an association key; None for any other model
+    (its rows name no association)."""
+    User = get_user_model()
+    if model is User:
+        return users_in_scope(actor, User._base_manager.all(), site)
+    if model is Group:
+        return groups_in_scope(actor, Group.objects.all(), site)
+    if model is Site:
+        return Site.objects.filter(pk=site.pk)
+    field = next(
+        (
+            f
+            for f in model._meta.concrete_fields
+            if f.name == "site" and f.is_relation and f.related_model is Site
+        ),
+        None,
+    )
+    if field is not None:
+        return model._base_manager.filter(site=site)
+    return None
+
+
+def log_entries_in_scope(actor, entries, site: Site | None = None):
+    """Audit-log entries (`entries`: a queryset of a Wagtail log entry model) narrowed to those
+    about association `site`'s own (else the current association's): its pages, its people and
+    groups, its rows; an entry about a model whose rows name no association is kept."""
+    if manages_every_association(actor):
+        return entries
+    site = site or current_or_default_site()
+    if site is None:
+        return entries.none()
+    if entries.model is PageLogEntry or issubclass(entries.model, PageLogEntry):
+        return entries.filter(page__in=pages_in_scope(actor, Page.objects.all(), site))
+    foreign = Q()
+    for model in apps.get_models():
+        rows = _rows_in_scope(actor, model, site)
+        if rows is not None:
+            content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+            foreign |= Q(content_type=content_type) & ~Q(object_id__in=_keys(rows))
+    return entries.exclude(foreign) if foreign else entries

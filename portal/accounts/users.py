@@ -11,14 +11,16 @@ association, a platform-wide group, a superuser) shows in both associations, but
 administrator changes only their own association's roles of them: the groups this screen does not
 show are kept as they are, and the account itself (name, address, password, whether active,
 second factor, deleting it) is left to the platform's administrators. A person made on an
-association's host is given at least one of its groups. Superusers and platform administrators
-see every association's."""
+association's host is given at least one of its groups. A group's page and collection
+permissions are offered and changed on the association's own pages and collections only
+(portal.accounts.panels). Superusers and platform administrators see every association's."""
 
 from django import forms
 from django.contrib.admin.utils import unquote
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_list_or_404, get_object_or_404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from wagtail.admin.views import generic
@@ -38,6 +40,7 @@ from portal.accounts.associations import (
     users_in_scope,
     with_groups_elsewhere,
 )
+from portal.accounts.panels import scoped_panel_class
 from portal.accounts.roles import grantable_groups, permission_grant_errors, role_grant_errors
 from portal.core.associations import current_or_default_site
 
@@ -286,18 +289,45 @@ class SilaGroupForm(GroupForm):
         errors = permission_grant_errors(actor=self.actor, permissions=added)
         if errors:
             raise forms.ValidationError(errors)
+        # The group's permissions this form does not show stay set: Wagtail's form takes them
+        # off and adds them back, which would count as granting them anew.
+        shown = set(self.registered_permissions.values_list("pk", flat=True))
+        kept = [p.pk for p in current if p.pk not in shown]
+        if kept:
+            return Permission.objects.filter(
+                pk__in={*permissions.values_list("pk", flat=True), *kept}
+            )
         return permissions
+
+
+class ScopedPermissionPanels:
+    """The create and edit views: the page and collection permission panels offer and change
+    the association's pages and collections only (portal.accounts.panels)."""
+
+    @cached_property
+    def permission_panel_forms(self):
+        panels = []
+        for panel_class in group_views.get_permission_panel_classes():
+            kwargs = self.get_permission_panel_form_kwargs(panel_class)
+            scoped = scoped_panel_class(panel_class)
+            if scoped is None:
+                panels.append(panel_class(**kwargs))
+            else:
+                panels.append(scoped(actor=self.request.user, **kwargs))
+        return panels
 
 
 class GroupIndexView(GroupScope, ScopedListing, group_views.IndexView):
     pass
 
 
-class GroupCreateView(ActorFormKwargsMixin, group_views.CreateView):
+class GroupCreateView(ScopedPermissionPanels, ActorFormKwargsMixin, group_views.CreateView):
     pass
 
 
-class GroupEditView(GroupScope, ScopedObject, ActorFormKwargsMixin, group_views.EditView):
+class GroupEditView(
+    GroupScope, ScopedObject, ScopedPermissionPanels, ActorFormKwargsMixin, group_views.EditView
+):
     pass
 
 

@@ -1,0 +1,253 @@
+"""Wagtail's reports and workflow-task forms within the association's scope (the same rule as the
+user and group screens, portal.accounts.users): on an association's host its staff see its
+pages, its people and groups and the audit entries of its own, and their filters offer no one
+else; superusers and platform administrators see every association's.
+
+Wagtail builds these views' choices install-wide (every user who ever locked a page or started
+a workflow, every group of the install for an approval task), so they are replaced here and
+served at Wagtail's own addresses (portal.accounts.admin_urls)."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
+
+from wagtail.admin.forms.workflows import get_task_form_class
+from wagtail.admin.views import workflows
+from wagtail.admin.views.pages.listing import GenericPageFilterSet
+from wagtail.admin.views.reports import aging_pages, audit_logging, locked_pages, page_types_usage
+from wagtail.admin.views.reports import workflows as workflow_reports
+from wagtail.admin.viewsets import pages
+from wagtail.log_actions import registry as log_action_registry
+from wagtail.models import (
+    Page,
+    PageLogEntry,
+    Site,
+    WorkflowState,
+    get_default_page_content_type,
+)
+
+from portal.accounts.associations import (
+    groups_in_scope,
+    log_entries_in_scope,
+    manages_every_association,
+    pages_in_scope,
+)
+from portal.accounts.roles import current_actor
+from portal.core.associations import current_or_default_site
+
+
+def _page_keys(actor):
+    return (
+        pages_in_scope(actor, Page.objects.all())
+        .annotate(sila_key=Cast("pk", output_field=CharField()))
+        .values("sila_key")
+    )
+
+
+# --- site history -------------------------------------------------------------------------------
+
+
+def log_authors(actor):
+    """Who wrote the audit entries `actor` sees (the site history's user filter)."""
+    user_ids = set()
+    for log_model in log_action_registry.get_log_entry_models():
+        entries = log_entries_in_scope(actor, log_model.objects.viewable_by_user(actor))
+        user_ids.update(entries.get_user_ids())
+    User = get_user_model()
+    return User.objects.filter(pk__in=user_ids).order_by(User.USERNAME_FIELD)
+
+
+class SiteHistoryFilterSet(audit_logging.SiteHistoryReportFilterSet):
+    # Wagtail's offers the authors of every page's entries, of every association.
+    def get_users_queryset(self):
+        return log_authors(self.request.user)
+
+
+class SiteHistoryView(audit_logging.LogEntriesView):
+    filterset_class = SiteHistoryFilterSet
+
+    def filter_queryset(self, queryset):
+        # Called once per log model, on that model's entries the user may view.
+        return super().filter_queryset(log_entries_in_scope(self.request.user, queryset))
+
+
+# --- page reports -------------------------------------------------------------------------------
+
+
+class ScopedPageReport:
+    """The report's pages are the host's association's."""
+
+    def get_queryset(self):
+        return pages_in_scope(self.request.user, super().get_queryset())
+
+
+def lockers(request):
+    """Who locked the pages the locked-pages report shows."""
+    User = get_user_model()
+    pages = pages_in_scope(request.user, Page.objects.filter(locked=True))
+    return User.objects.filter(pk__in=pages.values("locked_by")).order_by(User.USERNAME_FIELD)
+
+
+class LockedPagesFilterSet(locked_pages.LockedPagesReportFilterSet):
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:
+            self.filters["locked_by"].queryset = lockers(request)
+
+
+class LockedPagesView(ScopedPageReport, locked_pages.LockedPagesView):
+    filterset_class = LockedPagesFilterSet
+
+
+class AgingPagesView(ScopedPageReport, aging_pages.AgingPagesView):
+    pass
+
+
+class PageTypesUsageFilterSet(page_types_usage.PageTypesUsageReportFilterSet):
+    """Outside the platform's administrators, the report counts the host's association only:
+    the site filter offers (and holds) that association alone."""
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        site = current_or_default_site()
+        scoped = (
+            request is not None and site is not None and not manages_every_association(request.user)
+        )
+        if scoped:
+            data = data.copy() if data is not None else {}
+            data["site"] = site.root_page.path
+        super().__init__(data, *args, request=request, **kwargs)
+        if scoped and "site" in self.filters:  # (none on an install of one association)
+            self.filters["site"].extra.update(
+                choices=[(site.root_page.path, str(site))], null_label=None
+            )
+            self.sites = {site.pk: site}
+
+
+class PageTypesUsageView(page_types_usage.PageTypesUsageReportView):
+    filterset_class = PageTypesUsageFilterSet
+
+
+# --- workflow reports ---------------------------------------------------------------------------
+
+
+def _states_in_scope(actor, states, prefix=""):
+    """Workflow states (or task states, through `prefix`) of pages outside the host's association
+    left out; states of other objects kept (their own permissions already hold them)."""
+    if manages_every_association(actor):
+        return states
+    page_type = get_default_page_content_type()
+    return states.filter(
+        ~Q(**{f"{prefix}base_content_type": page_type})
+        | Q(**{f"{prefix}object_id__in": _page_keys(actor)})
+    )
+
+
+def requesters(request):
+    """Who started the workflows the workflow report shows."""
+    User = get_user_model()
+    states = _states_in_scope(request.user, WorkflowState.objects.all())
+    return User.objects.filter(pk__in=states.values("requested_by")).order_by(User.USERNAME_FIELD)
+
+
+class WorkflowFilterSet(workflow_reports.WorkflowReportFilterSet):
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:
+            self.filters["requested_by"].queryset = requesters(request)
+
+
+class WorkflowView(workflow_reports.WorkflowView):
+    filterset_class = WorkflowFilterSet
+
+    def get_queryset(self):
+        return _states_in_scope(self.request.user, super().get_queryset())
+
+
+class WorkflowTasksView(workflow_reports.WorkflowTasksView):
+    def get_queryset(self):
+        return _states_in_scope(self.request.user, super().get_queryset(), "workflow_state__")
+
+
+# --- workflow tasks: the groups an approval task names -----------------------------------------
+
+
+class ScopedTaskForm:
+    """A task's `groups` offer the groups in the actor's scope; the groups the task names that
+    this form does not show (another association's, such as the board secretaries of every
+    association that one shared board-approval task names) are kept when it is saved."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept_groups = []
+        field = self.fields.get("groups")
+        actor = current_actor()
+        if field is None or actor is None or manages_every_association(actor):
+            return
+        field.queryset = groups_in_scope(actor, Group.objects.all()).order_by("name")
+        if self.instance.pk is not None:
+            self.kept_groups = list(self.instance.groups.exclude(pk__in=field.queryset))
+
+    def clean_groups(self):
+        groups = self.cleaned_data.get("groups")
+        if groups is None or not self.kept_groups:
+            return groups
+        pks = {group.pk for group in groups} | {group.pk for group in self.kept_groups}
+        return Group.objects.filter(pk__in=pks)
+
+
+def scoped_task_form_class(task_model, for_edit=False):
+    form_class = get_task_form_class(task_model, for_edit=for_edit)
+    return type(f"Scoped{form_class.__name__}", (ScopedTaskForm, form_class), {})
+
+
+class CreateTask(workflows.CreateTask):
+    def get_form_class(self):
+        return scoped_task_form_class(self.model)
+
+
+class EditTask(workflows.EditTask):
+    def get_form_class(self):
+        return scoped_task_form_class(self.model, for_edit=True)
+
+
+class ScopedTaskChooserCreate:
+    def get_create_form_class(self):
+        if super().get_create_form_class() is None:
+            return None
+        return scoped_task_form_class(self.create_model)
+
+
+class TaskChooserView(ScopedTaskChooserCreate, workflows.TaskChooserView):
+    pass
+
+
+class TaskChooserCreateView(ScopedTaskChooserCreate, workflows.TaskChooserCreateView):
+    pass
+
+
+# --- the page explorer's filters ----------------------------------------------------------------
+
+
+class PageFilterSet(GenericPageFilterSet):
+    """The explorer's owner, edited-by and site filters offer the host's association's own:
+    Wagtail's offer every page's owner and editor and every association of the install."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is None or manages_every_association(request.user):
+            return
+        User = get_user_model()
+        pages = pages_in_scope(request.user, Page.objects.all())
+        self.filters["owner"].queryset = User.objects.filter(pk__in=pages.values("owner_id"))
+        edits = PageLogEntry.objects.filter(action="wagtail.edit", page__in=pages)
+        self.filters["edited_by"].queryset = User.objects.filter(pk__in=edits.values("user_id"))
+        site = current_or_default_site()
+        self.filters["site"].queryset = Site.objects.filter(pk=getattr(site, "pk", None))
+
+
+class PageViewSet(pages.PageViewSet):
+    """Wagtail's page screens (registered in its place, portal.wagtail_hooks), with the
+    explorer's filters in scope."""
+
+    filterset_class = PageFilterSet
