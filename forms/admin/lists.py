@@ -5,6 +5,9 @@ An association may hold hundreds of thousands of submissions: the list reads onl
 the kind's `(site, -submitted_at, -id)` index), counts only so far (`CountedSoFarPaginator`), and
 asks about failed messages for the page's rows alone."""
 
+import inspect
+from functools import partialmethod
+
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -121,10 +124,13 @@ class SubmissionIndexView(Forbidden403Mixin, SafeSpreadsheetExportMixin, IndexVi
         return column
 
     def _choice_field(self, accessor):
-        """The model's field with choices that the accessor `get_<field>_display` shows."""
+        """The model's field with choices that the accessor `get_<field>_display` shows, when it
+        is the method Django gives such a field (not one the model writes itself)."""
         if not (isinstance(accessor, str) and accessor.startswith("get_")):
             return None
         if not accessor.endswith("_display") or "." in accessor:
+            return None
+        if not isinstance(inspect.getattr_static(self.model, accessor, None), partialmethod):
             return None
         name = accessor.removeprefix("get_").removesuffix("_display")
         try:
