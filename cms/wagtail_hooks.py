@@ -17,7 +17,7 @@ from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import page_permission_policy, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -305,6 +305,11 @@ def policy_import_urls():
 
 class PolicyImportMenuItem(MenuItem):
     def is_shown(self, request):
+        # Only who may add a page somewhere may add one under the catalogue: most staff may not,
+        # and are answered from their page permissions (read once a request) without looking
+        # for the catalogue in the page tree on every admin page.
+        if not page_permission_policy.user_has_permission(request.user, "add"):
+            return False
         catalogue = policy_catalogue(site_for_request(request))
         return (
             catalogue is not None and catalogue.permissions_for_user(request.user).can_add_subpage()

@@ -5,71 +5,32 @@ An association may hold hundreds of thousands of submissions: the list reads onl
 the kind's `(site, -submitted_at, -id)` index), counts only so far (`CountedSoFarPaginator`), and
 asks about failed messages for the page's rows alone."""
 
-from django.core.exceptions import PermissionDenied
-from django.template import Context
-from django.template.base import render_value_in_context
+import inspect
+from functools import partialmethod
+
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from wagtail.admin.paginator import WagtailPaginator
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, TitleColumn
 from wagtail.admin.widgets import HeaderButton
 from wagtail.log_actions import log
 from wagtail.snippets.views.snippets import IndexView
 
+from forms.admin.tables import (
+    CheckboxColumn,
+    ChoiceColumn,
+    InboxTable,
+    LinkTitleColumn,
+    PlainColumn,
+)
 from forms.admin.views import Forbidden403Mixin
 from forms.casework import registry, selectors
 from forms.casework.kinds import SubmissionKind
 from forms.kinds.help import HELP_REQUESTS
-from portal.core.people import display_name
 from portal.core.spreadsheets import SafeSpreadsheetExportMixin
-
-
-class PlainColumn(Column):
-    """Wagtail's column of one value, written without a template: a list's plain cells are most
-    of its cells, and each template render costs more than the value it shows. The value is
-    rendered as a template would (local time, localised, escaped)."""
-
-    def render_cell_html(self, instance, parent_context):
-        value = self.get_cell_context_data(instance, parent_context)["value"]
-        shown = "" if value is None else render_value_in_context(value, Context(autoescape=True))
-        if self.classname:
-            return format_html('<td class="{}">{}</td>', self.classname, shown)
-        return format_html("<td>{}</td>", shown)
-
-
-class DaysLeftColumn(Column):
-    cell_template_name = "intake/admin/days_left_cell.html"
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        days = instance.days_left(parent_context.get("today"))
-        context.update(days=days, overdue=days is not None and days < 0, count=abs(days or 0))
-        return context
-
-
-class AssigneeColumn(PlainColumn):
-    def get_value(self, instance):
-        user = instance.assignee
-        return display_name(user) if user else ""
-
-
-class MessageFailedColumn(Column):
-    """Flags a submission whose applicant did not get a message after the last retry."""
-
-    cell_template_name = "intake/admin/message_failed_cell.html"
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        context["failed"] = getattr(instance, "message_failed", False)
-        return context
-
-
-MESSAGES_COLUMN = MessageFailedColumn("message_failed", label=gettext_lazy("Messages"))
 
 
 class CountedSoFarPaginator(WagtailPaginator):
@@ -126,6 +87,7 @@ class CountedSoFarPaginator(WagtailPaginator):
 class SubmissionIndexView(Forbidden403Mixin, SafeSpreadsheetExportMixin, IndexView):
     default_ordering = "-submitted_at"
     paginator_class = CountedSoFarPaginator
+    table_class = InboxTable
 
     @cached_property
     def kind(self) -> SubmissionKind:
@@ -135,10 +97,59 @@ class SubmissionIndexView(Forbidden403Mixin, SafeSpreadsheetExportMixin, IndexVi
         related = ["assignee", *([self.kind.type_field] if self.kind.type_field else [])]
         return selectors.submissions_for(self.request.user, self.kind).select_related(*related)
 
+    @cached_property
+    def columns(self):
+        return [
+            CheckboxColumn(column.name, obj_type=column.obj_type)
+            if type(column) is BulkActionsCheckboxColumn
+            else column
+            for column in super().columns
+        ]
+
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        if column_class is TitleColumn:
+            column_class = LinkTitleColumn
+        return super()._get_title_column(field_name, column_class, **kwargs)
+
     def _get_custom_column(self, field_name, column_class=Column, **kwargs):
         if column_class is Column:
             column_class = PlainColumn
-        return super()._get_custom_column(field_name, column_class, **kwargs)
+        column = super()._get_custom_column(field_name, column_class, **kwargs)
+        field = self._choice_field(column.accessor)
+        if column_class is PlainColumn and field is not None:
+            # The field's label, as `get_FOO_display` gives it, translated once per language.
+            column = ChoiceColumn(
+                column.name, field=field, label=column.label, sort_key=column.sort_key, **kwargs
+            )
+        return column
+
+    def _choice_field(self, accessor):
+        """The model's field with choices that the accessor `get_<field>_display` shows, when it
+        is the method Django gives such a field (not one the model writes itself)."""
+        if not (isinstance(accessor, str) and accessor.startswith("get_")):
+            return None
+        if not accessor.endswith("_display") or "." in accessor:
+            return None
+        if not isinstance(inspect.getattr_static(self.model, accessor, None), partialmethod):
+            return None
+        name = accessor.removeprefix("get_").removesuffix("_display")
+        try:
+            field = self.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        return field if field.choices and not field.is_relation else None
+
+    @cached_property
+    def _inspect_urls(self) -> dict:
+        return {}
+
+    def get_inspect_url(self, instance):
+        # Asked up to three times a row (its link, and the "more" menu that leaves it out):
+        # reversed once.
+        urls = self._inspect_urls
+        if instance.pk not in urls:
+            urls[instance.pk] = super().get_inspect_url(instance)
+        return urls[instance.pk]
 
     def get_list_more_buttons(self, instance):
         # Submissions are written through their services, never edited, copied or deleted from
@@ -179,11 +190,6 @@ class SubmissionIndexView(Forbidden403Mixin, SafeSpreadsheetExportMixin, IndexVi
         if not self.is_searching:
             return queryset
         return selectors.submissions_matching(queryset, self.request.user, self.search_query)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["today"] = timezone.localdate()
-        return context
 
     @cached_property
     def show_export_buttons(self):

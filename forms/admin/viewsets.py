@@ -15,13 +15,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from forms.admin.actions import AssignView, ExtendView, NoteView, ResendView, TransitionView
 from forms.admin.chooser import SubmissionChooserViewSet
 from forms.admin.inspect import SubmissionHistoryView, SubmissionInspectView, SubmissionUsageView
-from forms.admin.lists import (
-    MESSAGES_COLUMN,
-    AssigneeColumn,
-    DaysLeftColumn,
-    HelpRequestIndexView,
-    SubmissionIndexView,
-)
+from forms.admin.lists import HelpRequestIndexView, SubmissionIndexView
+from forms.admin.tables import MESSAGES_COLUMN, AssigneeColumn, DaysLeftColumn
 from forms.casework import registry
 from forms.casework.filters import filterset_for
 from forms.casework.kinds import SubmissionKind

@@ -5,6 +5,7 @@ and city."""
 import functools
 
 import django_filters
+import django_filters.fields
 
 from django import forms
 from django.db.models import Q
@@ -19,6 +20,30 @@ from forms.casework.selectors import staff_for
 from forms.models import Channel
 from forms.notifications import failed_messages
 from portal.core.associations import current_or_default_site
+
+
+class _ChoicesReadOnce(django_filters.fields.ModelChoiceIterator):
+    """A model choice's options read by one plain query (kept for a second reading), not through
+    a server-side cursor: on PostgreSQL, Django's `iterator()` declares, fetches from and closes
+    a cursor, three round trips where one does for the few rows of a filter."""
+
+    def __iter__(self):
+        field = self.field
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        if field.null_label is not None:
+            yield (field.null_value, field.null_label)
+        for row in self.queryset:
+            yield self.choice(row)
+
+
+class _ModelChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = _ChoicesReadOnce
+
+
+class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = _ModelChoiceField
+
 
 YES_NO = [("", "---------"), ("true", _("Yes")), ("false", _("No"))]
 
@@ -92,12 +117,14 @@ def filterset_for(kind: SubmissionKind) -> type[WagtailFilterSet]:
     }
     if kind.type_field:
         field = kind.model._meta.get_field(kind.type_field)
-        filters[kind.type_field] = django_filters.ModelChoiceFilter(
+        filters[kind.type_field] = ModelChoiceFilter(
             label=capfirst(field.verbose_name), queryset=_association_rows(field.related_model)
         )
     filters["channel"] = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
-    filters["assignee"] = django_filters.ModelChoiceFilter(
-        label=_("Assigned to"), queryset=lambda request=None: staff_for(kind)
+    filters["assignee"] = ModelChoiceFilter(
+        label=_("Assigned to"),
+        # What an option shows and the ordering need: not every column of each account.
+        queryset=lambda request=None: staff_for(kind).only("username", "first_name", "last_name"),
     )
     if kind.due_field:
         filters["overdue"] = _overdue_filter(kind)

@@ -7,6 +7,8 @@ given. A user sees a kind's submissions of an association only when a role of th
 association (or a platform-wide grant) holds the kind's view permission: roles of another
 association count for nothing here (portal.accounts.associations.SiteRoleBackend)."""
 
+import functools
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
@@ -70,8 +72,16 @@ def staff_for(kind: SubmissionKind, site=None):
     """Active users who may be given a submission of `kind` in the current association (or
     `site`): holding any permission of its procedure there (directly, through a platform-wide
     group or that association's, or as superusers)."""
+    return _staff_query(kind, _site(site)).all()
+
+
+@functools.lru_cache(maxsize=1024)
+def _staff_query(kind: SubmissionKind, site):
+    """The query of `staff_for`, put together once per kind and association: it holds no row
+    (each caller reads the database through a copy of it), and building its joins costs more
+    than running it. Every view of an inbox's list asks it for the filters' choices."""
     codenames = [perm.split(".", 1)[1] for perm in kind.working_permissions]
-    groups = association_groups(_site(site)).filter(permissions__codename__in=codenames)
+    groups = association_groups(site).filter(permissions__codename__in=codenames)
     return (
         get_user_model()
         .objects.filter(is_active=True)

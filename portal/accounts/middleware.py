@@ -22,6 +22,10 @@ SEEN_AT = "sila_seen_at"
 ADMIN_PREFIX = "/admin/"
 # Requests the admin makes by itself while a tab stays open: they are not a person's activity.
 BACKGROUND_PATHS = ("/admin/editing-sessions/", "/admin/jsi18n/")
+# Activity is written to the session at most once a minute: writing it on every request would
+# save the session (a transaction and an UPDATE) on every page. The idle limit therefore counts
+# from at most a minute before the last request: a session may end that much early, never late.
+SEEN_AT_GRAIN_SECONDS = 60
 
 
 def _login_redirect(request):
@@ -61,7 +65,9 @@ class StaffSessionMiddleware:
                     messages.info(request, expired)
                     return _login_redirect(request)
             elif not request.path.startswith(BACKGROUND_PATHS):
-                request.session[SEEN_AT] = int(time.time())
+                now = int(time.time())
+                if now - request.session.get(SEEN_AT, 0) >= SEEN_AT_GRAIN_SECONDS:
+                    request.session[SEEN_AT] = now
         with roles.acting(request.user if request.user.is_authenticated else None):
             return self.get_response(request)
 

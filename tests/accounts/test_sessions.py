@@ -5,6 +5,8 @@ import time
 import pytest
 
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from portal.accounts.middleware import AUTH_AT, SEEN_AT
 
@@ -46,6 +48,19 @@ def test_activity_keeps_a_session_until_its_twelve_hours(client, roles):
     age_session(client, signed_in_ago=12 * 3600 + 1, seen_ago=10)
     response = client.get("/admin/inbox/help-requests/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_activity_is_written_to_the_session_at_most_once_a_minute(client, roles):
+    """Writing the time of every request would save the session on every page."""
+    client.force_login(roles["officer"])
+    age_session(client, signed_in_ago=3600, seen_ago=30)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/admin/inbox/help-requests/").status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert time.time() - client.session[SEEN_AT] >= 30
+    age_session(client, signed_in_ago=3600, seen_ago=61)
+    assert client.get("/admin/inbox/help-requests/").status_code == 200
+    assert time.time() - client.session[SEEN_AT] < 60
 
 
 def test_the_sign_in_page_says_why_in_the_staff_language(client, roles):

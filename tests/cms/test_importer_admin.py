@@ -144,6 +144,14 @@ def test_the_secretary_can_dismiss_a_found_approval(client, catalogue, editor, s
     assert not BoardApproval.objects.exists() and not PolicyPage.objects.get().live
 
 
+def test_the_menu_offers_the_import_to_who_may_add_a_policy(client, catalogue, editor, secretary):
+    item = f'"url": "{reverse("cms_policy_import")}"'
+    client.force_login(editor)
+    assert item in client.get(reverse("wagtailadmin_home")).content.decode()
+    client.force_login(secretary)
+    assert item not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
 def test_people_without_the_right_cannot_import(client, catalogue, secretary):
     client.force_login(secretary)  # secretaries record approvals; they do not draft policies
     refused = client.get(reverse("cms_policy_import"))
