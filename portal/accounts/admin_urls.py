@@ -1,4 +1,4 @@
-"""Wagtail's reports and workflow-task screens in the association's scope
+"""Wagtail's reports, workflow-task screens and page chooser in the association's scope
 (portal.accounts.scoped_admin), at Wagtail's own addresses: these come before Wagtail's admin
 URLs (portal.urls), so Wagtail's names reverse to the same paths and reach these views."""
 
@@ -26,6 +26,9 @@ urlpatterns = [
     *_report("site-history", views.SiteHistoryView),
     *_report("aging-pages", views.AgingPagesView),
     *_report("page-types-usage", views.PageTypesUsageView),
+    path("choose-page/", views.PageChooserBrowseView.as_view()),
+    path("choose-page/<int:parent_page_id>/", views.PageChooserBrowseView.as_view()),
+    path("choose-page/chosen-multiple/", views.PageChooserChosenView.as_view()),
     path("workflows/tasks/add/<str:app_label>/<str:model_name>/", views.CreateTask.as_view()),
     path("workflows/tasks/edit/<int:pk>/", views.EditTask.as_view()),
     path("workflows/task_chooser/", views.TaskChooserView.as_view()),

@@ -10,11 +10,14 @@ Superusers and platform administrators see and change every association's."""
 
 import functools
 
+from django import forms
+
 from wagtail.admin.forms.collections import BaseGroupCollectionMemberPermissionFormSet
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 from wagtail.users.forms import BaseGroupPagePermissionFormSet
 
 from portal.accounts.associations import collections_in_scope, pages_in_scope
+from portal.accounts.roles import page_permission_grant_errors
 
 
 class ScopedPermissionPanel:
@@ -45,16 +48,20 @@ class ScopedPermissionPanel:
             field = form.fields[self.target]
             field.queryset = self.scope(field.queryset)
 
+    def chosen(self):
+        """The (target, permission) pairs the forms ask for."""
+        return [
+            (form.cleaned_data[self.target], permission)
+            for form in self.forms
+            if form not in self.deleted_forms and self.target in form.cleaned_data
+            for permission in form.cleaned_data["permissions"]
+        ]
+
     def save(self):
         """Wagtail's save, but rights outside the scope are left alone."""
         if self.actor is None:
             return super().save()
-        wanted = {
-            (form.cleaned_data[self.target].pk, permission.pk)
-            for form in self.forms
-            if form not in self.deleted_forms and self.target in form.cleaned_data
-            for permission in form.cleaned_data["permissions"]
-        }
+        wanted = {(target.pk, permission.pk) for target, permission in self.chosen()}
         target_id = f"{self.target}_id"
         shown = self.rows().filter(
             **{f"{target_id}__in": self.scope(self.target_model().objects.all()).values("pk")}
@@ -86,6 +93,24 @@ class ScopedPagePermissions(ScopedPermissionPanel):
 
     def rows(self):
         return self.instance.page_permissions.all()
+
+    def clean(self):
+        """Wagtail's checks, and the rule of grants (portal.accounts.roles): the rights the group
+        does not hold yet are only those the actor holds on that page."""
+        super().clean()
+        if self.actor is None or any(self.errors):
+            return
+        existing = (
+            set(self.rows().values_list("page_id", "permission_id")) if self.instance.pk else set()
+        )
+        added = [
+            (page, permission)
+            for page, permission in self.chosen()
+            if (page.pk, permission.pk) not in existing
+        ]
+        errors = page_permission_grant_errors(actor=self.actor, rights=added)
+        if errors:
+            raise forms.ValidationError(errors)
 
 
 class ScopedCollectionPermissions(ScopedPermissionPanel):

@@ -17,6 +17,7 @@ from django.db.models.signals import m2m_changed, pre_save
 from django.utils.translation import gettext as _
 
 from wagtail.log_actions import log
+from wagtail.models import GroupPagePermission
 
 from portal.accounts.associations import manages_every_association
 from portal.core.associations import current_or_default_site
@@ -94,6 +95,38 @@ def permission_grant_errors(*, actor, permissions: Iterable[Permission]) -> list
         return []
     return [
         _("You cannot give a group permissions you do not have: %(permissions)s.")
+        % {"permissions": ", ".join(missing)}
+    ]
+
+
+def page_permission_grant_errors(*, actor, rights: Iterable[tuple]) -> list[str]:
+    """Why `actor` may not give a group the page rights `rights` ((page, Permission) pairs):
+    a right on a page counts as held when one of the actor's groups counting on this host holds
+    it on that page or above it (empty when they may; superusers may give any)."""
+    rights = list(rights)
+    if not rights or actor is None or actor.is_superuser:
+        return []
+    site = current_or_default_site()
+    held = GroupPagePermission.objects.filter(
+        Q(group__association_role__isnull=True)
+        | Q(group__association_role__site_id=site.pk if site else None),
+        group__user=actor,
+    ).values_list("page__path", "permission__codename")
+    held = list(held) if actor.is_active else []
+    missing = sorted(
+        {
+            f"{permission.codename} ({page.get_admin_display_title()})"
+            for page, permission in rights
+            if not any(
+                page.path.startswith(path) and permission.codename == codename
+                for path, codename in held
+            )
+        }
+    )
+    if not missing:
+        return []
+    return [
+        _("You cannot give a group page permissions you do not have: %(permissions)s.")
         % {"permissions": ", ".join(missing)}
     ]
 

@@ -1,4 +1,4 @@
-"""Wagtail's reports and workflow-task forms within the association's scope (the same rule as the
+"""Wagtail's reports, workflow-task forms and page chooser within the association's scope (the same rule as the
 user and group screens, portal.accounts.users): on an association's host its staff see its
 pages, its people and groups and the audit entries of its own, and their filters offer no one
 else; superusers and platform administrators see every association's.
@@ -11,9 +11,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
+from django.http import Http404
 
 from wagtail.admin.forms.workflows import get_task_form_class
-from wagtail.admin.views import workflows
+from wagtail.admin.views import chooser, workflows
 from wagtail.admin.views.pages.listing import GenericPageFilterSet
 from wagtail.admin.views.reports import aging_pages, audit_logging, locked_pages, page_types_usage
 from wagtail.admin.views.reports import workflows as workflow_reports
@@ -251,3 +252,33 @@ class PageViewSet(pages.PageViewSet):
     explorer's filters in scope."""
 
     filterset_class = PageFilterSet
+
+
+# --- the page chooser -----------------------------------------------------------------------------
+# Its listings keep to the association's pages (portal.wagtail_hooks); these keep its steps that
+# take a page by id from showing another association's page: its title, its address.
+
+
+def _page_shown(actor, page) -> bool:
+    """Whether the chooser may show `page` to `actor`: a page in scope, or the tree's root (whose
+    title is no association's, and which the chooser's breadcrumbs link to)."""
+    return page.depth == 1 or pages_in_scope(actor, Page.objects.filter(pk=page.pk)).exists()
+
+
+class PageChooserBrowseView(chooser.BrowseView):
+    def get_object_list(self):
+        # Called once the parent page is known: one asked for by id is shown only in scope; one
+        # Wagtail found itself (the common ancestor of the asked page types) gives way to the root.
+        if not _page_shown(self.request.user, self.parent_page):
+            if self.kwargs.get("parent_page_id"):
+                raise Http404
+            self.parent_page = Page.get_first_root_node().specific
+        return super().get_object_list()
+
+
+class PageChooserChosenView(chooser.ChosenMultipleView):
+    def get(self, request):
+        asked = Page.objects.filter(pk__in=request.GET.getlist("id"))
+        if pages_in_scope(request.user, asked).count() != asked.count():
+            raise Http404
+        return super().get(request)

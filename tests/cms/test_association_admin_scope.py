@@ -262,6 +262,9 @@ def test_saving_a_group_keeps_its_rights_in_other_associations(two, people, clie
     GroupCollectionPermission.objects.create(
         group=editors_a, collection=theirs, permission=add_image
     )
+    # The administrator holds the page rights they give (the rule of grants).
+    for codename in ("add_page", "change_page", "lock_page"):
+        _page_right(_group(site_a, "administrator"), site_a.root_page, codename)
     login(client, people["admin_a"], site_a)
     # Another association's page is no choice here.
     refused = _save_group(client, HOST_A, editors_a, [(_catalogue(site_b), ["change_page"])])
@@ -290,6 +293,43 @@ def test_saving_a_group_keeps_its_rights_in_other_associations(two, people, clie
     assert _save_group(client, HOST_A, editors_a, []).status_code == 302
     assert not editors_a.page_permissions.exists()
     assert not GroupCollectionPermission.objects.filter(group=editors_a).exists()
+
+
+def test_an_administrator_gives_a_group_only_the_page_rights_they_hold(two, people, client):
+    site_a = two["a"]
+    editors_a = _group(site_a, "editor")
+    _page_right(_group(site_a, "administrator"), site_a.root_page, "change_page")
+
+    def rights():
+        return set(editors_a.page_permissions.values_list("page_id", "permission__codename"))
+
+    before = rights()
+    assert before == {(site_a.root_page_id, "add_page"), (site_a.root_page_id, "change_page")}
+    login(client, people["admin_a"], site_a)
+    refused = _save_group(
+        client,
+        HOST_A,
+        editors_a,
+        [(site_a.root_page, ["add_page", "change_page", "publish_page", "lock_page"])],
+    )
+    assert refused.status_code == 200
+    errors = " ".join(_panel(refused, "page_permissions").non_form_errors())
+    assert "publish_page" in errors and "lock_page" in errors and "change_page" not in errors
+    assert rights() == before
+    # Rights the group has already are kept, and one held above the page may be given on it.
+    saved = _save_group(
+        client,
+        HOST_A,
+        editors_a,
+        [(_catalogue(site_a), ["change_page"]), (site_a.root_page, ["add_page", "change_page"])],
+    )
+    assert saved.status_code == 302
+    assert rights() == {*before, (_catalogue(site_a).pk, "change_page")}
+    # A superuser gives any.
+    client.force_login(people["root"])
+    saved = _save_group(client, HOST_A, editors_a, [(site_a.root_page, ["publish_page"])])
+    assert saved.status_code == 302
+    assert rights() == {(site_a.root_page_id, "publish_page")}
 
 
 # --- the page chooser ------------------------------------------------------------------------
@@ -340,3 +380,33 @@ def test_the_page_explorer_filters_offer_the_hosts_people_and_association(
     fields = client.get(url, HTTP_HOST=HOST_A).context["filters"].form.fields
     assert {people["only_a"], people["only_b"]} <= set(fields["owner"].queryset)
     assert {site_a, site_b} <= set(fields["site"].queryset)
+
+
+def test_the_page_chooser_opens_and_returns_no_other_associations_page_by_id(two, people, client):
+    site_a, site_b = two["a"], two["b"]
+    browse_url = "wagtailadmin_choose_page_child"
+    chosen_url = reverse("wagtailadmin_choose_page_chosen_multiple")
+    login(client, people["admin_a"], site_a)
+    for page in (site_b.root_page, _catalogue(site_b)):
+        browse = client.get(reverse(browse_url, args=[page.pk]), HTTP_HOST=HOST_A)
+        assert browse.status_code == 404
+        assert page.title not in browse.content.decode()
+        chosen = client.get(chosen_url, {"id": [page.pk]}, HTTP_HOST=HOST_A)
+        assert chosen.status_code == 404
+    mixed = client.get(
+        chosen_url, {"id": [_catalogue(site_a).pk, _catalogue(site_b).pk]}, HTTP_HOST=HOST_A
+    )
+    assert mixed.status_code == 404
+    # Its own pages, and the tree's root its breadcrumbs link to.
+    root = Page.get_first_root_node()
+    for page in (root, site_a.root_page):
+        assert client.get(reverse(browse_url, args=[page.pk]), HTTP_HOST=HOST_A).status_code == 200
+    chosen = client.get(chosen_url, {"id": [_catalogue(site_a).pk]}, HTTP_HOST=HOST_A)
+    assert chosen.status_code == 200
+    assert chosen.json()["result"][0]["id"] == _catalogue(site_a).pk
+    # A superuser: every association's.
+    client.force_login(people["root"])
+    browse = client.get(reverse(browse_url, args=[site_b.root_page_id]), HTTP_HOST=HOST_A)
+    assert browse.status_code == 200
+    chosen = client.get(chosen_url, {"id": [_catalogue(site_b).pk]}, HTTP_HOST=HOST_A)
+    assert chosen.status_code == 200
