@@ -30,6 +30,7 @@ from forms.casework import registry
 from forms.casework.messages import LOGO_CID, association_logo, email_html
 from forms.gateways import Accepted
 from forms.models import Notification
+from portal.core.tasks import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 S = Notification.Status
@@ -101,10 +102,8 @@ def notifications_send_after_commit(
         notification.next_attempt_at = now + wait
         fresh.append(notification)
     stored = Notification.objects.bulk_create(fresh)
-    ids = [notification.pk for notification in stored if notification.next_attempt_at <= now]
-    if ids:
-        # robust: a failure here never turns the committed filing into an error answer
-        transaction.on_commit(lambda: [_deliver_later(pk) for pk in ids], robust=True)
+    if any(notification.next_attempt_at <= now for notification in stored):
+        _deliver_after_commit()
     return stored
 
 
@@ -134,17 +133,17 @@ def _merge_into_held(notification: Notification, now) -> bool:
     return True
 
 
-def _deliver_later(notification_id: int) -> None:
-    """Queue one message for the worker. The Notification row is the outbox: when the queue
-    cannot be reached (the database restarting under the commit), the row stays pending and
-    the worker's sweep (`forms.tasks.retry_notifications`) sends it."""
+def _deliver_after_commit() -> None:
+    """Have the worker send what is due once the caller's transaction commits: one run of the
+    sweep (`forms.tasks.retry_notifications`) sends every message due when it starts, so a
+    burst of filings costs the worker one run, not one task per message; a run already waiting
+    sends these too. The Notification row is the outbox: when the queue cannot be reached (the
+    database restarting under the commit), the row stays pending and the sweep's periodic run
+    sends it. Nothing here turns the committed filing into an error answer."""
     # forms.tasks runs notification_deliver from this module, so it is imported on use.
-    from forms.tasks import deliver_notification
+    from forms.tasks import retry_notifications
 
-    try:
-        deliver_notification.enqueue(notification_id)
-    except Exception:  # noqa: BLE001 - the sweep sends what could not be queued
-        logger.warning("notification %s not queued; the sweep will send it", notification_id)
+    enqueue_after_commit(retry_notifications)
 
 
 NOTIFICATION_LEASE = dt.timedelta(seconds=60)  # longer than any send may take

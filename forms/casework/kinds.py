@@ -13,6 +13,7 @@ declares kinds is listed before Wagtail's apps in INSTALLED_APPS, as the intake 
 admin reads the kinds when Wagtail loads it."""
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -307,12 +308,17 @@ class SubmissionKind:
             submission,
             event=self.receipt_sms,
             body=render_message(self.receipt_sms, submission),
+            # rendered only for an applicant who gets an email
             email_subject=(
-                render_message(self.receipt_email_subject, submission)
+                functools.partial(render_message, self.receipt_email_subject, submission)
                 if self.receipt_email_subject
                 else ""
             ),
-            email_body=render_message(self.receipt_email, submission) if self.receipt_email else "",
+            email_body=(
+                functools.partial(render_message, self.receipt_email, submission)
+                if self.receipt_email
+                else ""
+            ),
         )
 
     def inspect_url(self, submission) -> str:

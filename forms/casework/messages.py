@@ -21,6 +21,7 @@ screening) send nothing unless staff write to them; messages of quick successive
 MESSAGE_MERGE_SECONDS and reach the applicant as one (forms.notifications)."""
 
 import string
+from collections.abc import Callable
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -158,14 +159,19 @@ def applicant_message(
     *,
     event: str,
     body: str,
-    email_subject: str = "",
-    email_body: str = "",
+    email_subject: str | Callable[[], str] = "",
+    email_body: str | Callable[[], str] = "",
 ) -> list[Notification]:
     """One message to the applicant on each of their channels (not yet saved). The email copy
     takes `email_subject`/`email_body` when the event has its own, else the same text under the
-    standard subject."""
-    if not email_subject:
-        email_subject = render_message(MessageTemplate.Key.MESSAGE_EMAIL_SUBJECT, submission)
+    standard subject. They may be given as functions that render them: only an applicant who
+    gets an email has them rendered."""
+    contacts = applicant_contacts(submission)
+    if any(channel == Notification.Channel.EMAIL for channel, _address in contacts):
+        email_subject = email_subject() if callable(email_subject) else email_subject
+        email_body = email_body() if callable(email_body) else email_body
+        if not email_subject:
+            email_subject = render_message(MessageTemplate.Key.MESSAGE_EMAIL_SUBJECT, submission)
     return [
         Notification(
             channel=channel,
@@ -176,7 +182,7 @@ def applicant_message(
             language=submission.language,
             case_file=submission.case_file,
         )
-        for channel, address in applicant_contacts(submission)
+        for channel, address in contacts
     ]
 
 

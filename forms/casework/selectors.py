@@ -63,9 +63,16 @@ def submission_tracked(*, kind_slug: str, reference: str, key: str, site=None):
 
 
 def submission_by_idempotency_key(kind: SubmissionKind, key: str | None, site=None):
+    """The submission an idempotency key filed, if any. Asked before every filing and nearly
+    always none: looked up by its id alone (a narrow query), the row read only when found."""
     if not key:
         return None
-    return kind.model.objects.filter(site=_site(site), idempotency_key=key).first()
+    found = (
+        kind.model.objects.filter(site=_site(site), idempotency_key=key)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return None if found is None else kind.model.objects.get(pk=found)
 
 
 def staff_for(kind: SubmissionKind, site=None):

@@ -2,6 +2,8 @@
 documents in one field, checked together, and the text and numeric inputs."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -10,9 +12,23 @@ from forms.attachments import MAX_BYTES, MAX_FILES, check_files
 from portal.core.associations import current_site
 
 
+class AssociationChoices(ModelChoiceIterator):
+    """The field's choices, scoped to the association when they are listed (not when a form
+    copies its fields, which makes a new list of choices for each copy)."""
+
+    def __init__(self, field):
+        self.field = field
+
+    @property
+    def queryset(self):
+        return self.field.queryset
+
+
 class AssociationChoiceField(forms.ModelChoiceField):
     """A choice among the current association's rows (its types of support): read when the
     form is used, so each request offers and accepts only its host's."""
+
+    iterator = AssociationChoices
 
     def __init__(self, *args, **kwargs):
         self._scoped = False  # not while the field is declared (no request, maybe no tables)
@@ -26,6 +42,32 @@ class AssociationChoiceField(forms.ModelChoiceField):
         return self.scope(queryset, current_site())
 
     queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
+
+    def __deepcopy__(self, memo):
+        # Each form copies its fields: the copy keeps the declared rows, which are scoped
+        # whenever they are read. (Django's copy reads `queryset`, here the scoped rows: that
+        # built a filter for every form, and the copy then filtered by the site twice.)
+        result = super(forms.ChoiceField, self).__deepcopy__(memo)
+        forms.ModelChoiceField._set_queryset(result, self._queryset)
+        return result
+
+    def to_python(self, value):
+        # Django's, with the association's rows read once (each read builds their filter)
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        queryset = self.queryset
+        key = self.to_field_name or "pk"
+        try:
+            if isinstance(value, queryset.model):
+                value = getattr(value, key)
+            return queryset.get(**{key: value})
+        except (ValueError, TypeError, queryset.model.DoesNotExist):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
 
     def scope(self, queryset, site):
         """The rows of `site`'s association (`site` is None outside a request)."""

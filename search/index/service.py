@@ -1,9 +1,11 @@
 """Submission search for the apps: search what a user may see (kinds they have no right to are
 never searched or counted), index what is pending, and report the index's health."""
 
+import functools
 import logging
+import operator
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from wagtail.models import Site
@@ -15,6 +17,7 @@ from search.index.registry import indexed, indexed_kinds
 from search.models import IndexRebuild, SearchPending
 
 logger = logging.getLogger(__name__)
+DELETE_BATCH = 200  # pending rows removed per statement (SQLite limits a statement's depth)
 
 
 def index_pending(*, limit: int = 500) -> tuple[int, int]:
@@ -44,9 +47,12 @@ def index_pending(*, limit: int = 500) -> tuple[int, int]:
             )
             logger.warning("submission indexing failed: %s", type(error).__name__)
             continue
-        # Remove only rows not changed again while indexing.
-        for row in rows:
-            SearchPending.objects.filter(pk=row.pk, since=row.since).delete()
+        # Remove only rows not changed again while indexing: one statement for many rows.
+        for start in range(0, len(rows), DELETE_BATCH):
+            unchanged = (
+                Q(pk=row.pk, since=row.since) for row in rows[start : start + DELETE_BATCH]
+            )
+            SearchPending.objects.filter(functools.reduce(operator.or_, unchanged)).delete()
         done += len(rows)
     return done, SearchPending.objects.count()
 

@@ -62,3 +62,12 @@ def test_an_unreachable_redis_is_a_miss_and_limits_let_requests_through(settings
         assert all(allow(scope="t", key="k", limit=1, window=60) for _ in range(3))
     finally:
         ratelimit.cache = original
+
+
+def test_the_redis_cache_makes_one_client_for_its_connections():
+    # Django's client makes a redis-py client for every command (a third of a read's CPU);
+    # one client per connection pool serves them all, connecting only when used.
+    cache = ResilientRedisCache("redis://127.0.0.1:1/0", {})
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client() is client
+    assert client.connection_pool is cache._cache._get_connection_pool(write=True)

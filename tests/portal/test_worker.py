@@ -36,12 +36,12 @@ def api_filing(client, number: int):
 def test_a_filing_whose_receipt_cannot_be_queued_is_still_accepted_and_the_sweep_sends_it(
     client, home, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from forms import tasks
+    from django_tasks.base import Task
 
     def broken_queue(*args, **kwargs):
         raise OperationalError("the database went away after the commit")
 
-    monkeypatch.setattr(tasks, "deliver_notification", SimpleNamespace(enqueue=broken_queue))
+    monkeypatch.setattr(Task, "enqueue", broken_queue)
     sms.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = api_filing(client, 1)
@@ -256,7 +256,7 @@ def test_the_sweep_runs_ahead_of_a_backlog_of_other_tasks(home):
         assert str(DBTaskResult.objects.ready().first().pk) == str(sweep.id)
 
 
-def test_a_filing_queues_its_receipt_and_one_index_run_whatever_the_burst(
+def test_a_filing_queues_one_run_of_the_sweep_and_one_index_run_whatever_the_burst(
     client, home, django_capture_on_commit_callbacks
 ):
     from django_tasks_db.models import DBTaskResult
@@ -266,9 +266,10 @@ def test_a_filing_queues_its_receipt_and_one_index_run_whatever_the_burst(
             with django_capture_on_commit_callbacks(execute=True):
                 assert api_filing(client, number).status_code == 201
         queued = Counter(DBTaskResult.objects.ready().values_list("task_path", flat=True))
-    # no reference-index task: casework is not content
+    # no reference-index task: casework is not content; one run of the sweep sends the
+    # receipts of the whole burst
     assert queued == {
-        "forms.tasks.deliver_notification": 4,
+        "forms.tasks.retry_notifications": 1,
         "search.tasks.index_pending_submissions": 1,
     }
 

@@ -9,7 +9,9 @@ from unittest import mock
 import pytest
 
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from forms.models import HelpRequest
 from search.index import base, service
@@ -103,6 +105,29 @@ def test_a_failing_backend_never_stops_a_filing_and_the_rebuild_catches_up(offic
     assert refs(search_submissions(officer, text="جواهر")) == [request.reference]
     assert not SearchPending.objects.exists()
     assert service.health()["lag_seconds"] == 0
+
+
+def test_indexing_removes_what_it_did_in_one_statement_and_keeps_what_changed_meanwhile(
+    officer,
+):
+    with mock.patch.object(DatabaseBackend, "index", side_effect=ConnectionError("search down")):
+        requests = [file_request(full_name=f"جواهر فيصل {n}") for n in range(3)]
+    changed = requests[1]
+    index = DatabaseBackend.index
+
+    def changed_while_indexing(backend, documents):
+        index(backend, documents)
+        SearchPending.objects.filter(object_id=changed.pk).update(since=dt.datetime.now(dt.UTC))
+
+    with (
+        mock.patch.object(DatabaseBackend, "index", changed_while_indexing),
+        CaptureQueriesContext(connection) as statements,
+    ):
+        assert service.index_pending() == (3, 1)
+    deletes = [q for q in statements if q["sql"].startswith('DELETE FROM "search_searchpending"')]
+    assert len(deletes) == 1
+    assert list(SearchPending.objects.values_list("object_id", flat=True)) == [changed.pk]
+    assert len(refs(search_submissions(officer, text="جواهر"))) == 3
 
 
 def test_an_interrupted_rebuild_resumes_where_it_stopped(officer):

@@ -1,0 +1,135 @@
+"""What one filing costs: the statements it runs, the queue it looks at once, the messages it
+renders only when they go out, the form it copies without reading rows."""
+
+from collections import Counter
+
+import pytest
+
+from django.db import connection, transaction
+from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from forms.casework import kinds as casework_kinds
+from forms.casework import messages as casework_messages
+from forms.casework import registry
+from forms.models import MessageTemplate, Notification, SupportType
+from portal.core.associations import association
+from portal.core.tasks import enqueue_after_commit
+from tests.forms.helpers import help_form_data, saudi_id
+
+pytestmark = pytest.mark.django_db
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+QUEUE_TABLE = "django_tasks_database_dbtaskresult"
+
+
+def api_filing(client, number: int, **overrides):
+    data = help_form_data(national_id=saudi_id(body=f"{number:08d}"), **overrides)
+    for key in ("started", "submission_token", "website"):
+        data.pop(key)
+    return client.post("/api/v1/help-requests/", data, headers={"Idempotency-Key": f"c{number}"})
+
+
+def queued() -> Counter:
+    from django_tasks_db.models import DBTaskResult
+
+    return Counter(DBTaskResult.objects.ready().values_list("task_path", flat=True))
+
+
+def test_a_filing_looks_at_the_queue_once_for_its_receipt_and_its_index_run(client, home):
+    with override_settings(TASKS=DATABASE_QUEUE):
+        for number in range(3):
+            with (
+                CaptureQueriesContext(connection) as statements,
+                TestCase.captureOnCommitCallbacks(execute=True),
+            ):
+                assert api_filing(client, number).status_code == 201
+            queue = [q["sql"] for q in statements if QUEUE_TABLE in q["sql"]]
+            # the first filing queues a run of each; then a run of each is waiting, and the
+            # filings that follow only look (each run reads the rows when it starts)
+            assert len(queue) == (3 if number == 0 else 1), queue
+            assert queue[0].startswith("SELECT")
+
+
+def test_a_rolled_back_change_queues_nothing_and_the_next_one_queues_its_run(home):
+    from forms.tasks import retry_notifications
+    from search.tasks import index_pending_submissions
+
+    with override_settings(TASKS=DATABASE_QUEUE):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            with pytest.raises(RuntimeError), transaction.atomic():
+                enqueue_after_commit(retry_notifications)
+                raise RuntimeError("the filing failed")
+            with transaction.atomic():
+                enqueue_after_commit(index_pending_submissions)
+                enqueue_after_commit(index_pending_submissions)
+        assert queued() == {"search.tasks.index_pending_submissions": 1}
+
+
+def test_the_receipt_goes_out_through_one_run_of_the_sweep(client, home):
+    from forms import sms
+
+    sms.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = api_filing(client, 10)
+    assert response.status_code == 201
+    receipt = Notification.objects.get(
+        case_file__helprequest__reference=response.json()["reference"]
+    )
+    assert receipt.status == "sent" and receipt.attempts == 1
+    assert [message["to"] for message in sms.outbox] == [receipt.recipient]
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    keys = []
+
+    def spy(key, submission, **extra):
+        keys.append(key)
+        return original(key, submission, **extra)
+
+    original = casework_messages.render_message
+    monkeypatch.setattr(casework_kinds, "render_message", spy)
+    monkeypatch.setattr(casework_messages, "render_message", spy)
+    return keys
+
+
+def test_an_applicant_without_an_email_costs_no_email_rendering(client, home, rendered):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert api_filing(client, 20).status_code == 201
+    assert rendered == [MessageTemplate.Key.RECEIPT_SMS]
+
+
+def test_an_applicant_with_an_email_gets_the_receipt_email(client, home, rendered):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = api_filing(client, 21, email="fatima@example.org")
+    assert response.status_code == 201
+    assert sorted(rendered) == sorted(
+        [
+            MessageTemplate.Key.RECEIPT_SMS,
+            MessageTemplate.Key.RECEIPT_EMAIL_SUBJECT,
+            MessageTemplate.Key.RECEIPT_EMAIL,
+        ]
+    )
+    email = Notification.objects.get(channel="email", recipient="fatima@example.org")
+    reference = response.json()["reference"]
+    assert email.subject and reference in email.body
+    sms = Notification.objects.get(channel="sms", case_file=email.case_file)
+    assert reference in sms.body and sms.subject == ""
+
+
+def test_a_form_copies_its_choice_of_support_without_reading_or_filtering_twice(
+    home, django_assert_num_queries
+):
+    site = home.get_site()
+    fields = registry.get("help").fields
+    with association(site):
+        with django_assert_num_queries(0):
+            form = fields()
+        queryset = form.fields["support_type"].queryset
+        where = str(queryset.query).split(" WHERE ", 1)[1]
+        # the association's rows, filtered once
+        assert where.count('"site_id"') == 1, where
+        offered = {choice.value for choice, _label in form.fields["support_type"].choices}
+        own = SupportType.objects.filter(site=site, active=True).values_list("pk", flat=True)
+        assert offered == set(own) and offered
