@@ -35,10 +35,25 @@ def _carry_serialized_contents():
 
 
 def pytest_collection_modifyitems(config, items):
-    """The production-stack tests run together on one xdist worker for many minutes: they go
-    first, so the other workers share the rest of the suite meanwhile instead of waiting at the
-    end for the stack to finish (the order within each part is kept)."""
+    """Every test has its own node id (pytest-xdist hands out work by node id), and the
+    production-stack tests go first: they run together on one xdist worker for many minutes, so
+    the other workers share the rest of the suite meanwhile instead of waiting at the end for the
+    stack (the order within each part is kept)."""
+    for item in items:
+        _name_in_node_id(item)
+    seen = set()
+    twice = {item.nodeid for item in items if item.nodeid in seen or seen.add(item.nodeid)}
+    if twice:  # pytest-xdist would run only one of each
+        raise pytest.UsageError(f"tests share a node id: {sorted(twice)[:5]}")
     items.sort(key=lambda item: item.get_closest_marker("stack") is None)
+
+
+def _name_in_node_id(item):
+    """schemathesis names each operation's test (`test_…[GET /api/v1/faqs/]`) but gives them all
+    the function's node id; pytest-xdist schedules by node id and would run one per function."""
+    head, _, last = item.nodeid.rpartition("::")
+    if head and last != item.name:
+        item._nodeid = f"{head}::{item.name}"
 
 
 @pytest.hookimpl(tryfirst=True)
