@@ -16,13 +16,13 @@ import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.encoding import iri_to_uri
 
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 from wagtail.contrib.frontend_cache.utils import get_backends
 
+from portal.core.commit import gather_after_commit
 from portal.core.public_memory import draw_new_token
 
 logger = logging.getLogger(__name__)
@@ -289,23 +289,11 @@ def purge_after_commit(urls: set[str]) -> None:
     one transaction are gathered and purged together, once."""
     if not urls or not get_backends():
         return
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        purge_now(urls)
-        return
-    pending = getattr(connection, "sila_purge_urls", None)
-    registered = any(func is _purge_collected for _sids, func, _robust in connection.run_on_commit)
-    if pending is not None and registered:
-        pending.update(urls)
-        return
-    connection.sila_purge_urls = set(urls)
-    transaction.on_commit(_purge_collected, robust=True)
+    gather_after_commit(_purge_gathered, dict.fromkeys(urls))
 
 
-def _purge_collected() -> None:
-    connection = transaction.get_connection()
-    urls, connection.sila_purge_urls = connection.sila_purge_urls, None
-    purge_now(urls)
+def _purge_gathered(urls: dict) -> None:
+    purge_now(set(urls))
 
 
 def purge_now(urls) -> None:

@@ -4,7 +4,7 @@ import logging
 
 from django_tasks_db import DatabaseBackend
 
-from django.db import transaction
+from portal.core.commit import gather_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -42,21 +42,8 @@ def enqueue_after_commit(task) -> None:
     """Queue `task` (see `enqueue_unless_waiting`) once the current transaction commits (at once
     outside one). The tasks one transaction asks for are queued together after its commit, with
     one look at the queue; a rolled-back transaction queues nothing."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        enqueue_unless_waiting(task)
-        return
-    wanted = getattr(connection, "sila_tasks_after_commit", None)
-    registered = any(func is _enqueue_wanted for _sids, func, _robust in connection.run_on_commit)
-    if wanted is not None and registered:
-        wanted.setdefault(task.module_path, task)
-        return
-    connection.sila_tasks_after_commit = {task.module_path: task}
-    # robust: nothing after the commit turns a committed change into an error answer
-    transaction.on_commit(_enqueue_wanted, robust=True)
+    gather_after_commit(_enqueue_gathered, {task.module_path: task})
 
 
-def _enqueue_wanted() -> None:
-    connection = transaction.get_connection()
-    wanted, connection.sila_tasks_after_commit = connection.sila_tasks_after_commit, None
-    enqueue_unless_waiting(*wanted.values())
+def _enqueue_gathered(tasks: dict) -> None:
+    enqueue_unless_waiting(*tasks.values())
