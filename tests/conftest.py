@@ -85,6 +85,16 @@ def _closed_breaker():
 
 
 @pytest.fixture(autouse=True)
+def _no_known_waiting_runs():
+    """Each process remembers the catch-up runs it queued; a test's queue is rolled back."""
+    from portal.core.tasks import waiting_runs
+
+    waiting_runs.forget()
+    yield
+    waiting_runs.forget()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """The cache outlives a test's database rows; start each test without stale entries."""
     cache.clear()

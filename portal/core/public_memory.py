@@ -17,8 +17,10 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from contextvars import ContextVar
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 
 GENERATION_KEY = "sila:public:generation"
@@ -27,25 +29,53 @@ MAX_AGE = 60.0
 _MISSING = object()
 
 
+# The token read while the current request is handled (None outside a request: a task reads
+# it each time). Each thread handles one request at a time, and a context variable is the
+# thread's own.
+_request_token: ContextVar[list | None] = ContextVar("sila_public_token", default=None)
+
+
 def public_token(request=None) -> str:
-    """The current token; read once per request when a request is given."""
+    """The current token; read once per request (whether or not the request is given)."""
     if request is not None:
         token = getattr(request, REQUEST_ATTRIBUTE, None)
         if token is not None:
             return token
-    token = cache.get(GENERATION_KEY)
-    if token is None:
-        token = uuid.uuid4().hex
-        if not cache.add(GENERATION_KEY, token, timeout=None):
-            token = cache.get(GENERATION_KEY) or token
+    held = _request_token.get()
+    if held:
+        token = held[0]
+    else:
+        token = cache.get(GENERATION_KEY)
+        if token is None:
+            token = uuid.uuid4().hex
+            if not cache.add(GENERATION_KEY, token, timeout=None):
+                token = cache.get(GENERATION_KEY) or token
+        if held is not None:
+            held.append(token)
     if request is not None:
         setattr(request, REQUEST_ATTRIBUTE, token)
     return token
 
 
+def _request_begins(**kwargs) -> None:
+    _request_token.set([])
+
+
+def _request_ends(**kwargs) -> None:
+    _request_token.set(None)
+
+
+request_started.connect(_request_begins, dispatch_uid="sila-public-token-begins")
+request_finished.connect(_request_ends, dispatch_uid="sila-public-token-ends")
+
+
 def draw_new_token() -> None:
-    """A new token now: every process forgets what it kept at its next request."""
+    """A new token now: every process forgets what it kept at its next request (this request
+    reads the new one at its next public read)."""
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    held = _request_token.get()
+    if held:
+        held.clear()
 
 
 def renew(**kwargs) -> None:

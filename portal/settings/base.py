@@ -101,6 +101,9 @@ NOTIFICATION_RETRY_DELAYS = [
     int(seconds) for seconds in env_list("NOTIFICATION_RETRY_DELAYS", "60,300,1800,7200,21600")
 ]
 NOTIFICATION_SWEEP_SECONDS = int(env("NOTIFICATION_SWEEP_SECONDS", "30"))
+# Catch-up runs (index what is pending, send the receipts that are due) start this many seconds
+# after a change asks for one: the changes of that moment are done by one run, not one each.
+CATCH_UP_DELAY_SECONDS = float(env("CATCH_UP_DELAY_SECONDS", "1"))
 
 # --- Applications ------------------------------------------------------------------------
 

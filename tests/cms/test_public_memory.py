@@ -77,3 +77,43 @@ def test_a_new_view_restriction_applies_at_once(client, about_page):
     assert client.get(url).status_code == 200
     PageViewRestriction.objects.create(page=about_page, restriction_type="login")
     assert client.get(url).status_code == 302  # to the sign-in page
+
+
+def test_a_request_reads_the_token_once_and_a_change_it_makes_is_read_afresh(
+    client, home, monkeypatch
+):
+    from django.core.signals import request_finished, request_started
+
+    from tests.forms.helpers import help_form_data, saudi_id
+
+    reads = []
+    get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if key == GENERATION_KEY:
+            reads.append(key)
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    data = help_form_data(national_id=saudi_id(body="00000077"))
+    for key in ("started", "submission_token", "website"):
+        data.pop(key)
+    # a filing reads the receipt's texts, the promised period and the host's site: one read
+    assert client.post("/api/v1/help-requests/", data).status_code == 201
+    assert len(reads) == 1
+
+    # within one request, a change that draws a new token is seen by the reads after it
+    request_started.send(sender=None)
+    try:
+        first = public_token()
+        assert public_token() == first
+        renew()
+        assert public_token() != first
+        assert public_token() == cache.get(GENERATION_KEY)
+    finally:
+        request_finished.send(sender=None)
+    # outside a request (a task), every read asks the cache
+    reads.clear()
+    public_token()
+    public_token()
+    assert len(reads) == 2

@@ -1,6 +1,7 @@
 """What one filing costs: the statements it runs, the queue it looks at once, the messages it
 renders only when they go out, the form it copies without reading rows."""
 
+import datetime as dt
 from collections import Counter
 
 import pytest
@@ -8,13 +9,14 @@ import pytest
 from django.db import connection, transaction
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from forms.casework import kinds as casework_kinds
 from forms.casework import messages as casework_messages
 from forms.casework import registry
 from forms.models import MessageTemplate, Notification, SupportType
 from portal.core.associations import association
-from portal.core.tasks import enqueue_after_commit
+from portal.core.tasks import enqueue_after_commit, enqueue_unless_waiting, waiting_runs
 from tests.forms.helpers import help_form_data, saudi_id
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +33,10 @@ def api_filing(client, number: int, **overrides):
 
 
 def queued() -> Counter:
+    """The runs waiting in the queue, now or later (catch-up runs start a moment later)."""
     from django_tasks_db.models import DBTaskResult
 
-    return Counter(DBTaskResult.objects.ready().values_list("task_path", flat=True))
+    return Counter(DBTaskResult.objects.filter(status="READY").values_list("task_path", flat=True))
 
 
 def test_a_filing_looks_at_the_queue_once_for_its_receipt_and_its_index_run(client, home):
@@ -45,10 +48,72 @@ def test_a_filing_looks_at_the_queue_once_for_its_receipt_and_its_index_run(clie
             ):
                 assert api_filing(client, number).status_code == 201
             queue = [q["sql"] for q in statements if QUEUE_TABLE in q["sql"]]
-            # the first filing queues a run of each; then a run of each is waiting, and the
-            # filings that follow only look (each run reads the rows when it starts)
-            assert len(queue) == (3 if number == 0 else 1), queue
-            assert queue[0].startswith("SELECT")
+            # the first filing looks and queues a run of each; this process then knows both
+            # runs wait, and the filings that follow do not look at the queue at all
+            assert len(queue) == (3 if number == 0 else 0), queue
+            if queue:
+                assert queue[0].startswith("SELECT")
+        # another process (it knows of no run) looks once and finds both waiting
+        waiting_runs.forget()
+        with (
+            CaptureQueriesContext(connection) as statements,
+            TestCase.captureOnCommitCallbacks(execute=True),
+        ):
+            assert api_filing(client, 3).status_code == 201
+        queue = [q["sql"] for q in statements if QUEUE_TABLE in q["sql"]]
+        assert len(queue) == 1 and queue[0].startswith("SELECT"), queue
+        assert queued() == {
+            "forms.tasks.retry_notifications": 1,
+            "search.tasks.index_pending_submissions": 1,
+        }
+
+
+def test_catch_up_runs_start_a_moment_later_so_a_burst_shares_them(client, home):
+    from django_tasks_db.models import DBTaskResult
+
+    with (
+        override_settings(TASKS=DATABASE_QUEUE, CATCH_UP_DELAY_SECONDS=2),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        before = timezone.now()
+        assert api_filing(client, 5).status_code == 201
+    runs = list(DBTaskResult.objects.filter(status="READY"))
+    assert len(runs) == 2
+    for run in runs:
+        assert before + dt.timedelta(seconds=2) <= run.run_after
+        assert run.run_after <= timezone.now() + dt.timedelta(seconds=2)
+    # not yet ready: the worker leaves them until then
+    assert not DBTaskResult.objects.ready().exists()
+
+
+def test_a_run_known_to_wait_is_trusted_only_until_shortly_before_it_starts(home):
+    from forms.tasks import retry_notifications
+
+    key = (retry_notifications.backend, retry_notifications.module_path)
+    waiting_runs.remember(key, timezone.now() + dt.timedelta(seconds=5))
+    assert waiting_runs.known(key)
+    waiting_runs.forget()
+    # a run about to start (inside the clock margin) or ready now is not remembered
+    waiting_runs.remember(key, timezone.now() + dt.timedelta(milliseconds=100))
+    waiting_runs.remember(key, None)
+    assert not waiting_runs.known(key)
+
+
+def test_a_deferred_run_that_is_due_is_looked_at_again_and_not_queued_twice(home):
+    from django_tasks_db.models import DBTaskResult
+
+    from forms.tasks import retry_notifications
+
+    with override_settings(TASKS=DATABASE_QUEUE):
+        retry_notifications.using(run_after=timezone.now() - dt.timedelta(seconds=1)).enqueue()
+        with CaptureQueriesContext(connection) as statements:
+            enqueue_unless_waiting(retry_notifications)
+        assert [q["sql"][:6] for q in statements] == ["SELECT"]
+        assert DBTaskResult.objects.count() == 1
+        # it may start at any moment: nothing is remembered, the next change looks again
+        with CaptureQueriesContext(connection) as statements:
+            enqueue_unless_waiting(retry_notifications)
+        assert len(statements) == 1
 
 
 def test_a_rolled_back_change_queues_nothing_and_the_next_one_queues_its_run(home):
