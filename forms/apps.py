@@ -31,9 +31,13 @@ class IntakeConfig(AppConfig):
         post_migrate.connect(
             roles_after_migrate(self.label, ensure_inbox_groups), sender=self, weak=False
         )
-        # Message templates are remembered per process (forms.casework.messages): an edit
-        # renews the token every process reads them under.
+        # Message templates (forms.casework.messages) and the types of support a filing names
+        # (forms.fields.parts) are remembered per process: an edit renews the token every
+        # process reads them under.
         for signal in (post_save, post_delete):
             signal.connect(
                 renew, sender="intake.MessageTemplate", dispatch_uid=f"sila-templates-{signal}"
+            )
+            signal.connect(
+                renew, sender="intake.SupportType", dispatch_uid=f"sila-support-types-{signal}"
             )

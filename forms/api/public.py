@@ -81,13 +81,20 @@ class SubmissionCreateView(APIView):
             return None
         return "api:" + hashlib.sha256(f"{national_id}:{key}".encode()).hexdigest()
 
-    def limited(self, request, national_id, key) -> bool:
-        """The applicant's daily limit. Retries of one key count once: the first is counted,
-        the others wait for its receipt (submission_file), however many race."""
+    def key_seen(self, key: str | None) -> bool:
+        """Whether this association saw the key in the last day (and counts it now): only a
+        seen key is looked up before filing, so a first filing asks the database nothing. A
+        key the counter forgot (expired, an emptied cache) is still caught by the database's
+        unique key at the insert, and answered with its receipt."""
+        if not key:
+            return False
         # Keys are the association's own (another association may hold the same one).
         per_site = f"{current_site_id()}:{key}"
-        if key and not allow(scope=f"{self.kind.slug}-key", key=per_site, limit=1, window=86400):
-            return False
+        return not allow(scope=f"{self.kind.slug}-key", key=per_site, limit=1, window=86400)
+
+    def limited(self, national_id) -> bool:
+        """The applicant's daily limit. Retries of one key count once: the first is counted,
+        the others wait for its receipt (submission_file), however many race."""
         return not allow(
             scope=f"{self.kind.slug}-id",
             key=national_id,
@@ -108,9 +115,13 @@ class SubmissionCreateView(APIView):
             return Response(error_body("invalid", fields=fields), status=400)
         national_id = form.cleaned_data["national_id"]
         key = self.idempotency_key(request, national_id)
-        if existing := selectors.submission_by_idempotency_key(self.kind, key):
+        seen = self.key_seen(key)
+        if seen and (existing := selectors.submission_by_idempotency_key(self.kind, key)):
             return Response(_receipt(existing), status=status.HTTP_200_OK)
-        if self.limited(request, national_id, key):
+        if not seen and self.limited(national_id):
+            # a replay the counter forgot is still answered with its receipt
+            if existing := selectors.submission_by_idempotency_key(self.kind, key):
+                return Response(_receipt(existing), status=status.HTTP_200_OK)
             return Response(error_body("throttled"), status=status.HTTP_429_TOO_MANY_REQUESTS)
         submission, created = submission_file(
             kind=self.kind,

@@ -64,6 +64,7 @@ class ComplaintFields(ConsentFieldsMixin, forms.Form):
     support_type = AssociationChoiceField(
         label=_("Which service (optional)"),
         queryset=SupportType.objects.filter(active=True),
+        remember=True,
         required=False,
         empty_label=_("Not about one service"),
     )

@@ -21,6 +21,7 @@ class HelpRequestFields(ConsentFieldsMixin, ApplicantFieldsMixin):
     support_type = AssociationChoiceField(
         label=_("Type of support"),
         queryset=SupportType.objects.filter(active=True),
+        remember=True,
         empty_label=None,
         widget=forms.RadioSelect,
     )

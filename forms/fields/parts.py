@@ -1,6 +1,8 @@
 """The parts the field sets are made of: a choice among the association's own rows, several
 documents in one field, checked together, and the text and numeric inputs."""
 
+import copy
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
@@ -10,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from forms.attachments import MAX_BYTES, MAX_FILES, check_files
 from portal.core.associations import current_site
+from portal.core.public_memory import ProcessMemory, public_token
+
+# Rows a filing names by id (its type of support), kept per association under the public token:
+# a change of such a row draws a new token (forms.apps), so every process reads it afresh.
+_chosen = ProcessMemory(512)
 
 
 class AssociationChoices(ModelChoiceIterator):
@@ -30,10 +37,16 @@ class AssociationChoiceField(forms.ModelChoiceField):
 
     iterator = AssociationChoices
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, remember: bool = False, **kwargs):
+        """`remember`: keep the rows read by id in each process's public memory (for rows
+        whose every change draws a new public token)."""
         self._scoped = False  # not while the field is declared (no request, maybe no tables)
         super().__init__(*args, **kwargs)
         self._scoped = True
+        # rows are remembered per declared field (its filters) and association
+        self.remember = (
+            f"{self._queryset.model._meta.label}:{self._queryset.query.where!r}" if remember else ""
+        )
 
     def _get_queryset(self):
         queryset = super()._get_queryset()
@@ -56,18 +69,31 @@ class AssociationChoiceField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         self.validate_no_null_characters(value)
-        queryset = self.queryset
         key = self.to_field_name or "pk"
-        try:
-            if isinstance(value, queryset.model):
-                value = getattr(value, key)
-            return queryset.get(**{key: value})
-        except (ValueError, TypeError, queryset.model.DoesNotExist):
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            ) from None
+        if isinstance(value, self._queryset.model):
+            value = getattr(value, key)
+        site = current_site()
+        remembered = (
+            (self.remember, site.pk, key, str(value))
+            if self.remember and site is not None
+            else None
+        )
+        token = public_token() if remembered else None
+        row = _chosen.get(token, remembered) if remembered else None
+        if row is None:
+            queryset = self.queryset
+            try:
+                row = queryset.get(**{key: value})
+            except (ValueError, TypeError, queryset.model.DoesNotExist):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": value},
+                ) from None
+            if remembered:
+                _chosen.set(token, remembered, row)
+        # each form gets its own copy of a remembered row
+        return copy.copy(row) if remembered else row
 
     def scope(self, queryset, site):
         """The rows of `site`'s association (`site` is None outside a request)."""

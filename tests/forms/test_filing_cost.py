@@ -198,3 +198,74 @@ def test_a_form_copies_its_choice_of_support_without_reading_or_filtering_twice(
         offered = {choice.value for choice, _label in form.fields["support_type"].choices}
         own = SupportType.objects.filter(site=site, active=True).values_list("pk", flat=True)
         assert offered == set(own) and offered
+
+
+def test_the_type_of_support_is_read_once_per_process_and_afresh_after_an_edit(client, home):
+    support = SupportType.objects.get(slug="financial")
+    assert api_filing(client, 30).status_code == 201
+    with CaptureQueriesContext(connection) as statements:
+        assert api_filing(client, 31).status_code == 201
+    # (the test's own data names the type by its slug)
+    assert not [q for q in statements if '"intake_supporttype"."id" =' in q["sql"]], statements
+    # switched off by the association: the next filing reads it again and is refused
+    support.active = False
+    support.save()
+    response = api_filing(client, 32)
+    assert response.status_code == 400
+    assert "support_type" in response.json()["fields"]
+
+
+def test_another_associations_type_of_support_is_refused_even_once_remembered(client, home):
+    from django.test import Client
+
+    from tests.associations import OTHER_HOST, association_add
+
+    other = association_add()
+    theirs = SupportType.objects.create(site=other, slug="their-own", name="دعم آخر")
+    assert api_filing(Client(HTTP_HOST=OTHER_HOST), 40, support_type=theirs.pk).status_code == 201
+    response = api_filing(client, 41, support_type=theirs.pk)
+    assert response.status_code == 400
+    assert "support_type" in response.json()["fields"]
+
+
+def test_a_first_filing_looks_up_no_idempotency_key_and_a_replay_gets_its_receipt(client, home):
+    with CaptureQueriesContext(connection) as statements:
+        first = api_filing(client, 50)
+    assert first.status_code == 201
+    assert not [
+        q for q in statements if q["sql"].startswith("SELECT") and "idempotency_key" in q["sql"]
+    ]
+    replay = api_filing(client, 50)
+    assert replay.status_code == 200
+    assert replay.json()["reference"] == first.json()["reference"]
+
+
+def test_a_replay_the_key_counter_forgot_still_gets_its_receipt(client, home, monkeypatch):
+    from django.core.cache import cache
+
+    from forms.api import public
+    from forms.models import HelpRequest
+
+    monkeypatch.setattr(public, "SUBMISSIONS_PER_ID_PER_DAY", 1)
+    national_id = saudi_id(body="00000060")
+
+    def filing(key):
+        data = help_form_data(national_id=national_id)
+        for name in ("started", "submission_token", "website"):
+            data.pop(name)
+        return client.post("/api/v1/help-requests/", data, headers={"Idempotency-Key": key})
+
+    first = filing("first")
+    assert first.status_code == 201
+    cache.clear()  # a restarted cache, or a key older than a day
+    replay = filing("first")
+    assert replay.status_code == 200
+    assert replay.json()["reference"] == first.json()["reference"]
+    # and so once the applicant has reached the day's limit
+    cache.clear()
+    assert filing("second").status_code == 201
+    again = filing("first")
+    assert again.status_code == 200
+    assert again.json()["reference"] == first.json()["reference"]
+    assert filing("third").status_code == 429  # a new filing is refused
+    assert HelpRequest.objects.filter(national_id=national_id).count() == 2
