@@ -112,7 +112,15 @@ class SiteDocument(models.Model):
     indexed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["elastic_stale"], name="site_doc_stale")]
+        indexes = [
+            models.Index(fields=["elastic_stale"], name="site_doc_stale"),
+            # An association's count and average field lengths (BM25's N and averages) from
+            # the index alone.
+            models.Index(
+                fields=["site_id", "title_length", "heading_length", "body_length", "roots_length"],
+                name="site_doc_site_lengths",
+            ),
+        ]
 
     def __str__(self):
         return self.key

@@ -299,6 +299,11 @@ def forget_words(site_id: int) -> None:
     SiteWord.objects.filter(site_id=site_id).delete()
 
 
+def forget_statistics(site_id: int) -> None:
+    """The association's averages (its term counts go with its documents)."""
+    SiteIndexStats.objects.filter(site_id=stats_site(site_id)).delete()
+
+
 # --- what Elasticsearch has still to get -------------------------------------------------------
 
 

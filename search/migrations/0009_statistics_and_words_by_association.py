@@ -8,9 +8,10 @@ under the association of the entries that hold it. SQLite: the FTS5 table gains 
 that every MATCH names, and is filled again from the index entries.
 
 Site search: each term's document frequency (SiteTerm) and the average field lengths
-(SiteIndexStats) are an association's own; existing counts are made again from the postings,
-each association's averages from its documents, and every posting's impact weighed again under
-its association's averages."""
+(SiteIndexStats) are an association's own, and its documents' count and averages are read down
+an index led by the site. Existing counts are made again from the postings, each association's
+averages from its documents, and every posting's impact is weighed again under its
+association's averages."""
 
 from django.db import migrations, models
 
@@ -133,6 +134,13 @@ class Migration(migrations.Migration):
             model_name="siteterm",
             constraint=models.UniqueConstraint(
                 fields=("site_id", "term"), name="one_site_term_per_site"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="sitedocument",
+            index=models.Index(
+                fields=["site_id", "title_length", "heading_length", "body_length", "roots_length"],
+                name="site_doc_site_lengths",
             ),
         ),
         migrations.RunPython(statistics_by_association, forget_statistics),

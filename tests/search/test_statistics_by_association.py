@@ -169,3 +169,9 @@ def test_term_counts_and_averages_are_kept_per_association():
     stats = {row.site_id: row for row in SiteIndexStats.objects.all()}
     assert {SITE_A, SITE_B} <= set(stats)
     assert stats[SITE_A].body_length < stats[SITE_B].body_length
+    # A removed association leaves no statistics behind, and takes none of the other's.
+    site_index.forget_association(SITE_B)
+    assert not SiteTerm.objects.filter(site_id=SITE_B).exists()
+    assert not SiteIndexStats.objects.filter(site_id=SITE_B).exists()
+    assert dict(SiteTerm.objects.filter(site_id=SITE_A).values_list("term", "documents")) == held
+    assert SiteIndexStats.objects.get(site_id=SITE_A).body_length == stats[SITE_A].body_length
