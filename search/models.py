@@ -112,7 +112,15 @@ class SiteDocument(models.Model):
     indexed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["elastic_stale"], name="site_doc_stale")]
+        indexes = [
+            models.Index(fields=["elastic_stale"], name="site_doc_stale"),
+            # An association's count and average field lengths (BM25's N and averages) from
+            # the index alone.
+            models.Index(
+                fields=["site_id", "title_length", "heading_length", "body_length", "roots_length"],
+                name="site_doc_site_lengths",
+            ),
+        ]
 
     def __str__(self):
         return self.key
@@ -121,9 +129,10 @@ class SiteDocument(models.Model):
 class SitePosting(models.Model):
     """One term of one document: how often it occurs in each field, and its impact, the
     document's side of its BM25 weight (the fields' saturated frequencies, weighted and summed,
-    under the average field lengths of SiteIndexStats). A query multiplies it by the term's
-    rarity; the index on (term, impact) hands out a term's best documents first, so a query
-    reads a bounded number of rows whatever the size of the corpus."""
+    under its association's average field lengths, SiteIndexStats). A query multiplies it by
+    the term's rarity among the association's documents; the index on (site, term, impact)
+    hands out a term's best documents first, so a query reads a bounded number of rows
+    whatever the size of the corpus."""
 
     class Field(models.IntegerChoices):
         TITLE = 0  # a policy's title, a question, a service's name
@@ -159,20 +168,32 @@ class SitePosting(models.Model):
 
 
 class SiteTerm(models.Model):
-    """How many documents hold a term (its document frequency, for its rarity), kept as
-    documents are indexed and removed."""
+    """How many of an association's documents hold a term (its document frequency, for its
+    rarity on that association's site), kept as documents are indexed and removed. Each
+    association's own: another's documents never change a term's rarity here. `site_id` 0
+    stands for documents of no association."""
 
-    term = models.CharField(max_length=60, unique=True)
+    site_id = models.PositiveIntegerField(default=0)
+    term = models.CharField(max_length=60)
     documents = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        # The association first: a query reads its own rarities down this index.
+        constraints = [
+            models.UniqueConstraint(fields=["site_id", "term"], name="one_site_term_per_site")
+        ]
 
     def __str__(self):
         return f"{self.term} ({self.documents})"
 
 
 class SiteIndexStats(models.Model):
-    """The average length of each field the postings' impacts were computed with (one row).
-    They are computed again, and every impact with them, when the corpus has drifted from them."""
+    """The average length of each field an association's postings' impacts were computed with
+    (one row per association; `site_id` 0: documents of no association). They are computed
+    again, and every impact of that association with them, when its documents have drifted
+    from them: another association's documents never change them."""
 
+    site_id = models.PositiveIntegerField(default=0, unique=True)
     title_length = models.FloatField(default=1.0)
     heading_length = models.FloatField(default=1.0)
     body_length = models.FloatField(default=1.0)

@@ -41,6 +41,21 @@ def vocabulary(texts) -> list[str]:
     )
 
 
+def site_vocabulary(documents: list[dict]) -> list[tuple[int, str]]:
+    """The distinct (association, word) pairs of these documents, sorted: each association's
+    words are its own, so one association's rare name is never a misspelling of another's."""
+    by_site: dict[int, list[str]] = {}
+    for doc in documents:
+        by_site.setdefault(doc["site_id"], []).append(doc["text"])
+    return [(site_id, word) for site_id in sorted(by_site) for word in vocabulary(by_site[site_id])]
+
+
+def site_token(site_id: int | None) -> str:
+    """The association as the SQLite FTS5 table holds it, in its own column: with the trigram
+    tokenizer, the phrase `@12@` matches no other association's value (`@112@`, `@120@`)."""
+    return f"@{site_id}@"
+
+
 class DatabaseBackend(Backend):
     name = "database"
 
@@ -106,19 +121,22 @@ class DatabaseBackend(Backend):
                 "search_vector = EXCLUDED.search_vector",
                 [[doc[name] for doc in documents] for name in names],
             )
-            # New words for the misspelling lookup; sorted, so concurrent batches lock them
-            # in the same order.
+            # New words for the misspelling lookup, each association's its own; sorted, so
+            # concurrent batches lock them in the same order.
+            pairs = site_vocabulary(documents)
             cursor.execute(
-                "INSERT INTO search_submission_words (word) SELECT unnest(%s::varchar[]) "
+                "INSERT INTO search_submission_words (site_id, word) "
+                "SELECT * FROM unnest(%s::integer[], %s::varchar[]) "
                 "ON CONFLICT DO NOTHING",
-                [vocabulary(doc["text"] for doc in documents)],
+                [[site_id for site_id, _word in pairs], [word for _site_id, word in pairs]],
             )
 
     def _remember_engine(self, entries) -> None:
         with connection.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO search_submission_fts (rowid, name, text) VALUES (%s, %s, %s)",
-                [(e.pk, e.name, e.text) for e in entries],
+                "INSERT INTO search_submission_fts (rowid, name, text, site) "
+                "VALUES (%s, %s, %s, %s)",
+                [(e.pk, e.name, e.text, site_token(e.site_id)) for e in entries],
             )
 
     def _forget_engine(self, entry_ids: list[int]) -> None:
@@ -168,9 +186,10 @@ class DatabaseBackend(Backend):
     # What a ranked search reads of each match: enough to count, facet, order and page.
     _RANKED = ("pk", "submitted_at", "status", "support_type_id", "channel", "city")
 
-    def _scored(self, entries, parsed: ParsedText):
+    def _scored(self, entries, parsed: ParsedText, site_id: int | None):
         """(entries narrowed to the matches, None when unranked, else the matches as rows of
-        (score, *_RANKED), at most MAX_CANDIDATES)."""
+        (score, *_RANKED), at most MAX_CANDIDATES). The words are looked up in the
+        association's own words and rows only (`site_id`, the one `entries` are of)."""
         if parsed.reference:
             return entries.filter(reference=parsed.reference), None
         if parsed.digits:
@@ -185,11 +204,11 @@ class DatabaseBackend(Backend):
         if not parsed.words:
             return entries, None
         if connection.vendor == "postgresql":
-            return self._scored_postgresql(entries, parsed)
-        return self._scored_sqlite(entries, parsed)
+            return self._scored_postgresql(entries, parsed, site_id)
+        return self._scored_sqlite(entries, parsed, site_id)
 
-    def _scored_postgresql(self, entries, parsed: ParsedText):
-        groups = self._corrected(parsed)
+    def _scored_postgresql(self, entries, parsed: ParsedText, site_id: int | None):
+        groups = self._corrected(parsed, site_id)
         if groups is None:
             return entries.none(), []
         # Every word as one of its stems, exactly: the planner then knows how common each is
@@ -212,16 +231,19 @@ class DatabaseBackend(Backend):
         return SearchQuery(raw, config="arabic", search_type="raw")
 
     @staticmethod
-    def _corrected(parsed: ParsedText) -> list[list[str]] | None:
-        """The query's words, each word no entry holds (not in the index's vocabulary) replaced
-        by the indexed words it may be the start of (عبدالل for عبدالله) or a misspelling of
-        (`looks_like`); None when such a word looks like no indexed word at all."""
+    def _corrected(parsed: ParsedText, site_id: int | None) -> list[list[str]] | None:
+        """The query's words, each word no entry of the association holds (not in its
+        vocabulary) replaced by the association's indexed words it may be the start of
+        (عبدالل for عبدالله) or a misspelling of (`looks_like`); None when such a word looks
+        like no word of the association at all. Another association's words are never read:
+        every lookup goes down the (site_id, word) indexes."""
         groups = [list(group) for group in parsed.words]
         checkable = [v for group in groups for v in group if len(v) >= 3]
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                "SELECT word FROM search_submission_words WHERE word = ANY(%s::varchar[])",
-                [checkable],
+                "SELECT word FROM search_submission_words "
+                "WHERE site_id = %s AND word = ANY(%s::varchar[])",
+                [site_id, checkable],
             )
             known = {word for (word,) in cursor.fetchall()}
             unknown = [
@@ -236,15 +258,21 @@ class DatabaseBackend(Backend):
                 likely: list[str] = []
                 for spelling in parsed.spellings[index]:
                     cursor.execute(
-                        "SELECT word FROM search_submission_words WHERE word LIKE %s "
+                        "SELECT word FROM search_submission_words "
+                        "WHERE site_id = %s AND word LIKE %s "
                         "ORDER BY length(word), word LIMIT %s",
-                        [spelling + "%", SIMILAR_WORDS * 4],
+                        [
+                            site_id,
+                            spelling.replace("%", "").replace("_", "") + "%",
+                            SIMILAR_WORDS * 4,
+                        ],
                     )
                     likely.extend(word for (word,) in cursor.fetchall() if word not in likely)
                     cursor.execute(
-                        "SELECT word FROM search_submission_words WHERE word %% %s "
+                        "SELECT word FROM search_submission_words "
+                        "WHERE site_id = %s AND word %% %s "
                         "ORDER BY word <-> %s, word LIMIT %s",
-                        [spelling, spelling, SIMILAR_WORDS * 4],
+                        [site_id, spelling, spelling, SIMILAR_WORDS * 4],
                     )
                     similar = [w for (w,) in cursor.fetchall() if looks_like(spelling, w)]
                     likely.extend(w for w in similar[:SIMILAR_WORDS] if w not in likely)
@@ -260,17 +288,20 @@ class DatabaseBackend(Backend):
             return 0
         with connection.cursor() as cursor:
             cursor.execute(
-                "WITH gone AS (SELECT word FROM search_submission_words EXCEPT "
-                "SELECT word FROM search_submissionentry, "
+                "WITH gone AS (SELECT site_id, word FROM search_submission_words EXCEPT "
+                "SELECT site_id, word FROM search_submissionentry, "
                 "regexp_split_to_table(text, '\\s+') AS word) "
-                "DELETE FROM search_submission_words WHERE word IN (SELECT word FROM gone)"
+                "DELETE FROM search_submission_words AS w USING gone "
+                "WHERE w.site_id = gone.site_id AND w.word = gone.word"
             )
             return cursor.rowcount
 
-    def _scored_sqlite(self, entries, parsed: ParsedText):
+    def _scored_sqlite(self, entries, parsed: ParsedText, site_id: int | None):
         """FTS5 (trigram tokenizer): every word must match one of its variants. When nothing
         does and a word matches nothing at all, that word may be misspelt: it then matches the
-        indexed words that look like it (trigram similarity, as pg_trgm measures it)."""
+        indexed words that look like it (trigram similarity, as pg_trgm measures it). Every
+        MATCH is within the association (its column in the FTS table), so whether a word is
+        known, what it may be a misspelling of, and the candidates' limits are its own."""
         pairs = [
             ([v for v in group if len(v) >= 3], spellings)
             for group, spellings in zip(parsed.words, parsed.spellings, strict=True)
@@ -280,14 +311,16 @@ class DatabaseBackend(Backend):
         scores: dict[int, float] = {}
         with connection.cursor() as cursor:
             if groups:
-                scores = self._fts(cursor, groups, MAX_CANDIDATES)
+                scores = self._fts(cursor, site_id, groups, MAX_CANDIDATES)
             if groups and not scores:
-                unknown = [pair for pair in pairs if not self._fts(cursor, [pair[0]], 1)]
+                unknown = [pair for pair in pairs if not self._fts(cursor, site_id, [pair[0]], 1)]
                 known = [group for group, spellings in pairs if (group, spellings) not in unknown]
                 if unknown:
-                    found = self._fts(cursor, known, MAX_CANDIDATES * 20) if known else None
+                    found = (
+                        self._fts(cursor, site_id, known, MAX_CANDIDATES * 20) if known else None
+                    )
                     for _group, spellings in unknown:
-                        similar = self._similar_sqlite(cursor, spellings)
+                        similar = self._similar_sqlite(cursor, site_id, spellings)
                         found = {
                             rowid: (found[rowid] if found is not None else 0.0) + similarity
                             for rowid, similarity in similar.items()
@@ -308,27 +341,33 @@ class DatabaseBackend(Backend):
         ]
 
     @staticmethod
-    def _fts(cursor, groups: list[list[str]], limit: int) -> dict[int, float]:
-        """{rowid: score} of the rows where every group matches one of its variants."""
+    def _fts(cursor, site_id: int | None, groups: list[list[str]], limit: int) -> dict[int, float]:
+        """{rowid: score} of the association's rows where every group matches one of its
+        variants (the association's own column weighs nothing in the score)."""
         expression = " AND ".join(
             "(" + " OR ".join(f'"{v}"' for v in group) + ")" for group in groups
         )
         cursor.execute(
-            "SELECT rowid, bm25(search_submission_fts) FROM search_submission_fts "
+            "SELECT rowid, bm25(search_submission_fts, 1.0, 1.0, 0.0) FROM search_submission_fts "
             "WHERE search_submission_fts MATCH %s ORDER BY 2 LIMIT %s",
-            [expression, limit],
+            [f'{{name text}} : ({expression}) AND site : "{site_token(site_id)}"', limit],
         )
         return {rowid: -rank for rowid, rank in cursor.fetchall()}
 
     @staticmethod
-    def _similar_sqlite(cursor, group: list[str]) -> dict[int, float]:
-        """{rowid: similarity} of the rows holding a word at least SIMILAR_WORD like one of
-        the group's variants: candidates share a three-letter piece, then are measured."""
+    def _similar_sqlite(cursor, site_id: int | None, group: list[str]) -> dict[int, float]:
+        """{rowid: similarity} of the association's rows holding a word at least SIMILAR_WORD
+        like one of the group's variants: candidates share a three-letter piece, then are
+        measured. Another association's rows are never read (nor use up the limit)."""
         pieces = sorted({v[i : i + 3] for v in group for i in range(len(v) - 2)})
         cursor.execute(
             "SELECT rowid, text FROM search_submission_fts WHERE search_submission_fts MATCH %s "
             "LIMIT %s",
-            ["text : (" + " OR ".join(f'"{p}"' for p in pieces) + ")", MAX_CANDIDATES * 5],
+            [
+                "text : (" + " OR ".join(f'"{p}"' for p in pieces) + ")"
+                f' AND site : "{site_token(site_id)}"',
+                MAX_CANDIDATES * 5,
+            ],
         )
         found = {}
         for rowid, text in cursor.fetchall():
@@ -343,7 +382,7 @@ class DatabaseBackend(Backend):
 
     def search(self, query: SubmissionQuery) -> SubmissionResults:
         parsed = ParsedText.parse(query.text)
-        entries, ranked = self._scored(self._filtered(query), parsed)
+        entries, ranked = self._scored(self._filtered(query), parsed, query.site_id)
         fields = ("status", "support_type_id", "channel", "city")
         if ranked is not None:
             # Ranked words: the matches (at most MAX_CANDIDATES) were read once, for the

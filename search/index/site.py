@@ -116,11 +116,12 @@ def forget_association(site_id: int) -> None:
     forget_synonyms(site_id)
     if keys:
         remove_documents(keys)
+    site_store.forget_statistics(site_id)
 
 
 def rebuild(documents: list[SiteDocumentText]) -> int:
-    """Index all of these and forget every other document and word; the averages are taken
-    again from the whole corpus."""
+    """Index all of these and forget every other document and word; each association's
+    averages are taken again from its documents."""
     site_store.forget_all_but([d.key for d in documents])
     for start in range(0, len(documents), 500):
         batch = documents[start : start + 500]

@@ -5,6 +5,8 @@ the answer every backend gives."""
 
 from dataclasses import dataclass, field
 
+from django.db.models import Sum
+
 from search.models import SitePosting, SiteTerm
 from search.text.analysis import field_terms
 
@@ -45,10 +47,18 @@ class SiteQuery:
     frequencies: dict[str, int] = field(default_factory=dict)  # documents holding each term
 
     def document_frequencies(self) -> dict[str, int]:
-        """How many documents hold each of the query's terms (0: none), asked once per term."""
+        """How many of the association's documents hold each of the query's terms (0: none),
+        asked once per term down the index on (site, term); without an association, how many
+        documents of any."""
         missing = [term for term in self.terms if term not in self.frequencies]
         if missing:
-            found = dict(SiteTerm.objects.filter(term__in=missing).values_list("term", "documents"))
+            rows = SiteTerm.objects.filter(term__in=missing)
+            if self.site_id is not None:
+                found = dict(rows.filter(site_id=self.site_id).values_list("term", "documents"))
+            else:
+                found = dict(
+                    rows.values("term").annotate(n=Sum("documents")).values_list("term", "n")
+                )
             self.frequencies.update({term: found.get(term, 0) for term in missing})
         return self.frequencies
 

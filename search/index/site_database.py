@@ -46,7 +46,7 @@ class _Weights:
 
 def _weights(query: SiteQuery) -> _Weights:
     frequencies = query.document_frequencies()
-    total_documents = max(document_count(), 1)
+    total_documents = max(document_count(query.site_id), 1)  # the association's, like df
     # Each term may stand for several query words (a shared synonym): it counts for the first.
     word_of: dict[str, int] = {}
     weight_of: dict[str, float] = {}

@@ -1,7 +1,9 @@
 """What the database holds of the site index, and how it is written. It holds every document
 whichever backend answers: for each term of each document its impact (the document's side of
-BM25, under the average field lengths it keeps), for each term how many documents hold it, each
-association's words for "did you mean", and which documents Elasticsearch has still to get."""
+BM25, under its association's average field lengths), for each association and term how many of
+its documents hold it, each association's words for "did you mean", and which documents
+Elasticsearch has still to get. Every statistic BM25 reads is one association's: adding or
+removing another association's documents never changes a score."""
 
 import time
 from collections import Counter
@@ -20,7 +22,7 @@ K1 = 1.2
 B = 0.75
 DRIFT = 0.2  # average field lengths may drift this much before every impact is weighed again
 MAX_FREQUENCY = 32767
-STATS_CACHE_KEY = "search:site:stats"
+STATS_CACHE_KEY = "search:site:stats"  # + the association and the index's generation
 GENERATION_KEY = "search:site:generation"
 
 
@@ -76,14 +78,14 @@ def write_documents(documents: list[SiteDocumentText]) -> None:
         if created and created[0].pk is None:  # backends that do not return keys
             created = list(SiteDocument.objects.filter(key__in=[d.key for d in documents]))
         by_key = {row.key: row for row in created}
-        held: Counter = Counter()
+        held: Counter = Counter()  # (association, term) -> documents
         for document in documents:
             row = by_key[document.key]
             counts: dict[str, list[int]] = {}
             for number, terms in analysed[document.key].items():
                 for term, frequency in Counter(terms).items():
                     counts.setdefault(term[:60], [0, 0, 0, 0])[number] += frequency
-            held.update(counts.keys())
+            held.update((stats_site(document.site_id), term) for term in counts)
             postings += [
                 SitePosting(
                     document=row,
@@ -98,7 +100,8 @@ def write_documents(documents: list[SiteDocumentText]) -> None:
             ]
         SitePosting.objects.bulk_create(postings, batch_size=2000)
         _count_terms(held, 1)
-        _weigh([row.pk for row in created])
+        for site, pks in _by_site(created).items():
+            _weigh(site, pks)
         SiteWord.objects.bulk_create(
             [
                 SiteWord(site_id=site_id, word=word[:60], written=written[:60], length=len(word))
@@ -116,48 +119,74 @@ def delete_documents(keys: list[str]) -> None:
     _index_changed()
 
 
+def stats_site(site_id: int | None) -> int:
+    """The association whose statistics a document counts in (0: documents of none)."""
+    return site_id or 0
+
+
+def _of_site(site: int):
+    """The documents of an association (site 0: of none)."""
+    if site:
+        return SiteDocument.objects.filter(site_id=site)
+    return SiteDocument.objects.filter(site_id__isnull=True)
+
+
+def _by_site(rows) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for row in rows:
+        out.setdefault(stats_site(row.site_id), []).append(row.pk)
+    return out
+
+
 def _delete_rows(documents) -> None:
-    """Remove these documents (a queryset) and their postings, and count their terms out."""
+    """Remove these documents (a queryset) and their postings, and count their terms out of
+    their associations' counts."""
     held = Counter(
-        dict(
-            SitePosting.objects.filter(document__in=documents)
-            .values("term")
+        {
+            (stats_site(site_id), term): count
+            for site_id, term, count in SitePosting.objects.filter(document__in=documents)
+            .values("site_id", "term")
             .annotate(documents=Count("id"))
-            .values_list("term", "documents")
-        )
+            .values_list("site_id", "term", "documents")
+        }
     )
     documents.delete()
     _count_terms(held, -1)
 
 
 def _count_terms(held: Counter, sign: int) -> None:
-    """Add (sign 1) or take away (-1) the documents holding each term."""
+    """Add (sign 1) or take away (-1) the documents of an association holding each term
+    (`held`: (association, term) -> documents)."""
     items = sorted(held.items())
     for start in range(0, len(items), 500):
         batch = items[start : start + 500]
         with connection.cursor() as cursor:
             if sign > 0:
-                values = ", ".join("(%s, %s)" for _ in batch)
+                values = ", ".join("(%s, %s, %s)" for _ in batch)
                 cursor.execute(
-                    f"INSERT INTO search_siteterm (term, documents) VALUES {values} "  # noqa: S608
-                    "ON CONFLICT (term) DO UPDATE "
+                    "INSERT INTO search_siteterm (site_id, term, documents) "  # noqa: S608
+                    f"VALUES {values} ON CONFLICT (site_id, term) DO UPDATE "
                     "SET documents = search_siteterm.documents + excluded.documents",
-                    [value for pair in batch for value in pair],
+                    [v for (site, term), count in batch for v in (site, term, count)],
                 )
-            else:
-                cases = " ".join("WHEN %s THEN %s" for _ in batch)
-                places = ", ".join("%s" for _ in batch)
+                continue
+            by_site: dict[int, list[tuple[str, int]]] = {}
+            for (site, term), count in batch:
+                by_site.setdefault(site, []).append((term, count))
+            for site, counts in by_site.items():
+                cases = " ".join("WHEN %s THEN %s" for _ in counts)
+                places = ", ".join("%s" for _ in counts)
                 cursor.execute(
                     f"UPDATE search_siteterm SET documents = documents - CASE term {cases} END "  # noqa: S608
-                    f"WHERE term IN ({places})",
-                    [value for pair in batch for value in pair] + [term for term, _ in batch],
+                    f"WHERE site_id = %s AND term IN ({places})",
+                    [v for pair in counts for v in pair] + [site] + [t for t, _ in counts],
                 )
     if sign < 0 and items:
         SiteTerm.objects.filter(documents__lte=0).delete()
 
 
-def _averages() -> dict[int, float]:
-    averages = SiteDocument.objects.aggregate(
+def _averages(site: int) -> dict[int, float]:
+    averages = _of_site(site).aggregate(
         title=Avg("title_length"),
         heading=Avg("heading_length"),
         body=Avg("body_length"),
@@ -171,12 +200,13 @@ def _averages() -> dict[int, float]:
     }
 
 
-def _weigh(document_ids: list[int]) -> None:
-    """Compute the impacts of these documents' postings under the averages the index keeps;
-    when the corpus has drifted from those averages, take the new ones and weigh every posting
-    again (rare once the corpus is of some size)."""
-    live = _averages()
-    stats = SiteIndexStats.objects.filter(pk=1).first()
+def _weigh(site: int, document_ids: list[int]) -> None:
+    """Compute the impacts of these documents' postings (all of one association) under the
+    averages kept for that association; when its documents have drifted from those averages,
+    take the new ones and weigh every posting of the association again (rare once it has
+    documents of some number). Another association's postings are never weighed again."""
+    live = _averages(site)
+    stats = SiteIndexStats.objects.filter(site_id=site).first()
     kept = (
         {
             Field.TITLE: stats.title_length,
@@ -189,7 +219,7 @@ def _weigh(document_ids: list[int]) -> None:
     )
     if kept is None or any(abs(live[n] - kept[n]) > DRIFT * kept[n] for n in live):
         SiteIndexStats.objects.update_or_create(
-            pk=1,
+            site_id=site,
             defaults={
                 "title_length": live[Field.TITLE],
                 "heading_length": live[Field.HEADING],
@@ -197,12 +227,12 @@ def _weigh(document_ids: list[int]) -> None:
                 "roots_length": live[Field.ROOTS],
             },
         )
-        _compute_impacts(live, None)
+        _compute_impacts(live, site, None)
     else:
-        _compute_impacts(kept, document_ids)
+        _compute_impacts(kept, site, document_ids)
 
 
-def _compute_impacts(averages: dict[int, float], document_ids: list[int] | None) -> None:
+def _compute_impacts(averages: dict[int, float], site: int, document_ids: list[int] | None) -> None:
     """impact = Σ over fields of weight × tf / (tf + k1·(1 − b + b·length / average)): BM25's
     saturated frequency per field, the part of a term's weight that depends on the document."""
     columns = {
@@ -222,8 +252,11 @@ def _compute_impacts(averages: dict[int, float], document_ids: list[int] | None)
         f"{impact} FROM search_sitedocument AS d WHERE d.id = p.document_id"
     )
     with connection.cursor() as cursor:
-        if document_ids is None:
-            cursor.execute(sql)
+        if document_ids is None:  # every posting of the association (down the site's index)
+            if site:
+                cursor.execute(sql + " AND p.site_id = %s", [site])
+            else:
+                cursor.execute(sql + " AND p.site_id IS NULL")
             return
         for start in range(0, len(document_ids), 500):
             batch = document_ids[start : start + 500]
@@ -236,7 +269,8 @@ def _compute_impacts(averages: dict[int, float], document_ids: list[int] | None)
 
 
 def forget_all_but(keys: list[str]) -> None:
-    """A rebuild starts: forget every other document, every word and the averages kept."""
+    """A rebuild starts: forget every other document, every word and the averages kept (of
+    every association)."""
     with transaction.atomic():
         _delete_rows(SiteDocument.objects.exclude(key__in=keys))
         SiteWord.objects.all().delete()
@@ -244,10 +278,13 @@ def forget_all_but(keys: list[str]) -> None:
 
 
 def weigh_all() -> None:
-    """A rebuild ends: take the averages again from the whole corpus and weigh every posting."""
+    """A rebuild ends: take each association's averages again from its documents and weigh
+    every posting."""
     with transaction.atomic():
         SiteIndexStats.objects.all().delete()
-        _weigh([])
+        sites = SiteDocument.objects.values_list("site_id", flat=True).distinct().order_by()
+        for site in sorted({stats_site(site_id) for site_id in sites}):
+            _weigh(site, [])
 
 
 def indexed_keys() -> list[str]:
@@ -260,6 +297,11 @@ def association_keys(site_id: int) -> list[str]:
 
 def forget_words(site_id: int) -> None:
     SiteWord.objects.filter(site_id=site_id).delete()
+
+
+def forget_statistics(site_id: int) -> None:
+    """The association's averages (its term counts go with its documents)."""
+    SiteIndexStats.objects.filter(site_id=stats_site(site_id)).delete()
 
 
 # --- what Elasticsearch has still to get -------------------------------------------------------
@@ -288,7 +330,7 @@ def stale_keys(limit: int = 1000) -> list[str]:
 
 
 def _index_changed() -> None:
-    cache.delete(STATS_CACHE_KEY)
+    # The document counts are kept under the generation: a new one leaves them behind.
     cache.set(GENERATION_KEY, time.time(), None)
 
 
@@ -303,9 +345,13 @@ def generation() -> float:
     return cache.get_or_set(GENERATION_KEY, time.time, None)
 
 
-def document_count() -> int:
-    count = cache.get(STATS_CACHE_KEY)
+def document_count(site_id: int | None = None) -> int:
+    """How many documents the association has (BM25's N on its site); without one, every
+    document."""
+    key = f"{STATS_CACHE_KEY}:{site_id}:{generation()}"
+    count = cache.get(key)
     if count is None:
-        count = SiteDocument.objects.count()
-        cache.set(STATS_CACHE_KEY, count, 300)
+        documents = SiteDocument.objects.all() if site_id is None else _of_site(site_id)
+        count = documents.count()
+        cache.set(key, count, 300)
     return count
