@@ -16,6 +16,7 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Collection
 
+from cms.forms import BoardApprovalForm
 from portal.accounts.associations import association_collection, collections_in_scope
 from portal.core.associations import association
 from tests.associations import member_of
@@ -145,6 +146,19 @@ def test_superusers_still_reach_every_associations_files(two, people, files, cli
     for host in (HOST_A, HOST_B):
         listed = _listed(client.get(reverse("wagtailimages:index"), HTTP_HOST=host))
         assert {files["a"][1].title, files["b"][1].title} <= listed
+
+
+@pytest.mark.parametrize("side", ["a", "b"])
+def test_the_approval_form_offers_and_takes_only_the_hosts_documents_as_minutes(two, files, side):
+    other = "b" if side == "a" else "a"
+    mine, theirs = files[side][0], files[other][0]
+    with association(two[side]):
+        form = BoardApprovalForm()
+        offered = set(form.fields["minutes"].queryset)
+        assert mine in offered and theirs not in offered
+        bound = BoardApprovalForm(data={"minutes": theirs.pk})
+        bound.is_valid()
+        assert "minutes" in bound.errors
 
 
 # --- the collection is bound, not named ---------------------------------------------------------
