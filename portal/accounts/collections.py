@@ -40,8 +40,9 @@ class AssociationCollectionPolicy(CollectionOwnershipPermissionPolicy):
         return super()._check_perm(user, actions, collection=collection)
 
 
-def media_in_scope(items, site=None):
+def media_in_scope(items, site=None, *, actor=None):
     """Images or documents (`items`) in association `site`'s collections (else the current
-    association's), whoever asks: what the public API lists on a host."""
-    collections = collections_in_scope(None, Collection.objects.all(), site)
+    association's): what the public API lists and serves on a host. With an `actor` who manages
+    every association (superusers, platform administrators), every association's."""
+    collections = collections_in_scope(actor, Collection.objects.all(), site)
     return items.filter(collection__in=collections)

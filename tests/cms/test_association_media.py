@@ -8,17 +8,22 @@ import importlib
 import pytest
 
 from django.apps import apps
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.files.base import ContentFile
+from django.http import Http404, HttpResponse
+from django.test import RequestFactory
 from django.urls import reverse
 
+from wagtail import hooks
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import Collection
+from wagtail.models import Collection, CollectionViewRestriction, GroupCollectionPermission
 
 from cms.forms import BoardApprovalForm
+from cms.governance import MINUTES_COLLECTION, ensure_governance
 from portal.accounts.associations import association_collection, collections_in_scope
-from portal.core.associations import association
+from portal.core.associations import association, site_for_request
 from tests.associations import member_of
 from tests.cms.test_associations import HOST_A, HOST_B, login, people, two  # noqa: F401
 
@@ -204,3 +209,55 @@ def test_existing_installs_bind_each_association_to_its_named_collection(two):
     migration.bind_named_collections(apps, None)
     assert AssociationCollection.objects.get(site=two["b"]).collection == theirs
     assert not AssociationCollection.objects.filter(site=two["a"]).exists()
+
+
+# --- files served, and the board's minutes ------------------------------------------------------
+
+
+def _served(document, host, user) -> bool:
+    """Whether Wagtail's document view would go on to serve `document` on `host` to `user`
+    (what every `before_serve_document` hook says)."""
+    request = RequestFactory().get(document.url, HTTP_HOST=host)
+    request.user = user
+    with association(site_for_request(request)):
+        try:
+            for hook in hooks.get_hooks("before_serve_document"):
+                if isinstance(hook(document, request), HttpResponse):
+                    return False
+        except Http404:
+            return False
+    return True
+
+
+def test_a_document_is_served_on_its_own_associations_host_only(two, people, files):
+    mine, theirs = files["a"][0], files["b"][0]
+    anyone = AnonymousUser()
+    assert not _served(theirs, HOST_A, anyone) and not _served(mine, HOST_B, anyone)
+    assert _served(theirs, HOST_B, anyone) and _served(mine, HOST_A, anyone)
+    assert not _served(theirs, HOST_A, member_of(two["a"], "secretary"))
+    assert _served(theirs, HOST_A, people["root"])  # superusers: from any host
+
+
+def _minutes(site):
+    return association_collection(site).get_children().get(name=MINUTES_COLLECTION)
+
+
+def test_each_association_keeps_its_board_minutes_to_its_own_secretaries(two):
+    ensure_governance()  # as after every migrate: the default association's is completed
+    for side, other in (("a", "b"), ("b", "a")):
+        minutes = _minutes(two[side])
+        readers = set(CollectionViewRestriction.objects.get(collection=minutes).groups.all())
+        secretaries = Group.objects.get(
+            association_role__site=two[side], association_role__role="secretary"
+        )
+        theirs = Group.objects.get(
+            association_role__site=two[other], association_role__role="secretary"
+        )
+        assert readers == {secretaries}
+        holders = set(
+            GroupCollectionPermission.objects.filter(collection=minutes).values_list(
+                "group", flat=True
+            )
+        )
+        assert theirs.pk not in holders and secretaries.pk in holders
+    assert _minutes(two["b"]) in _scope(two["b"]) and _minutes(two["b"]) not in _scope(two["a"])
