@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model
 
 from cms.models.board import BoardMember, BoardTerm
+from portal.accounts.collections import media_in_scope
 from portal.dates import parse_day_month_year
 
 
@@ -100,6 +101,9 @@ class BoardApprovalForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Read here, not at import: the terms are the request's association's.
         self.fields["term"].queryset = BoardTerm.objects.all()
+        # Only the association's own documents: another's file would be named (and, once made
+        # public with the policy, served) as this association's minutes.
+        self.fields["minutes"].queryset = media_in_scope(self.fields["minutes"].queryset)
         self.current_term = term_covering()
         self.latest_term = latest_term()
         chosen = self.initial.get("term") or (self.data.get("term") if self.is_bound else None)

@@ -1,5 +1,6 @@
-"""Models of the portal itself: the record of the periodic work the task workers run, and which
-association and role each role group is for."""
+"""Models of the portal itself: the record of the periodic work the task workers run, which
+association and role each role group is for, and which collection holds each association's
+images and documents."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -46,3 +47,30 @@ class RoleGroup(models.Model):
 
     def __str__(self):
         return f"{self.role} @ {self.site_id}"
+
+
+class AssociationCollection(models.Model):
+    """Which collection holds an association's images and documents (it and every collection
+    under it). The default association has none: the root collection is its own, but for the
+    other associations' collections. A relation, not a name, so that renaming a collection (or
+    naming one after an association) neither drops nor hands over an association's files."""
+
+    site = models.OneToOneField(
+        "wagtailcore.Site",
+        on_delete=models.CASCADE,
+        related_name="media_collection",
+        verbose_name=_("association"),
+    )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        on_delete=models.CASCADE,
+        related_name="association",
+        verbose_name=_("collection"),
+    )
+
+    class Meta:
+        verbose_name = _("association collection")
+        verbose_name_plural = _("association collections")
+
+    def __str__(self):
+        return f"{self.collection_id} @ {self.site_id}"

@@ -2,6 +2,7 @@
 portal/accounts/): the second factor's screens, API tokens, the audit log's actions, and the
 association's scope of the page chooser, the explorer and the page screens."""
 
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,7 @@ from wagtail.admin.widgets.button import Button
 
 from portal.accounts import scoped_admin, second_factor, views
 from portal.accounts.associations import pages_in_scope
+from portal.accounts.collections import media_in_scope
 from portal.accounts.token_views import ApiTokenViewSet
 from portal.accounts.users import USER_BULK_ACTIONS
 from portal.association_views import AssociationAddView, AssociationListView
@@ -59,6 +61,16 @@ def second_factor_reset_button(user, request_user):
 # place of Wagtail's own: registered after them (a later order), so they replace them.
 for _action in USER_BULK_ACTIONS:
     hooks.register("register_bulk_action", _action, order=1)
+
+
+# A document is served on its own association's host only (superusers and platform
+# administrators: on any, as the admin links to it from the host they work on).
+@hooks.register("before_serve_document")
+def document_of_the_host(document, request):
+    if not media_in_scope(
+        type(document).objects.filter(pk=document.pk), actor=request.user
+    ).exists():
+        raise Http404
 
 
 # The page chooser and the explorer list the host's association's pages only (superusers and

@@ -1,5 +1,6 @@
 """Wagtail's API v2 endpoints (pages, images, documents) with the project's error shape; for
-pages, `?locale=` picks the language of the one bilingual page tree."""
+pages, `?locale=` picks the language of the one bilingual page tree; images and documents are
+the host's association's."""
 
 from django.http import Http404
 from rest_framework import status
@@ -11,6 +12,7 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet as BaseDocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet as BaseImagesAPIViewSet
 
+from portal.accounts.collections import media_in_scope
 from portal.core.api import error_body
 
 
@@ -36,9 +38,17 @@ class TranslatedPagesAPIViewSet(ProjectErrorsMixin, PagesAPIViewSet):
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(["locale"])
 
 
-class ImagesAPIViewSet(ProjectErrorsMixin, BaseImagesAPIViewSet):
+class HostMediaMixin:
+    """Images and documents of the host's association only (its collections): another
+    association's files are neither listed, counted nor found by id."""
+
+    def get_queryset(self):
+        return media_in_scope(super().get_queryset())
+
+
+class ImagesAPIViewSet(ProjectErrorsMixin, HostMediaMixin, BaseImagesAPIViewSet):
     pass
 
 
-class DocumentsAPIViewSet(ProjectErrorsMixin, BaseDocumentsAPIViewSet):
+class DocumentsAPIViewSet(ProjectErrorsMixin, HostMediaMixin, BaseDocumentsAPIViewSet):
     pass

@@ -112,12 +112,14 @@ def governance_root_page_id() -> int | None:
     return Page.objects.filter(depth=1).values_list("pk", flat=True).first()
 
 
-def ensure_minutes_collection(root_collection: Collection, secretaries: Group) -> Collection:
+def ensure_minutes_collection(parent: Collection, secretaries: Group) -> Collection:
     """Scans of signed minutes: readable only by board secretaries; the public gets the ones
-    the board made public through the policy page's minutes route."""
-    collection = Collection.objects.filter(name=MINUTES_COLLECTION).first()
+    the board made public through the policy page's minutes route. One per association, under
+    its own collection (`parent`: the root for the default association), readable by its own
+    secretaries only."""
+    collection = parent.get_children().filter(name=MINUTES_COLLECTION).first()
     if collection is None:
-        collection = root_collection.add_child(name=MINUTES_COLLECTION)
+        collection = parent.add_child(name=MINUTES_COLLECTION)
     restriction = CollectionViewRestriction.objects.filter(collection=collection).first()
     if restriction is None:
         restriction = CollectionViewRestriction.objects.create(

@@ -32,7 +32,7 @@ from wagtail.models import (
 
 from portal.core.associations import current_or_default_site
 from portal.core.roles import Role, declared_roles
-from portal.models import RoleGroup
+from portal.models import AssociationCollection, RoleGroup
 
 
 def _site_groups(site_id: int | None) -> Q:
@@ -120,19 +120,21 @@ def role_group_name(role: Role, site: Site) -> str:
     return f"{role.group_name} — {association_name(site)}"[:150]
 
 
-def _collection_name(site: Site) -> str:
-    return f"{association_name(site)}"[:255]
-
-
 def association_collection(site: Site) -> Collection | None:
     """The collection an association's images and documents live in: the root collection for
-    the default association, a collection named after it for every other."""
+    the default association; for every other the collection bound to it (AssociationCollection),
+    made under the root and bound the first time it is asked for. Bound by its row, never found
+    by its name: renaming it keeps it the association's, and a collection named after an
+    association is not that association's."""
     root = Collection.get_first_root_node()
     if root is None or site.is_default_site:
         return root
-    name = _collection_name(site)
-    existing = root.get_children().filter(name=name).first()
-    return existing or root.add_child(name=name)
+    link = AssociationCollection.objects.filter(site=site).select_related("collection").first()
+    if link is not None:
+        return link.collection
+    collection = root.add_child(name=association_name(site)[:255])
+    AssociationCollection.objects.create(site=site, collection=collection)
+    return collection
 
 
 @transaction.atomic
@@ -310,21 +312,21 @@ def pages_in_scope(actor, pages, site: Site | None = None):
 
 def collections_in_scope(actor, collections, site: Site | None = None):
     """`collections` narrowed to association `site`'s (else the current association's): for the
-    default association the whole tree but the other associations' collections; for every other
-    association its own collection and those under it (`association_collection`)."""
+    default association the whole tree but the collections bound to the other associations; for
+    every other association the collection bound to it and those under it
+    (`association_collection`). Superusers and platform administrators: every collection."""
     if manages_every_association(actor):
         return collections
     site = site or current_or_default_site()
-    root = Collection.get_first_root_node()
-    if site is None or root is None:
+    if site is None:
         return collections.none()
+    bound = AssociationCollection.objects.select_related("collection")
     if site.is_default_site:
-        others = [_collection_name(other) for other in Site.objects.filter(is_default_site=False)]
-        for theirs in root.get_children().filter(name__in=others):
-            collections = collections.exclude(path__startswith=theirs.path)
+        for link in bound.exclude(site=site):
+            collections = collections.exclude(path__startswith=link.collection.path)
         return collections
-    own = root.get_children().filter(name=_collection_name(site)).first()
-    return collections.filter(path__startswith=own.path) if own else collections.none()
+    own = bound.filter(site=site).first()
+    return collections.filter(path__startswith=own.collection.path) if own else collections.none()
 
 
 def _keys(queryset):

@@ -125,8 +125,9 @@ INSTALLED_APPS = [
     # Wagtail's users app, with the project's rules for granting roles (portal.accounts.roles).
     "portal.accounts.apps.WagtailUsersConfig",
     "wagtail.snippets",
-    "wagtail.documents",
-    "wagtail.images",
+    # Wagtail's documents and images apps, kept to the association's collections.
+    "portal.accounts.apps.WagtailDocumentsConfig",
+    "portal.accounts.apps.WagtailImagesConfig",
     "wagtail.search",
     "wagtail.admin",
     "wagtail.api.v2",
