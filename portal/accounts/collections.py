@@ -33,11 +33,26 @@ class AssociationCollectionPolicy(CollectionOwnershipPermissionPolicy):
         return collections_in_scope(user, super()._collections_with_perm(user, actions))
 
     def _check_perm(self, user, actions, collection=None):
-        if collection is not None and user.is_active and not user.is_superuser:
-            in_scope = collections_in_scope(user, Collection.objects.filter(pk=collection.pk))
-            if not in_scope.exists():
-                return False
+        if (
+            collection is not None
+            and user.is_active
+            and not user.is_superuser
+            and collection.pk not in self._collections_in_scope(user)
+        ):
+            return False
         return super()._check_perm(user, actions, collection=collection)
+
+    def _collections_in_scope(self, user) -> set[int]:
+        """The ids of the collections in the user's scope on this host: read once per user
+        object and association (a listing asks for each of its files)."""
+        name = f"_collections_in_scope_{_site_id() or 0}"
+        ids = getattr(user, name, None)
+        if ids is None:
+            ids = set(
+                collections_in_scope(user, Collection.objects.all()).values_list("pk", flat=True)
+            )
+            setattr(user, name, ids)
+        return ids
 
 
 def media_in_scope(items, site=None, *, actor=None):
