@@ -55,7 +55,11 @@ class CountedSoFarPaginator(WagtailPaginator):
         bound = getattr(self, "counted_to", self.limit)
         if not hasattr(self.object_list, "query"):
             return super().count
-        counted = self.object_list[: bound + 1].count()
+        # Unordered: which rows are counted does not change how many there are up to the bound,
+        # and without the list's order the database counts down whichever index fits the
+        # filters (an overdue list: the (site, status, due date) index) instead of walking the
+        # association's rows newest first and filtering each.
+        counted = self.object_list.order_by()[: bound + 1].count()
         self._known = min(counted, bound)
         return counted
 

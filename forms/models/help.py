@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -132,6 +133,11 @@ class HelpRequest(Submission):
             ),
             models.Index(fields=["site", "assignee", "status"], name="helprequest_site_assignee"),
             models.Index(fields=["site", "-submitted_at", "-id"], name="helprequest_site_newest"),
+            # The city filter matches any part of the name in any case (UPPER(city) LIKE): no
+            # index finds those rows, but this one makes PostgreSQL keep statistics of the
+            # upper-cased names. Without them it takes a city for a handful of rows and sorts
+            # every request of the status it filters by instead of reading the newest first.
+            models.Index(models.F("site"), Upper("city"), name="helprequest_site_city"),
         ]
 
     @property

@@ -3,6 +3,7 @@ rows alone, no per-row menu that repeats the row's link, a bounded number of que
 drawn without a template each."""
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -16,6 +17,7 @@ from wagtail.users.models import UserProfile
 
 from forms.admin.lists import CountedSoFarPaginator, SubmissionIndexView
 from forms.models import HelpRequest, RequestStatus
+from tests.bench.test_inbox import bulk_requests
 from tests.inbox.conftest import file_request
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +173,57 @@ def test_the_filters_read_their_choices_without_a_server_side_cursor(roles, clie
         page = client.get(reverse("inbox_help:list")).content.decode()
     assert not [q["sql"] for q in queries if q["sql"].startswith("DECLARE")]
     assert str(roles["officer"]) in page  # the assignee filter lists the staff
+
+
+def _list_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if 'FROM "intake_helprequest"' in q["sql"]]
+
+
+@pytest.mark.parametrize("filters", ["", "?overdue=true", "?status=referred"])
+def test_the_count_so_far_leaves_the_order_to_the_page(roles, client, filters):
+    """Counted in the list's order, a filtered list of a large association was counted by
+    walking its rows newest first and filtering each; unordered, the database counts down the
+    index that fits the filters. Up to the bound, the number is the same."""
+    overdue = file_request(status="referred")
+    HelpRequest.objects.filter(pk=overdue.pk).update(
+        response_due=timezone.localdate() - dt.timedelta(days=3)
+    )
+    client.force_login(roles["officer"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("inbox_help:list") + filters)
+    counts = [sql for sql in _list_queries(queries) if "COUNT(" in sql]
+    assert len(counts) == 1 and "ORDER BY" not in counts[0]
+    assert response.context["paginator"].count == 1
+
+
+def test_a_status_filter_reads_its_page_without_distinct(roles, client):
+    """A request has one status: a DISTINCT over every column made the database sort all the
+    matching rows of the association before it could give the first page."""
+    referred, received = file_request(status="referred"), file_request()
+    file_request(status="accepted")
+    client.force_login(roles["officer"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("inbox_help:list") + "?status=referred&status=received")
+    assert _list_queries(queries)
+    assert not [sql for sql in _list_queries(queries) if "DISTINCT" in sql]
+    assert [row.pk for row in response.context["object_list"]] == [received.pk, referred.pk]
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.get("/api/v1/staff/help-requests/?status=referred&status=received")
+    assert not [sql for sql in _list_queries(queries) if "DISTINCT" in sql]
+    assert [row["reference"] for row in answer.json()["results"]] == [
+        received.reference,
+        referred.reference,
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's statistics")
+def test_the_planner_knows_how_many_requests_a_city_filter_finds(roles):
+    """The city filter matches part of a name (UPPER(city) LIKE): without statistics of the
+    upper-cased names PostgreSQL guessed a handful of rows whatever the city, and sorted every
+    request of the filtered status instead of reading the newest first down to the page."""
+    bulk_requests(300)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE intake_helprequest")
+    found = HelpRequest.objects.filter(city__icontains="جدة")
+    plan = json.loads(found.explain(format="json"))[0]["Plan"]
+    assert plan["Plan Rows"] >= found.count() / 2
