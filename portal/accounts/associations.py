@@ -19,7 +19,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Q
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Length, Substr
 
 from wagtail.models import (
     Collection,
@@ -320,12 +320,14 @@ def collections_in_scope(actor, collections, site: Site | None = None):
     site = site or current_or_default_site()
     if site is None:
         return collections.none()
-    bound = AssociationCollection.objects.select_related("collection")
     if site.is_default_site:
-        for link in bound.exclude(site=site):
-            collections = collections.exclude(path__startswith=link.collection.path)
-        return collections
-    own = bound.filter(site=site).first()
+        # one condition, however many associations: no other association's collection is an
+        # ancestor of (or is) the collection
+        others = AssociationCollection.objects.exclude(site=site).filter(
+            collection__path=Substr(OuterRef("path"), 1, Length("collection__path"))
+        )
+        return collections.exclude(Exists(others))
+    own = AssociationCollection.objects.select_related("collection").filter(site=site).first()
     return collections.filter(path__startswith=own.collection.path) if own else collections.none()
 
 
