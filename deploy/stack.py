@@ -187,6 +187,10 @@ class Stack:
             ("configs", self.write_configs),
             ("migrate", lambda: self.manage("migrate", "--noinput")),
             ("site index", lambda: self.manage("rebuild_site_index", "--if-incomplete")),
+            (
+                "submission index",
+                lambda: self.manage("rebuild_submission_index", "--if-outdated", "--no-progress"),
+            ),
         ]
         if self.demo:
             steps.append(("demo content", lambda: self.manage("load_demo")))

@@ -36,6 +36,10 @@ class Backend:
     def rebuild_finish(self, target: str, kinds_ids: dict[str, set[int]] | None = None) -> None:
         """Switch to `target`; the database backend drops entries of deleted submissions."""
 
+    def outdated(self) -> bool:
+        """Whether the index was built from an older definition (a rebuild makes it anew)."""
+        return False
+
     def prune(self) -> int:
         """Forget what no submission holds any more; returns how much. Nothing by default."""
         return 0

@@ -20,12 +20,10 @@ from search.index.query import (
     highlight,
     name_score,
 )
+from search.index.words import corrected_groups, site_token
 from search.models import SubmissionEntry
 from search.text.fuzzy import looks_like, trigram_similarity
 
-# A query word that matches nothing is replaced by up to SIMILAR_WORDS indexed words at least
-# SIMILAR_WORD like it (pg_trgm similarity).
-SIMILAR_WORDS = 5
 SMALL_RESULT = 20_000
 
 
@@ -48,12 +46,6 @@ def site_vocabulary(documents: list[dict]) -> list[tuple[int, str]]:
     for doc in documents:
         by_site.setdefault(doc["site_id"], []).append(doc["text"])
     return [(site_id, word) for site_id in sorted(by_site) for word in vocabulary(by_site[site_id])]
-
-
-def site_token(site_id: int | None) -> str:
-    """The association as the SQLite FTS5 table holds it, in its own column: with the trigram
-    tokenizer, the phrase `@12@` matches no other association's value (`@112@`, `@120@`)."""
-    return f"@{site_id}@"
 
 
 class DatabaseBackend(Backend):
@@ -232,54 +224,10 @@ class DatabaseBackend(Backend):
 
     @staticmethod
     def _corrected(parsed: ParsedText, site_id: int | None) -> list[list[str]] | None:
-        """The query's words, each word no entry of the association holds (not in its
-        vocabulary) replaced by the association's indexed words it may be the start of
-        (عبدالل for عبدالله) or a misspelling of (`looks_like`); None when such a word looks
-        like no word of the association at all. Another association's words are never read:
-        every lookup goes down the (site_id, word) indexes."""
-        groups = [list(group) for group in parsed.words]
-        checkable = [v for group in groups for v in group if len(v) >= 3]
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT word FROM search_submission_words "
-                "WHERE site_id = %s AND word = ANY(%s::varchar[])",
-                [site_id, checkable],
-            )
-            known = {word for (word,) in cursor.fetchall()}
-            unknown = [
-                index
-                for index, group in enumerate(groups)
-                if all(len(v) >= 3 for v in group) and not known.intersection(group)
-            ]
-            if unknown:
-                # Candidates share a few trigrams; `looks_like` decides.
-                cursor.execute("SET LOCAL pg_trgm.similarity_threshold = 0.2")
-            for index in unknown:
-                likely: list[str] = []
-                for spelling in parsed.spellings[index]:
-                    cursor.execute(
-                        "SELECT word FROM search_submission_words "
-                        "WHERE site_id = %s AND word LIKE %s "
-                        "ORDER BY length(word), word LIMIT %s",
-                        [
-                            site_id,
-                            spelling.replace("%", "").replace("_", "") + "%",
-                            SIMILAR_WORDS * 4,
-                        ],
-                    )
-                    likely.extend(word for (word,) in cursor.fetchall() if word not in likely)
-                    cursor.execute(
-                        "SELECT word FROM search_submission_words "
-                        "WHERE site_id = %s AND word %% %s "
-                        "ORDER BY word <-> %s, word LIMIT %s",
-                        [site_id, spelling, spelling, SIMILAR_WORDS * 4],
-                    )
-                    similar = [w for (w,) in cursor.fetchall() if looks_like(spelling, w)]
-                    likely.extend(w for w in similar[:SIMILAR_WORDS] if w not in likely)
-                if not likely:
-                    return None
-                groups[index] = likely
-        return groups
+        """The query's words, each word no entry of the association holds replaced by the
+        association's words it may be the start or a misspelling of (search.index.words, which
+        the Elasticsearch backend reads too); None when such a word looks like none of them."""
+        return corrected_groups(parsed, site_id)
 
     def prune(self) -> int:
         """Forget vocabulary words no entry holds any more (after erasures and retention);

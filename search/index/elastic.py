@@ -1,11 +1,35 @@
 """The Elasticsearch backend of submission search, written with the Elasticsearch DSL.
 
-One index per registered kind of submission, all with the mapping of `SubmissionDocument`. Text goes through an Arabic analyser (Arabic
-normalisation, decimal digits, light stemming); the reference, ID and phone are keywords, and
-names and numbers also have an edge-n-gram field so a half-remembered name or the first digits
-find their submission. Facets are aggregations; matches are highlighted. Each rebuild writes to
-new versioned indexes (`sila-help-requests-v20261121T101500`) and then moves the alias the
-application reads (`sila-help-requests`), so searching never stops.
+One index per registered kind of submission, all with the mapping of `SubmissionDocument`. Text
+goes through an Arabic analyser (Arabic normalisation, decimal digits, light stemming) and is
+also held word for word (`text.words`, `name.words`); the reference, ID and phone are keywords,
+and names and numbers also have an edge-n-gram field so a half-remembered name or the first
+digits find their submission. Facets are aggregations; the name is marked as the database
+backend marks it (`highlight`). Each rebuild writes to new versioned indexes
+(`sila-help-requests-v20261121T101500`) and then moves the alias the application reads
+(`sila-help-requests`), so searching never stops; each index carries the fingerprint of its
+definition, so `rebuild_submission_index --if-outdated` (the release step) rebuilds when it
+changes.
+
+Several associations share each index (a `site` term filters every query), yet one
+association's search is never moved by another's data:
+- Nothing is scored by statistics of the shard. BM25's term rarity and average field length
+  would be every association's, so another association's documents would move the scores and
+  the order. The index's default similarity is `boolean` and every clause is a constant score:
+  the score is `name_score`'s, the database backend's (2 for a word of the name, 1 for the start
+  of one), ties newest first, as the database orders them.
+- Nothing is expanded over the shard's terms. A fuzzy or prefix query expands to at most so
+  many terms of the shard's dictionary, so another association's words would use up the
+  expansions; instead a word no submission of the association holds is replaced by the
+  association's own words it may be the start or a misspelling of, from the word list the
+  database keeps per association for its own backend (search.index.words; the database is
+  written whichever backend answers), and they are sent as exact terms.
+Why not an index per association: 1,000 associations × 3 kinds would be 3,000 shards, above a
+small cluster's default of 1,000 per node, each with its own heap and file handles, for indexes
+of a few thousand documents; with nothing left that reads the shard's statistics, sharing the
+indexes costs no association anything. What they still share is the cluster's work (a large
+association's load slows the others' queries) and a document count per index, neither of which
+changes a result.
 
 Documents are indexed already normalised by `search.text` (the same normaliser as the
 database backend), and the queries are normalised the same way.
@@ -36,6 +60,7 @@ from elasticsearch.dsl import (
     token_filter,
     tokenizer,
 )
+from elasticsearch.dsl.query import Query
 from elasticsearch.helpers import BulkIndexError, bulk
 
 from django.conf import settings
@@ -43,8 +68,10 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from search.index.base import Backend
-from search.index.query import Hit, ParsedText, SubmissionQuery, SubmissionResults
+from search.index.elastic_definition import outdated, stamped
+from search.index.query import Hit, ParsedText, SubmissionQuery, SubmissionResults, highlight
 from search.index.registry import indexed, indexed_kinds
+from search.index.words import corrected_groups
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +99,12 @@ PARTIAL_SEARCH = analyzer(
     tokenizer="standard",
     filter=["lowercase", "decimal_digit", "arabic_normalization"],
 )
+# The words as the database's word list holds them (the text is normalised before it is sent):
+# what a query's words, and the association's words they stand for, are matched against.
+WORDS = analyzer("sila_words", tokenizer="whitespace")
+# No field is scored with statistics of the shard (a term's rarity, a field's average length):
+# they would be every association's. A clause scores the weight the query gives it.
+SIMILARITY = {"default": {"type": "boolean"}}
 
 
 class SubmissionDocument(Document):
@@ -85,9 +118,12 @@ class SubmissionDocument(Document):
     phone = Keyword(fields={"partial": Text(analyzer=PARTIAL, search_analyzer=PARTIAL_SEARCH)})
     name = Text(
         analyzer=ARABIC,
-        fields={"partial": Text(analyzer=PARTIAL, search_analyzer=PARTIAL_SEARCH)},
+        fields={
+            "partial": Text(analyzer=PARTIAL, search_analyzer=PARTIAL_SEARCH),
+            "words": Text(analyzer=WORDS),
+        },
     )
-    text = Text(analyzer=ARABIC)
+    text = Text(analyzer=ARABIC, fields={"words": Text(analyzer=WORDS)})
     status = Keyword()
     support_type = Keyword()
     channel = Keyword()
@@ -142,49 +178,89 @@ def kind_of_index(name: str) -> str | None:
 def index_definition(name: str) -> Index:
     """The settings and mappings of one (versioned) index."""
     index = Index(name)
-    index.settings(number_of_shards=1, number_of_replicas=0, max_ngram_diff=13)
+    index.settings(
+        number_of_shards=1, number_of_replicas=0, max_ngram_diff=13, similarity=SIMILARITY
+    )
     index.document(SubmissionDocument)
+    index.analyzer(WORDS)
     index.analyzer(ARABIC)
     index.analyzer(PARTIAL)
     index.analyzer(PARTIAL_SEARCH)
-    return index
+    return stamped(index)
+
+
+def _nothing() -> Query:
+    """Matches nothing, and keeps the association's filter beside it in the request."""
+    return Q("bool", filter=[Q("match_none")])
+
+
+def _scored(clause: Query, weight: float) -> Query:
+    """A clause that scores its weight when it matches, whatever the index holds besides."""
+    return Q("constant_score", filter=clause, boost=weight)
+
+
+def text_query(parsed: ParsedText, site_id: int | None) -> Query | None:
+    """What a query's text asks, with scores that read nothing but the document and the query
+    (no clause reads a term's rarity or a field's average length in the shard, which another
+    association's documents would change), and terms that are the association's own words.
+
+    A reference or a number: exact, then partial (the first digits). Words: every word must be
+    in the text as one of its variants, a word no submission of the association holds being
+    replaced by the association's words it may be the start or a misspelling of
+    (search.index.words, the database backend's own lookup), sent as exact terms: Elasticsearch
+    never expands a fuzzy or prefix query over the shard's terms, where another association's
+    words would use up the expansions. The score is `name_score`'s, the database backend's:
+    2 for each word that is one of the name's words, 1 for each that starts one."""
+    if parsed.reference:
+        return _scored(Q("term", reference=parsed.reference), 1)
+    if parsed.digits:
+        phone = parsed.phone
+        return Q(
+            "bool",
+            should=[
+                _scored(Q("term", national_id=parsed.digits), 10),
+                _scored(Q("term", phone=phone), 10),
+                _scored(Q("match", **{"national_id.partial": parsed.digits}), 1),
+                _scored(Q("match", **{"phone.partial": phone or parsed.digits}), 1),
+            ],
+            minimum_should_match=1,
+        )
+    if not parsed.words:
+        return None
+    groups = corrected_groups(parsed, site_id)
+    if groups is None:  # a word like no word of the association: nothing can match
+        return _nothing()
+    return Q(
+        "bool",
+        filter=[Q("terms", **{"text.words": group}) for group in groups],
+        should=[
+            Q(
+                "dis_max",
+                queries=[
+                    _scored(Q("terms", **{"name.words": group}), 2),
+                    _scored(
+                        Q(
+                            "bool",
+                            should=[Q("match", **{"name.partial": v}) for v in group],
+                        ),
+                        1,
+                    ),
+                ],
+            )
+            for group in groups
+        ],
+        minimum_should_match=0,
+    )
 
 
 def build_search(query: SubmissionQuery, kind_indexes: dict[str, str]) -> Search:
-    """The request for one query: text, filters, facets (aggregations), highlight, page."""
+    """The request for one query: text, filters, facets (aggregations), page. Ranked answers
+    come best first, then newest, as the database backend orders them."""
     parsed = ParsedText.parse(query.text)
     search = Search(index=[kind_indexes[kind] for kind in query.kinds])
-    if parsed.reference:
-        search = search.query(Q("term", reference=parsed.reference))
-    elif parsed.digits:
-        phone = parsed.phone
-        search = search.query(
-            Q(
-                "bool",
-                should=[
-                    Q("term", national_id={"value": parsed.digits, "boost": 10}),
-                    Q("term", phone={"value": phone, "boost": 10}),
-                    Q("match", **{"national_id.partial": parsed.digits}),
-                    Q("match", **{"phone.partial": phone or parsed.digits}),
-                ],
-                minimum_should_match=1,
-            )
-        )
-    elif parsed.words:
-        words = " ".join(group[0] for group in parsed.words)
-        names = " ".join(parsed.names)
-        search = search.query(
-            Q(
-                "bool",
-                should=[
-                    Q("match", text={"query": words, "operator": "and"}),
-                    Q("match", name={"query": names, "operator": "and", "boost": 3}),
-                    Q("match", **{"name.partial": {"query": names, "operator": "and"}}),
-                    Q("match", name={"query": names, "fuzziness": "AUTO"}),
-                ],
-                minimum_should_match=1,
-            )
-        )
+    asked = text_query(parsed, query.site_id)
+    if asked is not None:
+        search = search.query(asked)
     # Within one association: the service never searches without one (search_submissions).
     if query.site_id is not None:
         search = search.filter("term", site=query.site_id)
@@ -203,10 +279,11 @@ def build_search(query: SubmissionQuery, kind_indexes: dict[str, str]) -> Search
             search = search.filter("term", **{name: filters[name]})
     for facet, field in FACET_FIELDS.items():
         search.aggs.bucket(facet, A("terms", field=field, size=20))
-    search = search.highlight("name", "text", pre_tags=["<mark>"], post_tags=["</mark>"])
-    if not (parsed.words or parsed.digits or parsed.reference):
+    if asked is None:
         search = search.sort("-submitted_at")
-    search = search.extra(track_total_hits=True)
+    else:
+        search = search.sort({"_score": {"order": "desc"}}, "-submitted_at")
+    search = search.source(["reference", "name"]).extra(track_total_hits=True)
     return search[query.offset : query.offset + query.per_page]
 
 
@@ -281,6 +358,18 @@ class ElasticsearchBackend(Backend):
             return 0
         return self.client.count(index=alias(kind))["count"]
 
+    def outdated(self) -> bool:
+        """Whether an index of a kind was built from an older definition than this code's
+        (not known while the server is unreachable: then no)."""
+        try:
+            return any(
+                outdated(self.client, alias(kind), index_definition(alias(kind)))
+                for kind in indexed_kinds()
+            )
+        except UNREACHABLE as error:
+            self._failed("definition check", error)
+            return False
+
     def rebuild_start(self) -> str:
         version = f"v{timezone.now():%Y%m%dT%H%M%S%f}"
         for kind in indexed_kinds():
@@ -331,6 +420,7 @@ class ElasticsearchBackend(Backend):
             .using(self.client)
             .execute()
         )
+        parsed = ParsedText.parse(query.text)
         kind_by_index = {}
         hits = []
         for hit in response:
@@ -338,14 +428,15 @@ class ElasticsearchBackend(Backend):
             if index not in kind_by_index:
                 kind_by_index[index] = kind_of_index(index)
             kind = kind_by_index[index]
-            marked = getattr(hit.meta, "highlight", None)
             hits.append(
                 Hit(
                     kind=kind,
                     object_id=int(hit.meta.id),
                     reference=hit.reference,
                     score=float(hit.meta.score or 0),
-                    highlight=" ".join(getattr(marked, "name", [])) if marked else "",
+                    highlight=highlight(getattr(hit, "name", "") or "", parsed)
+                    if parsed.words
+                    else "",
                 )
             )
         facets = {

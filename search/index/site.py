@@ -137,6 +137,19 @@ def rebuild(documents: list[SiteDocumentText]) -> int:
     return len(documents)
 
 
+def elastic_outdated() -> bool:
+    """Whether Elasticsearch (when it is set and answers) holds the site index under an older
+    definition than this code's: a rebuild makes it anew."""
+    if not settings.ELASTICSEARCH_URL:
+        return False
+    elastic = _elasticsearch()
+    try:
+        return elastic.elastic().outdated()
+    except elastic.UNREACHABLE as error:
+        _elastic_failed("definition check", error)
+        return False
+
+
 def _send_to_elastic(documents: list[SiteDocumentText]) -> None:
     elastic = _elasticsearch()
     if cache.get(ELASTIC_DOWN_KEY):
@@ -221,6 +234,7 @@ __all__ = [
     "closest_words",
     "database_search",
     "document_fields",
+    "elastic_outdated",
     "expand_unknown",
     "forget_association",
     "forget_synonyms",

@@ -5,15 +5,13 @@ scores exactly the few that may rank first: per document and query word the best
 summed; then the share of the query's words it holds and their being together. SQLite's FTS5
 is not used: its bm25() cannot weigh each query word's best stem, root or synonym."""
 
-import math
 from collections import Counter
-from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Case, TextField, Value, When
 
 from search.index.site_base import CANDIDATES, PHRASE_BOOST, PROXIMITY_WINDOW, SiteHits, SiteQuery
-from search.index.site_store import K1, document_count
+from search.index.site_store import TermWeights, term_weights
 from search.models import SiteDocument
 
 COVERAGE_FLOOR = 0.4  # a document holding none but one of many words keeps this much
@@ -34,30 +32,6 @@ def _scope(query: SiteQuery) -> tuple[str, list]:
         )
         params += list(query.kinds)
     return sql, params
-
-
-@dataclass
-class _Weights:
-    """Which query word each present term stands for, and its weight: rarity × query weight."""
-
-    word_of: dict[str, int]
-    weight_of: dict[str, float]
-
-
-def _weights(query: SiteQuery) -> _Weights:
-    frequencies = query.document_frequencies()
-    total_documents = max(document_count(query.site_id), 1)  # the association's, like df
-    # Each term may stand for several query words (a shared synonym): it counts for the first.
-    word_of: dict[str, int] = {}
-    weight_of: dict[str, float] = {}
-    for number, word in enumerate(query.words):
-        for term, weight in word.terms.items():
-            if frequencies.get(term) and term not in word_of:
-                df = frequencies[term]
-                idf = math.log(1 + (total_documents - df + 0.5) / (df + 0.5))
-                word_of[term] = number
-                weight_of[term] = idf * weight * (K1 + 1)
-    return _Weights(word_of, weight_of)
 
 
 def _best_postings(query: SiteQuery, terms: list[str], depth: int) -> list[tuple]:
@@ -88,7 +62,7 @@ def _postings_of(documents: list[int], terms: list[str]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _per_word(rows, weights: _Weights) -> dict[int, dict[int, float]]:
+def _per_word(rows, weights: TermWeights) -> dict[int, dict[int, float]]:
     """document -> query word -> the best of that word's terms in it."""
     out: dict[int, dict[int, float]] = {}
     for term, document_id, impact in rows:
@@ -100,7 +74,7 @@ def _per_word(rows, weights: _Weights) -> dict[int, dict[int, float]]:
     return out
 
 
-def _top_documents(query: SiteQuery, weights: _Weights, limit: int) -> dict[int, dict]:
+def _top_documents(query: SiteQuery, weights: TermWeights, limit: int) -> dict[int, dict]:
     """The best `limit` documents, each with the best score of each query word in it.
 
     Each term's best DEPTH documents are read (down the index on term and impact). A document
@@ -137,7 +111,7 @@ def database_search(query: SiteQuery, *, limit: int = CANDIDATES) -> SiteHits:
     share of the query's words it holds and their being together."""
     if not query.terms:
         return SiteHits([], {}, 0, "database")
-    weights = _weights(query)
+    weights = term_weights(query)
     if not weights.word_of:
         return SiteHits([], {}, 0, "database")
     found = _top_documents(query, weights, limit)

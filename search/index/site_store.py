@@ -5,8 +5,10 @@ its documents hold it, each association's words for "did you mean", and which do
 Elasticsearch has still to get. Every statistic BM25 reads is one association's: adding or
 removing another association's documents never changes a score."""
 
+import math
 import time
 from collections import Counter
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,7 +16,13 @@ from django.db import connection, transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
 
-from search.index.site_base import FIELD_WEIGHTS, Field, SiteDocumentText, document_fields
+from search.index.site_base import (
+    FIELD_WEIGHTS,
+    Field,
+    SiteDocumentText,
+    SiteQuery,
+    document_fields,
+)
 from search.models import SiteDocument, SiteIndexStats, SitePosting, SiteTerm, SiteWord
 from search.text.analysis import sequence, words, written_words
 
@@ -355,3 +363,32 @@ def document_count(site_id: int | None = None) -> int:
         count = documents.count()
         cache.set(key, count, 300)
     return count
+
+
+# --- a query's terms weighed by the association's statistics -----------------------------------
+
+
+@dataclass
+class TermWeights:
+    """Which query word each term the association's documents hold stands for, and its weight:
+    its rarity among the association's documents × its weight in the query × (k1 + 1). Every
+    backend scores with these: another association's documents never change them."""
+
+    word_of: dict[str, int]
+    weight_of: dict[str, float]
+
+
+def term_weights(query: SiteQuery) -> TermWeights:
+    frequencies = query.document_frequencies()
+    total_documents = max(document_count(query.site_id), 1)  # the association's, like df
+    # Each term may stand for several query words (a shared synonym): it counts for the first.
+    word_of: dict[str, int] = {}
+    weight_of: dict[str, float] = {}
+    for number, word in enumerate(query.words):
+        for term, weight in word.terms.items():
+            if frequencies.get(term) and term not in word_of:
+                df = frequencies[term]
+                idf = math.log(1 + (total_documents - df + 0.5) / (df + 0.5))
+                word_of[term] = number
+                weight_of[term] = idf * weight * (K1 + 1)
+    return TermWeights(word_of, weight_of)

@@ -23,7 +23,9 @@ from search.models import IndexRebuild, SearchPending, SubmissionEntry
 from search.site.quality import score_ranking
 from search.text.fuzzy import edit_distance, looks_like
 from tests.inbox.conftest import file_application, file_request, member
+from tests.search.elastic_bodies import shard_statistics_read
 from tests.search.submission_corpus import background, judged_queries, targets
+from tests.search.test_statistics_by_association import entry
 
 pytestmark = pytest.mark.django_db
 
@@ -276,28 +278,60 @@ def test_the_elasticsearch_documents_have_arabic_analysis_keywords_and_edge_ngra
         assert properties[keyword]["type"] == "keyword", keyword
     assert properties["name"]["analyzer"] == "sila_arabic"
     assert properties["name"]["fields"]["partial"]["analyzer"] == "sila_partial"
+    # The words as the database's word list holds them, matched exactly.
+    assert properties["name"]["fields"]["words"] == {"type": "text", "analyzer": "sila_words"}
+    assert properties["text"]["fields"]["words"] == {"type": "text", "analyzer": "sila_words"}
+    assert analysis["analyzer"]["sila_words"] == {"type": "custom", "tokenizer": "whitespace"}
+    # No field is scored with the shard's statistics (every association's documents).
+    assert definition["settings"]["similarity"] == {"default": {"type": "boolean"}}
     assert properties["phone"]["fields"]["partial"]["analyzer"] == "sila_partial"
     assert "date_of_birth" not in properties and "monthly_income" not in properties
 
 
-def test_the_elasticsearch_queries_normalise_like_the_database():
+def test_the_elasticsearch_queries_normalise_like_the_database(officer):
     from search.index.elastic import build_search
 
+    site_id = file_request(full_name="إبراهيم أحمد الأسمري", district="الفيصلية").site_id
     indexes = {"help": "sila-help-requests", "volunteer": "sila-volunteer-applications"}
-    phone = build_search(SubmissionQuery(text="٠٥٥١٢٣٤٥٦٧", kinds=("help",)), indexes).to_dict()
+    phone = build_search(
+        SubmissionQuery(text="٠٥٥١٢٣٤٥٦٧", kinds=("help",), site_id=site_id), indexes
+    ).to_dict()
     should = phone["query"]["bool"]["should"]
-    assert {"term": {"phone": {"value": "551234567", "boost": 10}}} in should
+    assert {"constant_score": {"filter": {"term": {"phone": "551234567"}}, "boost": 10}} in should
     name = build_search(
-        SubmissionQuery(text="إبراهيم الأسمري", kinds=("help",), filters={"status": ["referred"]}),
+        SubmissionQuery(
+            text="إبراهيم الأسمري", kinds=("help",), filters={"status": ["referred"]}, site_id=7
+        ),
         indexes,
     ).to_dict()
-    matches = name["query"]["bool"]["should"]
-    assert name["query"]["bool"]["minimum_should_match"] == 1
-    assert {"match": {"name": {"query": "ابراهيم اسمري", "fuzziness": "AUTO"}}} in matches
-    assert name["query"]["bool"]["filter"] == [{"terms": {"status": ["referred"]}}]
+    # Site 7 holds none of these words: nothing can match, nothing is expanded.
+    assert name["query"]["bool"]["filter"] == [
+        {"match_none": {}},
+        {"term": {"site": 7}},
+        {"terms": {"status": ["referred"]}},
+    ]
+    name = build_search(
+        SubmissionQuery(text="إبراهيم الأسمري", kinds=("help",), site_id=site_id), indexes
+    ).to_dict()
+    words = name["query"]["bool"]
+    assert words["filter"] == [
+        {"terms": {"text.words": ["ابراهيم"]}},
+        {"terms": {"text.words": ["اسمر"]}},
+        {"term": {"site": site_id}},
+    ]
+    # 2 for a word of the name, 1 for the start of one (the name holds اسمري): name_score.
+    assert words["should"][1]["dis_max"]["queries"] == [
+        {"constant_score": {"filter": {"terms": {"name.words": ["اسمر"]}}, "boost": 2}},
+        {
+            "constant_score": {
+                "filter": {"bool": {"should": [{"match": {"name.partial": "اسمر"}}]}},
+                "boost": 1,
+            }
+        },
+    ]
+    assert name["sort"] == [{"_score": {"order": "desc"}}, {"submitted_at": {"order": "desc"}}]
     assert set(name["aggs"]) == {"status", "support_type", "channel", "city"}
-    assert set(name["highlight"]["fields"]) == {"name", "text"}
-    assert name["highlight"]["fields"]["name"]["pre_tags"] == ["<mark>"]
+    assert name["_source"] == ["reference", "name"] and "highlight" not in name
     search = build_search(SubmissionQuery(text="", kinds=("volunteer",)), indexes)
     assert search._index == ["sila-volunteer-applications"]
     assert search.to_dict()["sort"] == [{"submitted_at": {"order": "desc"}}]
@@ -380,8 +414,10 @@ def test_the_elasticsearch_answer_is_read_into_the_shared_results_shape():
                                 "_index": "sila-help-requests-v20261121t101500",
                                 "_id": "42",
                                 "_score": 3.2,
-                                "_source": {"reference": "HR-2026-000042"},
-                                "highlight": {"name": ["<mark>ابراهيم</mark> اسمري"]},
+                                "_source": {
+                                    "reference": "HR-2026-000042",
+                                    "name": "ابراهيم اسمري",
+                                },
                             }
                         ],
                     },
@@ -396,10 +432,161 @@ def test_the_elasticsearch_answer_is_read_into_the_shared_results_shape():
 
     backend = ElasticsearchBackend()
     backend.__dict__["client"] = Client()
-    results = backend.search(SubmissionQuery(text="ابراهيم", kinds=("help",)))
+    DatabaseBackend().index([entry(1, "إبراهيم الأسمري")])  # the association's words
+    results = backend.search(SubmissionQuery(text="ابراهيم", kinds=("help",), site_id=1))
     assert sent["index"] == ["sila-help-requests"] and sent["ignore_unavailable"] is True
     assert results.total == 1
     hit = results.hits[0]
     assert (hit.kind, hit.object_id, hit.reference) == ("help", 42, "HR-2026-000042")
     assert hit.highlight == "<mark>ابراهيم</mark> اسمري"
     assert results.facets["city"] == [("جدة", 1)]
+
+
+# --- Elasticsearch: one association's query is never moved by another's data ----------------
+
+A, B = 1, 2
+
+
+def _ours() -> list[dict]:
+    return [
+        entry(A, "إبراهيم عبدالله القحطاني", "الفيصلية"),
+        entry(A, "فاطمة علي الدوسري", "الروضة"),
+        entry(A, "عبدالرحمن سعد القحطاني", "الصفا"),
+        entry(A, "نورة محمد العتيبي", "الملز"),
+    ]
+
+
+def _theirs(n: int) -> list[dict]:
+    """Many submissions of B, full of A's query words and of words like them."""
+    families = ("القحطنى", "القحطان", "القحطاني", "الدوسيري", "الدوسري", "العتيبى", "القحطانيه")
+    firsts = ("ابراهيم", "ابرهيم", "فاطمه", "عبدالرحمن", "نوره", "عبدالله", "ابراهيمي")
+    return [
+        entry(B, f"{firsts[i % 7]} {families[(i // 7) % 7]} {'قحط' + 'ا' * (i % 5)}", "الفيصلية")
+        for i in range(n)
+    ]
+
+
+QUERIES_A = (
+    "ابراهيم القحطنى",  # a misspelt family name
+    "القحط",  # the start of one
+    "فاطمة الدوسيري",
+    "عبدالرحمن القحطاني",
+    "نوره العتيبي",
+    "ابراهيم الفيصليه",
+    "0551234567",
+)
+
+
+def _requests(site_id: int) -> dict[str, dict]:
+    from search.index.elastic import build_search
+
+    indexes = {"help": "sila-help-requests"}
+    return {
+        text: build_search(
+            SubmissionQuery(text=text, kinds=("help",), site_id=site_id), indexes
+        ).to_dict()
+        for text in QUERIES_A
+    }
+
+
+def _asked_words(request: dict) -> set[str]:
+    """The words a request matches the text against (its only terms: no expansions)."""
+    out = set()
+    for clause in request["query"]["bool"]["filter"]:
+        out.update(clause.get("terms", {}).get("text.words", []))
+    return out
+
+
+def test_an_association_elasticsearch_request_is_built_from_its_own_words_only():
+    """Misspellings and starts are expanded from the association's own word list, sent as
+    exact terms: no fuzzy or prefix query expands over the shard's terms (where another
+    association's words would use up the expansions), and no clause is scored by statistics of
+    the shard. So the request is the same whether or not another association holds many words
+    like the query's."""
+    from search.index.elastic import index_definition
+
+    backend = DatabaseBackend()
+    backend.index(_ours())
+    before = _requests(A)
+    definition = index_definition("sila-help-requests-v1").to_dict()
+    ours_words = {word for doc in _ours() for word in doc["text"].split()}
+    for text, request in before.items():
+        assert shard_statistics_read(definition, request["query"]) == [], text
+        assert _asked_words(request) <= ours_words, text
+    assert {"قحطاني"} <= _asked_words(before["ابراهيم القحطنى"])
+    assert {"قحطاني", "دوسري"} & _asked_words(before["القحط"]) == {"قحطاني"}
+    assert "دوسري" in _asked_words(before["فاطمة الدوسيري"])
+
+    backend.index(_theirs(300))
+    assert _requests(A) == before
+    # B holds القحطنى as it is typed: its own request asks it, A's never does.
+    assert "قحطن" in _asked_words(_requests(B)["ابراهيم القحطنى"])
+    assert "قحطن" not in _asked_words(before["ابراهيم القحطنى"])
+
+
+@pytest.mark.skipif(
+    not os.environ.get("ELASTICSEARCH_URL"),
+    reason="no Elasticsearch server: set ELASTICSEARCH_URL to run the live suite",
+)
+def test_live_another_association_submissions_never_change_the_scores_or_the_order(settings):
+    """As test_statistics_by_association shows for the database: A's hits, order and scores
+    are the same before and after B gains many submissions full of A's query words."""
+    from search.index.elastic import ElasticsearchBackend, alias
+
+    settings.ELASTICSEARCH_URL = os.environ["ELASTICSEARCH_URL"]
+    settings.SUBMISSION_SEARCH_INDEX_PREFIX = f"sila-test-{os.getpid()}"
+    backend = ElasticsearchBackend()
+
+    def answers() -> dict[str, list]:
+        out = {}
+        for text in QUERIES_A:
+            results = backend.search(SubmissionQuery(text=text, kinds=("help",), site_id=A))
+            assert not results.fallback
+            out[text] = (results.total, [(hit.reference, hit.score) for hit in results.hits])
+        return out
+
+    try:
+        backend.index(_ours())
+        before = answers()
+        assert before["ابراهيم القحطنى"][0] == 1 and before["القحط"][0] == 2
+        backend.index(_theirs(300))
+        assert answers() == before
+        target = backend.rebuild_start()
+        backend.rebuild_index(target, [*_ours(), *_theirs(600)])
+        backend.rebuild_finish(target)
+        assert answers() == before
+    finally:
+        backend.client.indices.delete(index=f"{alias('help')}-*", ignore_unavailable=True)
+
+
+def test_an_index_built_from_an_older_definition_is_rebuilt_by_the_release_step():
+    from search.index.elastic import ElasticsearchBackend, alias, index_definition
+    from search.index.registry import indexed_kinds
+
+    current = index_definition("sila-help-requests-v2").to_dict()["mappings"]
+
+    class Indices:
+        mappings = {}
+
+        def exists_alias(self, name):
+            return True
+
+        def get_mapping(self, index):
+            return {f"{index}-v1": {"mappings": self.mappings[index]}}
+
+    class Client:
+        indices = Indices()
+
+    backend = ElasticsearchBackend()
+    backend.__dict__["client"] = Client()
+    Indices.mappings = {alias(kind): current for kind in indexed_kinds()}
+    assert not backend.outdated()
+    older = {**current, "_meta": {"definition": "0123456789abcdef"}}
+    Indices.mappings[alias("help")] = older
+    assert backend.outdated()
+    # Without one (made before the fingerprint was kept): outdated too.
+    Indices.mappings[alias("help")] = {"properties": current["properties"]}
+    assert backend.outdated()
+    out = io.StringIO()
+    call_command("rebuild_submission_index", "--if-outdated", stdout=out)
+    assert "up to date" in out.getvalue()  # the database backend: never outdated

@@ -1,6 +1,8 @@
 """Rebuild the submission index from the database, with a progress bar; `--resume` continues
-an interrupted rebuild where it stopped. Elasticsearch builds new indexes and switches the
-aliases at the end, so searching never stops."""
+an interrupted rebuild where it stopped; `--if-outdated` rebuilds only when the backend's
+indexes were built from an older definition (Elasticsearch: a new mapping, analyser or
+similarity; the release step runs it). Elasticsearch builds new indexes and switches the aliases
+at the end, so searching never stops."""
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -17,9 +19,25 @@ class Command(BaseCommand):
         parser.add_argument("--resume", action="store_true", help="Continue the last rebuild")
         parser.add_argument("--batch-size", type=int, default=1000)
         parser.add_argument("--no-progress", action="store_true", help="Print no progress bar")
+        parser.add_argument(
+            "--if-outdated",
+            action="store_true",
+            help="Rebuild only when the indexes were built from an older definition",
+        )
 
-    def handle(self, *args, resume=False, batch_size=1000, no_progress=False, **options):
+    def handle(
+        self,
+        *args,
+        resume=False,
+        batch_size=1000,
+        no_progress=False,
+        if_outdated=False,
+        **options,
+    ):
         backend = get_backend()
+        if if_outdated and not backend.outdated():
+            self.stdout.write(self.style.SUCCESS("the submission index is up to date"))
+            return
         kinds = indexed_kinds()
         started = timezone.now()
         runs = self._unfinished(backend) if resume else {}
