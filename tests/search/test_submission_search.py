@@ -545,14 +545,15 @@ def test_live_another_association_submissions_never_change_the_scores_or_the_ord
             out[text] = (results.total, [(hit.reference, hit.score) for hit in results.hits])
         return out
 
+    ours = _ours()  # the same submissions throughout (each call numbers new ones)
     try:
-        backend.index(_ours())
+        backend.index(ours)
         before = answers()
         assert before["ابراهيم القحطنى"][0] == 1 and before["القحط"][0] == 2
         backend.index(_theirs(300))
         assert answers() == before
         target = backend.rebuild_start()
-        backend.rebuild_index(target, [*_ours(), *_theirs(600)])
+        backend.rebuild_index(target, [*ours, *_theirs(600)])
         backend.rebuild_finish(target)
         assert answers() == before
     finally:
