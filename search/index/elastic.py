@@ -69,7 +69,15 @@ from django.utils import timezone
 
 from search.index.base import Backend
 from search.index.elastic_definition import outdated, stamped
-from search.index.query import Hit, ParsedText, SubmissionQuery, SubmissionResults, highlight
+from search.index.query import (
+    NAME_START,
+    NAME_WORD,
+    Hit,
+    ParsedText,
+    SubmissionQuery,
+    SubmissionResults,
+    highlight,
+)
 from search.index.registry import indexed, indexed_kinds
 from search.index.words import corrected_groups
 
@@ -210,7 +218,8 @@ def text_query(parsed: ParsedText, site_id: int | None) -> Query | None:
     (search.index.words, the database backend's own lookup), sent as exact terms: Elasticsearch
     never expands a fuzzy or prefix query over the shard's terms, where another association's
     words would use up the expansions. The score is `name_score`'s, the database backend's:
-    2 for each word that is one of the name's words, 1 for each that starts one."""
+    NAME_WORD for each word that is one of the name's words, NAME_START for each that starts
+    one."""
     if parsed.reference:
         return _scored(Q("term", reference=parsed.reference), 1)
     if parsed.digits:
@@ -237,13 +246,13 @@ def text_query(parsed: ParsedText, site_id: int | None) -> Query | None:
             Q(
                 "dis_max",
                 queries=[
-                    _scored(Q("terms", **{"name.words": group}), 2),
+                    _scored(Q("terms", **{"name.words": group}), NAME_WORD),
                     _scored(
                         Q(
                             "bool",
                             should=[Q("match", **{"name.partial": v}) for v in group],
                         ),
-                        1,
+                        NAME_START,
                     ),
                 ],
             )

@@ -13,6 +13,10 @@ from search.text.names import joined_words, local_phone, name_words
 FACETS = ("status", "support_type", "channel", "city")
 REFERENCE = re.compile(r"^[A-Z]{2,4}-\d{4}-\d{6}$", re.IGNORECASE)
 MAX_CANDIDATES = 500
+# What a query word adds to a match's score (name_score, on every backend): being one of the
+# name's words, or the start of one.
+NAME_WORD = 2.0
+NAME_START = 1.0
 
 
 @dataclasses.dataclass
@@ -104,14 +108,14 @@ def highlight(name: str, parsed: ParsedText) -> str:
 
 
 def name_score(name: str, groups: list[list[str]]) -> float:
-    """How well a match's (normalised) name answers the query's words: 2 for each word that is
-    one of the name's words, 1 for each that starts one; words found only in the place or the
-    need count nothing, so people whose name it is come first."""
+    """How well a match's (normalised) name answers the query's words: NAME_WORD for each word
+    that is one of the name's words, NAME_START for each that starts one; words found only in
+    the place or the need count nothing, so people whose name it is come first."""
     words = name.split()
     score = 0.0
     for group in groups:
         if any(variant in words for variant in group):
-            score += 2
+            score += NAME_WORD
         elif any(word.startswith(variant) for variant in group for word in words):
-            score += 1
+            score += NAME_START
     return score
