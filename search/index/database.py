@@ -123,15 +123,19 @@ class DatabaseBackend(Backend):
                 "search_vector = EXCLUDED.search_vector",
                 [[doc[name] for doc in documents] for name in names],
             )
-            # New words for the misspelling lookup, each association's its own; sorted, so
-            # concurrent batches lock them in the same order.
-            pairs = site_vocabulary(documents)
-            cursor.execute(
-                "INSERT INTO search_submission_words (site_id, word) "
-                "SELECT * FROM unnest(%s::integer[], %s::varchar[]) "
-                "ON CONFLICT DO NOTHING",
-                [[site_id for site_id, _word in pairs], [word for _site_id, word in pairs]],
-            )
+            self._remember_words(cursor, documents)
+
+    @staticmethod
+    def _remember_words(cursor, documents: list[dict]) -> None:
+        # New words for the misspelling lookup, each association's its own; sorted, so
+        # concurrent batches lock them in the same order.
+        pairs = site_vocabulary(documents)
+        cursor.execute(
+            "INSERT INTO search_submission_words (site_id, word) "
+            "SELECT * FROM unnest(%s::integer[], %s::varchar[]) "
+            "ON CONFLICT DO NOTHING",
+            [[site_id for site_id, _word in pairs], [word for _site_id, word in pairs]],
+        )
 
     # -- a full rebuild (PostgreSQL) --
     #
@@ -162,7 +166,29 @@ class DatabaseBackend(Backend):
         if target != self.REBUILD_TABLE:
             self.index(documents)
         elif documents:
-            self._upsert_postgresql(documents, table=target)
+            self._copy_postgresql(documents, table=target)
+
+    def _copy_postgresql(self, documents: list[dict], *, table: str) -> None:
+        """The batch COPYed into a temporary table (the driver's fast path, not one literal
+        per value), then upserted from it as `_upsert_postgresql` does, with its words."""
+        names = [name for name, _type in self._COLUMNS]
+        columns = ", ".join(names)
+        updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in names[2:])
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS search_rebuild_batch "  # noqa: S608
+                f"ON COMMIT DELETE ROWS AS SELECT {columns} FROM {table} WITH NO DATA"
+            )
+            with cursor.cursor.copy(f"COPY search_rebuild_batch ({columns}) FROM STDIN") as copy:
+                for doc in documents:
+                    copy.write_row([doc[name] for name in names])
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, search_vector) "  # noqa: S608 - names from the model
+                f"SELECT {columns}, to_tsvector('arabic', text) FROM search_rebuild_batch "
+                f"ON CONFLICT (kind, object_id) DO UPDATE SET {updates}, "
+                "search_vector = EXCLUDED.search_vector"
+            )
+            self._remember_words(cursor, documents)
 
     def _rebuilding(self) -> bool:
         """Whether a rebuild table is being filled (PostgreSQL)."""
