@@ -330,6 +330,24 @@ class SubmissionKind:
         except NoReverseMatch:
             return reverse("wagtailadmin_home")
 
+    def search_columns(self) -> tuple[str, ...]:
+        """Every attribute `search_document` reads."""
+        return (
+            "pk",
+            "site_id",
+            "reference",
+            "full_name",
+            "national_id",
+            "mobile",
+            *self.search_text_fields,
+            "status",
+            *((f"{self.type_field}_id",) if self.type_field else ()),
+            "channel",
+            "city",
+            "assignee_id",
+            "submitted_at",
+        )
+
     def search_document(self, submission) -> dict:
         """The index entry of one submission: only what staff search and filter on."""
         full_name = getattr(submission, "full_name", "")
@@ -368,6 +386,7 @@ def register(kind: SubmissionKind) -> SubmissionKind:
             document=kind.search_document,
             visible_to=kind.can_view,
             index_name=kind.api_slug,
+            columns=kind.search_columns(),
         )
     )
     post_delete.connect(

@@ -58,6 +58,8 @@ class DatabaseBackend(Backend):
             return
         if connection.vendor == "postgresql":
             self._upsert_postgresql(documents)
+            if self._rebuilding():
+                self._upsert_postgresql(documents, table=self.REBUILD_TABLE)
             return
         with transaction.atomic():
             by_kind: dict[str, list[int]] = {}
@@ -96,10 +98,10 @@ class DatabaseBackend(Backend):
         ("submitted_at", "timestamptz"),
     )
 
-    def _upsert_postgresql(self, documents: list[dict]) -> None:
+    def _upsert_postgresql(self, documents: list[dict], *, table: str = "") -> None:
         """One INSERT … ON CONFLICT for the batch, from one array per column, with the text's
         vector computed in the same statement (no second write of every row)."""
-        table = SubmissionEntry._meta.db_table
+        table = table or SubmissionEntry._meta.db_table
         names = [name for name, _type in self._COLUMNS]
         columns = ", ".join(names)
         arrays = ", ".join(f"%s::{type_}[]" for _name, type_ in self._COLUMNS)
@@ -113,15 +115,126 @@ class DatabaseBackend(Backend):
                 "search_vector = EXCLUDED.search_vector",
                 [[doc[name] for doc in documents] for name in names],
             )
-            # New words for the misspelling lookup, each association's its own; sorted, so
-            # concurrent batches lock them in the same order.
-            pairs = site_vocabulary(documents)
+            self._remember_words(cursor, documents)
+
+    @staticmethod
+    def _remember_words(cursor, documents: list[dict]) -> None:
+        # New words for the misspelling lookup, each association's its own; sorted, so
+        # concurrent batches lock them in the same order.
+        pairs = site_vocabulary(documents)
+        cursor.execute(
+            "INSERT INTO search_submission_words (site_id, word) "
+            "SELECT * FROM unnest(%s::integer[], %s::varchar[]) "
+            "ON CONFLICT DO NOTHING",
+            [[site_id for site_id, _word in pairs], [word for _site_id, word in pairs]],
+        )
+
+    # -- a full rebuild (PostgreSQL) --
+    #
+    # A rebuild writes a fresh table next to the index, keyed only by submission, and gives it
+    # the index's other indexes once it is full (one sort each, instead of millions of
+    # inserts into GIN and trigram indexes); then the two are switched in one transaction.
+    # Searches read the old entries until then. Changes indexed meanwhile are written to both.
+
+    REBUILD_TABLE = "search_submissionentry_rebuild"
+
+    def rebuild_start(self) -> str:
+        if connection.vendor != "postgresql":
+            return ""
+        table = SubmissionEntry._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.REBUILD_TABLE}")
             cursor.execute(
-                "INSERT INTO search_submission_words (site_id, word) "
-                "SELECT * FROM unnest(%s::integer[], %s::varchar[]) "
-                "ON CONFLICT DO NOTHING",
-                [[site_id for site_id, _word in pairs], [word for _site_id, word in pairs]],
+                f"CREATE TABLE {self.REBUILD_TABLE} "
+                f"(LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS)"
             )
+            cursor.execute(
+                f"CREATE UNIQUE INDEX {self.REBUILD_TABLE}_submission "
+                f"ON {self.REBUILD_TABLE} (kind, object_id)"
+            )
+        return self.REBUILD_TABLE
+
+    def rebuild_index(self, target: str, documents: list[dict]) -> None:
+        if target != self.REBUILD_TABLE:
+            self.index(documents)
+        elif documents:
+            self._copy_postgresql(documents, table=target)
+
+    def _copy_postgresql(self, documents: list[dict], *, table: str) -> None:
+        """The batch COPYed into a temporary table (the driver's fast path, not one literal
+        per value), then upserted from it as `_upsert_postgresql` does, with its words."""
+        names = [name for name, _type in self._COLUMNS]
+        columns = ", ".join(names)
+        updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in names[2:])
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS search_rebuild_batch "  # noqa: S608
+                f"ON COMMIT DELETE ROWS AS SELECT {columns} FROM {table} WITH NO DATA"
+            )
+            with cursor.cursor.copy(f"COPY search_rebuild_batch ({columns}) FROM STDIN") as copy:
+                for doc in documents:
+                    copy.write_row([doc[name] for name in names])
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, search_vector) "  # noqa: S608 - names from the model
+                f"SELECT {columns}, to_tsvector('arabic', text) FROM search_rebuild_batch "
+                f"ON CONFLICT (kind, object_id) DO UPDATE SET {updates}, "
+                "search_vector = EXCLUDED.search_vector"
+            )
+            self._remember_words(cursor, documents)
+
+    def _rebuilding(self) -> bool:
+        """Whether a rebuild table is being filled (PostgreSQL)."""
+        if connection.vendor != "postgresql":
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [self.REBUILD_TABLE])
+            return cursor.fetchone()[0]
+
+    def _switch(self) -> None:
+        """Give the rebuild table the index's keys and indexes, under temporary names, then
+        put it in the index's place, with the index's names, in one transaction."""
+        table = SubmissionEntry._meta.db_table
+        new = self.REBUILD_TABLE
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP INDEX {new}_submission")
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype IN ('p', 'u') ORDER BY conname",
+                [table],
+            )
+            constraints = cursor.fetchall()
+            cursor.execute(
+                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+                "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "
+                "ORDER BY i.relname",
+                [table],
+            )
+            indexes = cursor.fetchall()
+            for name, definition in constraints:
+                cursor.execute(f'ALTER TABLE {new} ADD CONSTRAINT "{name}_r" {definition}')
+            for name, definition in indexes:
+                head, on, rest = definition.partition(" ON ")
+                relation, using, columns = rest.partition(" USING ")
+                if not on or not using or relation.rsplit(".", 1)[-1] != table:
+                    raise ValueError(f"unexpected index definition: {definition}")
+                head = head.replace(f"INDEX {name}", f'INDEX "{name}_r"', 1)
+                cursor.execute(f"{head} ON {new} USING {columns}")
+            with transaction.atomic():
+                cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+                cursor.execute(
+                    "SELECT pg_get_serial_sequence(%s, 'id'), pg_get_serial_sequence(%s, 'id')",
+                    [table, new],
+                )
+                old_sequence, new_sequence = cursor.fetchone()
+                cursor.execute(f"DROP TABLE {table}")
+                cursor.execute(f"ALTER TABLE {new} RENAME TO {table}")
+                if old_sequence and new_sequence:
+                    name = old_sequence.rsplit(".", 1)[-1]
+                    cursor.execute(f"ALTER SEQUENCE {new_sequence} RENAME TO {name}")
+                for name, _definition in constraints + indexes:
+                    cursor.execute(f'ALTER INDEX "{name}_r" RENAME TO "{name}"')
+            cursor.execute(f"ANALYZE {table}")
 
     def _remember_engine(self, entries) -> None:
         with connection.cursor() as cursor:
@@ -142,11 +255,20 @@ class DatabaseBackend(Backend):
         entries = SubmissionEntry.objects.filter(kind=kind, object_id__in=object_ids)
         self._forget_engine(list(entries.values_list("pk", flat=True)))
         entries.delete()
+        if self._rebuilding():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"DELETE FROM {self.REBUILD_TABLE} "  # noqa: S608 - a constant
+                    "WHERE kind = %s AND object_id = ANY(%s::bigint[])",
+                    [kind, list(object_ids)],
+                )
 
     def count(self, kind: str) -> int:
         return SubmissionEntry.objects.filter(kind=kind).count()
 
     def rebuild_finish(self, target: str, kinds_ids: dict[str, set[int]] | None = None) -> None:
+        if target == self.REBUILD_TABLE:
+            self._switch()
         for kind, ids in (kinds_ids or {}).items():
             stale = set(
                 SubmissionEntry.objects.filter(kind=kind).values_list("object_id", flat=True)

@@ -4,6 +4,7 @@ delete of that model is marked pending in the same transaction and indexed after
 
 import dataclasses
 from collections.abc import Callable
+from types import SimpleNamespace
 
 from django.db.models.signals import post_delete, post_save
 
@@ -19,6 +20,23 @@ class IndexedKind:
     document: Callable[[object], dict]  # one submission -> its index entry (see SubmissionEntry)
     visible_to: Callable[[object], bool]  # whether a user may see this kind at all
     index_name: str  # Elasticsearch: the alias is <SUBMISSION_SEARCH_INDEX_PREFIX>-<index_name>
+    # The attributes `document` reads, when they are all it reads: a rebuild then reads those
+    # columns as plain rows, not model instances. Empty: it reads instances.
+    columns: tuple[str, ...] = ()
+
+    def rows(self, queryset) -> list:
+        """The submissions of `queryset` as `document` takes them: rows holding only
+        `columns` when every one is a column of the model or no attribute of it at all (then
+        `document`'s default applies, as on an instance), else model instances."""
+        fields = {field.attname for field in self.model._meta.concrete_fields}
+        if not self.columns or any(
+            name not in fields and name != "pk" and hasattr(self.model, name)
+            for name in self.columns
+        ):
+            return list(queryset)
+        pk = self.model._meta.pk.attname
+        read = [pk, *(name for name in self.columns if name in fields and name != pk)]
+        return [SimpleNamespace(pk=row[pk], **row) for row in queryset.values(*read)]
 
 
 _indexed: dict[str, IndexedKind] = {}

@@ -7,6 +7,7 @@ so that المستفيدين finds المستفيد and الاستفسارات f
 and queries are made of.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -62,12 +63,19 @@ def stem(word: str) -> str:
 def variants(word: str) -> list[str]:
     """Light stems of one normalised word: usually one; two when a single-letter prefix
     (و ب ل ف) may be part of the root, as in وثائق, so both readings are indexed and searched."""
+    return list(_variants(word))
+
+
+# Names and places repeat (محمد, عبدالله, جدة): a rebuild of millions of entries stems each
+# distinct word once.
+@functools.lru_cache(maxsize=100_000)
+def _variants(word: str) -> tuple[str, ...]:
     first = _stem(word)
     if not word.isascii() and word[:1] in "وبلف" and not word.startswith(("ال", "لل")):
         second = _stem_suffix(word)
         if second != first:
-            return [first, second]
-    return [first]
+            return (first, second)
+    return (first,)
 
 
 def _stem_suffix(word: str) -> str:
@@ -97,7 +105,13 @@ def _stem(word: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    return WORD.findall(normalise(text))
+    return list(_tokens(text))
+
+
+# Names, cities and districts repeat too: each distinct one is normalised once.
+@functools.lru_cache(maxsize=100_000)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(normalise(text)))
 
 
 def search_terms(text: str) -> list[str]:
@@ -112,4 +126,9 @@ def term_groups(text: str) -> list[list[str]]:
 
 def index_text(*texts: str) -> str:
     """What a document is indexed as: every stem variant of its words, space separated."""
-    return " ".join(term for text in texts for group in term_groups(text or "") for term in group)
+    return " ".join(filter(None, map(_index_text, texts)))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _index_text(text: str) -> str:
+    return " ".join(term for group in term_groups(text or "") for term in group)

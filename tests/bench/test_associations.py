@@ -54,7 +54,8 @@ def _measure(client, officer) -> dict:
         for key, value in latencies(officer, batch).items():
             figures[f"{name}_{key}"] = value
     timed_requests(client, "/admin/inbox/help-requests/", 3)
-    for key, value in timed_requests(client, "/admin/inbox/help-requests/", 20).items():
+    # 60 requests: the p95 is the 57th, not one slow request out of 20.
+    for key, value in timed_requests(client, "/admin/inbox/help-requests/", 60).items():
         if key.endswith("_ms"):
             figures[f"inbox_first_page_{key}"] = value
     return figures

@@ -59,17 +59,17 @@ class Command(BaseCommand):
         seen: dict[str, set[int]] = {}
         for kind in kinds:
             run = runs[kind]
-            model = indexed(kind).model
-            document = indexed(kind).document
+            spec = indexed(kind)
+            model = spec.model
             seen[kind] = set(
                 model.objects.filter(pk__lte=run.last_object_id).values_list("pk", flat=True)
             )
             queryset = model.objects.filter(pk__gt=run.last_object_id).order_by("pk")
             while True:
-                batch = list(queryset.filter(pk__gt=run.last_object_id)[:batch_size])
+                batch = spec.rows(queryset.filter(pk__gt=run.last_object_id)[:batch_size])
                 if not batch:
                     break
-                backend.rebuild_index(run.target, [document(obj) for obj in batch])
+                backend.rebuild_index(run.target, [spec.document(obj) for obj in batch])
                 seen[kind].update(obj.pk for obj in batch)
                 run.last_object_id = batch[-1].pk
                 run.done += len(batch)
