@@ -406,23 +406,28 @@ class DatabaseBackend(Backend):
             matched = (matched if scores else entries).filter(condition)
         if not scores:
             return matched, None
+        # Scored as on PostgreSQL and Elasticsearch, by the name's words, plus how much a
+        # misspelt word looks like the match's words when one was.
         return matched, [
-            (scores.get(row[0], 0.0), *row) for row in matched.values_list(*self._RANKED)
+            (name_score(name, parsed.words) + scores.get(row[0], 0.0), *row)
+            for name, *row in matched.values_list("name", *self._RANKED)
         ]
 
     @staticmethod
     def _fts(cursor, site_id: int | None, groups: list[list[str]], limit: int) -> dict[int, float]:
-        """{rowid: score} of the association's rows where every group matches one of its
-        variants (the association's own column weighs nothing in the score)."""
+        """{rowid: 0.0} of the association's newest rows (at most `limit`) where every group
+        matches one of its variants. No bm25(): its word statistics are the whole table's, so
+        another association's rows would move this one's scores and which rows make the limit;
+        the matches are scored by their names afterwards, as on the other backends."""
         expression = " AND ".join(
             "(" + " OR ".join(f'"{v}"' for v in group) + ")" for group in groups
         )
         cursor.execute(
-            "SELECT rowid, bm25(search_submission_fts, 1.0, 1.0, 0.0) FROM search_submission_fts "
-            "WHERE search_submission_fts MATCH %s ORDER BY 2 LIMIT %s",
+            "SELECT rowid FROM search_submission_fts "
+            "WHERE search_submission_fts MATCH %s ORDER BY rowid DESC LIMIT %s",
             [f'{{name text}} : ({expression}) AND site : "{site_token(site_id)}"', limit],
         )
-        return {rowid: -rank for rowid, rank in cursor.fetchall()}
+        return {rowid: 0.0 for (rowid,) in cursor.fetchall()}
 
     @staticmethod
     def _similar_sqlite(cursor, site_id: int | None, group: list[str]) -> dict[int, float]:

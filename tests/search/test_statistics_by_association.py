@@ -88,6 +88,39 @@ def test_a_word_only_another_association_holds_is_never_an_expansion():
     assert search(B, "ابراهيم القحطاني").total == 0
 
 
+def test_another_association_submissions_never_change_the_scores_or_the_order():
+    backend = DatabaseBackend()
+    # A's applicants: the query's words in the name, at its start, or only in the place.
+    ours = [
+        entry(A, "محمد عبدالله الشهري", "الروضة"),
+        entry(A, "عبدالله محمد الشهري", "النسيم"),
+        entry(A, "محمدين سعد الشهري", "الشهري"),
+        entry(A, "سعد علي الغامدي", "محمد"),
+        entry(A, "فهد محمد العتيبي", "الشهري"),
+    ]
+    backend.index(ours)
+    queries = ("محمد", "محمد الشهري", "الشهري", "محمد الشهرى")
+
+    def ranked():
+        return {
+            text: [(hit.reference, hit.score) for hit in search(A, text).hits] for text in queries
+        }
+
+    before = ranked()
+    assert all(before.values())
+    # B's many applicants full of the same words, in names long and short: on SQLite, bm25()
+    # read the whole table's word counts and lengths, so they moved A's scores and order.
+    theirs = [
+        entry(B, " ".join(["محمد"] * (1 + i % 4) + ["الشهري"] * (i % 3) + ["خالد"] * (i % 5)))
+        for i in range(150)
+    ]
+    backend.index(theirs)
+    assert ranked() == before  # the same requests, order and scores
+    assert search(B, "محمد الشهري").total > 0
+    backend.remove("help", [item["object_id"] for item in theirs[:100]])
+    assert ranked() == before
+
+
 def test_the_word_lookups_read_only_the_association_words():
     backend = DatabaseBackend()
     backend.index([entry(A, "نورة سعد العتيبي"), entry(B, "خالد علي الزهراني")])
