@@ -7,6 +7,8 @@ Wagtail builds these views' choices install-wide (every user who ever locked a p
 a workflow, every group of the install for an approval task), so they are replaced here and
 served at Wagtail's own addresses (portal.accounts.admin_urls)."""
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import CharField, Q
@@ -247,11 +249,36 @@ class PageFilterSet(GenericPageFilterSet):
         self.filters["site"].queryset = Site.objects.filter(pk=getattr(site, "pk", None))
 
 
+# The names Wagtail's page addresses give the pages they act on (the page, a parent, a destination).
+PAGE_URL_KWARGS = ("page_id", "pk", "parent_page_id", "page_to_move_id", "destination_id")
+
+
+def pages_in_scope_or_404(view):
+    """`view` answering 404 for a page outside the host's association: its edit, history,
+    revisions (view, compare, revert), lock, workflow (actions, cancellation, preview, history)
+    and every other screen of one page. The tree's root stays (no association's: the explorer's
+    breadcrumbs link to it)."""
+
+    @functools.wraps(view)
+    def scoped(request, *args, **kwargs):
+        ids = {kwargs[name] for name in PAGE_URL_KWARGS if kwargs.get(name) is not None}
+        if ids:
+            asked = Page.objects.filter(pk__in=ids, depth__gt=1)
+            if pages_in_scope(request.user, asked).count() != asked.count():
+                raise Http404
+        return view(request, *args, **kwargs)
+
+    return scoped
+
+
 class PageViewSet(pages.PageViewSet):
     """Wagtail's page screens (registered in its place, portal.wagtail_hooks), with the
-    explorer's filters in scope."""
+    explorer's filters in scope and another association's pages not found."""
 
     filterset_class = PageFilterSet
+
+    def get_view_by_name(self, name):
+        return pages_in_scope_or_404(super().get_view_by_name(name))
 
 
 # --- the page chooser -----------------------------------------------------------------------------
