@@ -383,6 +383,10 @@ class BoardApprovalTask(AbstractGroupApprovalTask):
         return super().get_form_for_action(action)
 
     def on_action(self, task_state: TaskState, user, action_name, **kwargs):
+        # Whatever door asked (Wagtail's views find a task state by its id alone): only a
+        # secretary of the policy's association, on its host, approves or requests changes.
+        if user is not None and not self._secretary_of(task_state.revision.as_object(), user):
+            raise PermissionDenied
         if action_name == "approve":
             from cms.forms import BoardApprovalForm
             from cms.services import policy_approval_record

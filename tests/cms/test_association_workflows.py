@@ -6,14 +6,22 @@ host; and nothing of it changes."""
 
 import pytest
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from wagtail.models import Page, Revision, WorkflowState
+from wagtail.models import Page, Revision, TaskState, WorkflowState
 
 from cms.governance.setup import board_approval_workflow
-from cms.models import BoardApproval, BoardApprovalTask, PolicyPage, PolicyWithdrawal
+from cms.models import (
+    BoardApproval,
+    BoardApprovalTask,
+    PolicyIndexPage,
+    PolicyPage,
+    PolicyWithdrawal,
+)
 from portal.core.associations import association
 from tests.associations import member_of
+from tests.cms.conftest import make_policy
 from tests.cms.test_associations import HOST_A, HOST_B, login, people, two  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +145,38 @@ def test_the_board_approval_actions_find_no_other_associations_policy(
     refused = client.post(withdraw, {"reason_ar": "سحب", "reason_en": "x"}, HTTP_HOST=HOST_A)
     assert refused.status_code == 404
     assert _snapshot(policy) == before
+
+
+def test_a_workflow_action_on_ones_own_page_reaches_no_other_pages_task(
+    two, people, in_moderation, client
+):
+    """Wagtail finds an action's task state by its id: asked on the default association's own
+    policy, it must not act on Deema's task state."""
+    policy_b, state_b = in_moderation
+    catalogue_a = PolicyIndexPage.objects.descendant_of(two["a"].root_page).get()
+    policy_a = make_policy(catalogue_a, slug="own")
+    secretary_a = member_of(two["a"], "secretary")
+    state_a = board_approval_workflow().start(policy_a, member_of(two["a"], "editor"))
+    theirs = state_b.current_task_state
+    before = _snapshot(policy_b)
+    login(client, secretary_a, two["a"])
+    for view in ("workflow_action", "collect_workflow_action_data"):
+        url = reverse(f"wagtailadmin_pages:{view}", args=[policy_a.pk, "reject", theirs.pk])
+        assert client.get(url, HTTP_HOST=HOST_A).status_code == 404, view
+        assert client.post(url, {"comment": "x"}, HTTP_HOST=HOST_A).status_code == 404, view
+    assert _snapshot(policy_b) == before
+    theirs.refresh_from_db()
+    assert theirs.status == TaskState.STATUS_IN_PROGRESS
+    # The task itself refuses, whichever door asks.
+    task = BoardApprovalTask.objects.get(active=True)
+    with association(two["a"]), pytest.raises(PermissionDenied):
+        task.on_action(theirs.specific, secretary_a, "reject")
+    assert _snapshot(policy_b) == before
+    # Its own task state, on its own page: taken.
+    own = reverse(
+        "wagtailadmin_pages:workflow_action",
+        args=[policy_a.pk, "reject", state_a.current_task_state.pk],
+    )
+    assert client.post(own, {"comment": ""}, HTTP_HOST=HOST_A).status_code == 302
+    state_a.refresh_from_db()
+    assert state_a.status == WorkflowState.STATUS_NEEDS_CHANGES
