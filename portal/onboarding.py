@@ -25,7 +25,7 @@ from wagtail.log_actions import log
 from wagtail.models import GroupPagePermission, Page, Revision, Site
 from wagtail.users.models import UserProfile
 
-from cms.governance import ensure_governance, ensure_minutes_collection
+from cms.governance import association_minutes_ensure, ensure_governance
 from cms.governance.records import records_unlocked
 from cms.models import (
     FAQ,
@@ -46,7 +46,7 @@ from forms.associations import (
     association_casework_export,
     association_defaults_create,
 )
-from portal.accounts.associations import association_collection, association_roles_create
+from portal.accounts.associations import association_roles_create
 from portal.accounts.roles import acting
 from portal.core.associations import association
 from portal.models import RoleGroup
@@ -150,8 +150,9 @@ def _roles_and_administrator(site, report, admin_username, admin_email, admin_pa
     task = BoardApprovalTask.objects.filter(active=True).first()
     if task is not None:
         task.groups.add(groups["secretary"])
-    # Its own board minutes, which its secretaries alone read (the public: those made public).
-    ensure_minutes_collection(association_collection(site), groups["secretary"])
+    # Its own board minutes, which its secretaries alone read (the public: those made public);
+    # the same step completes the associations made before it (portal migration 0005).
+    association_minutes_ensure(site)
     # With two associations or more, the default one's editors keep to its own home.
     ensure_governance()
     password, changed = _administrator_ensure(

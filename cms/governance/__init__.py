@@ -11,6 +11,7 @@ from cms.governance.setup import (  # noqa: F401
     BOARD_SECRETARIES,
     COMMUNICATIONS_STAFF,
     MINUTES_COLLECTION,
+    association_minutes_ensure,
     board_approval_workflow,
     ensure_governance,
     ensure_governance_after_migrate,

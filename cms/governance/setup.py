@@ -1,5 +1,6 @@
 """Groups and the board-approval workflow that every install has (created after each migrate)."""
 
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 
 from wagtail.models import (
@@ -12,6 +13,8 @@ from wagtail.models import (
     Workflow,
     WorkflowTask,
 )
+
+from portal.core.trees import collection_child_add
 
 COMMUNICATIONS_STAFF = "فريق الاتصال المؤسسي"
 BOARD_SECRETARIES = "أمناء سر المجلس"
@@ -112,27 +115,78 @@ def governance_root_page_id() -> int | None:
     return Page.objects.filter(depth=1).values_list("pk", flat=True).first()
 
 
-def ensure_minutes_collection(parent: Collection, secretaries: Group) -> Collection:
+MINUTES_DOCUMENT_PERMISSIONS = ("add_document", "change_document", "choose_document")
+
+
+def _permission_of(models, app_label: str, codename: str):
+    """A permission through `models`. Django makes permissions after migrating; a data migration
+    running on an install that lacks one makes it as Django would."""
+    Permission = models.get_model("auth", "Permission")
+    found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+    if found is not None:
+        return found
+    model = codename.split("_", 1)[1]
+    content_type, _ = models.get_model("contenttypes", "ContentType").objects.get_or_create(
+        app_label=app_label, model=model
+    )
+    action = codename.split("_", 1)[0]
+    return Permission.objects.create(
+        content_type=content_type, codename=codename, name=f"Can {action} {model}"
+    )
+
+
+def ensure_minutes_collection(parent, secretaries, *, models=django_apps):
     """Scans of signed minutes: readable only by board secretaries; the public gets the ones
     the board made public through the policy page's minutes route. One per association, under
     its own collection (`parent`: the root for the default association), readable by its own
-    secretaries only."""
-    collection = parent.get_children().filter(name=MINUTES_COLLECTION).first()
+    secretaries only. Idempotent. `models`: the installed apps, or a data migration's historical
+    models (`parent` and `secretaries` then theirs)."""
+    Collection = models.get_model("wagtailcore", "Collection")
+    restrictions = models.get_model("wagtailcore", "CollectionViewRestriction").objects
+    rights = models.get_model("wagtailcore", "GroupCollectionPermission").objects
+    collection = (
+        Collection.objects.filter(
+            path__startswith=parent.path, depth=parent.depth + 1, name=MINUTES_COLLECTION
+        )
+        .order_by("path")
+        .first()
+    )
     if collection is None:
-        collection = parent.add_child(name=MINUTES_COLLECTION)
-    restriction = CollectionViewRestriction.objects.filter(collection=collection).first()
+        collection = collection_child_add(Collection, parent, MINUTES_COLLECTION)
+    restriction = restrictions.filter(collection=collection).first()
     if restriction is None:
-        restriction = CollectionViewRestriction.objects.create(
+        restriction = restrictions.create(
             collection=collection, restriction_type=CollectionViewRestriction.GROUPS
         )
     restriction.groups.add(secretaries)
-    for codename in ("add_document", "change_document", "choose_document"):
-        GroupCollectionPermission.objects.get_or_create(
+    for codename in MINUTES_DOCUMENT_PERMISSIONS:
+        rights.get_or_create(
             group=secretaries,
             collection=collection,
-            permission=_permission("wagtaildocs", codename),
+            permission=_permission_of(models, "wagtaildocs", codename),
         )
     return collection
+
+
+def association_minutes_ensure(site, *, models=django_apps):
+    """Association `site`'s board-minutes collection, under its own collection, readable and
+    filled by its own secretaries only (None: an association without a secretaries' group
+    yet). What onboarding makes, and what the data migration gives the associations made
+    before onboarding did."""
+    from portal.accounts.associations import association_collection
+
+    link = (
+        models.get_model("portal", "RoleGroup")
+        .objects.filter(site_id=site.pk, role="secretary")
+        .select_related("group")
+        .first()
+    )
+    if link is None:
+        return None
+    parent = association_collection(site, models=models)
+    if parent is None:
+        return None
+    return ensure_minutes_collection(parent, link.group, models=models)
 
 
 def board_approval_workflow() -> Workflow | None:

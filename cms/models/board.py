@@ -20,7 +20,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import AbstractGroupApprovalTask, Orderable, Page, TaskState
 
 from cms.models.scoping import SiteScopedAdminForm, SiteScopedManager, site_field
-from portal.core.associations import current_or_default_site
+from portal.core.associations import current_or_default_site, current_site
 from portal.dates import HijriDate
 
 ORDINALS_AR = {
@@ -328,12 +328,17 @@ class BoardApprovalTask(AbstractGroupApprovalTask):
         return True
 
     # One task serves every association: a secretary acts only on their own association's
-    # policies (their role there), never on another's though their group is in `groups` too.
+    # policies (their role there), never on another's though their group is in `groups` too;
+    # and, in a request, only on the host of that association (a secretary of two associations
+    # approves each one's policies on its own host).
     @staticmethod
     def _secretary_of(obj, user) -> bool:
         from cms.services import user_can_record_approvals  # the services import the models
 
-        return user_can_record_approvals(user, site=obj.get_site())
+        site, host = obj.get_site(), current_site()
+        if host is not None and (site is None or site.pk != host.pk):
+            return False
+        return user_can_record_approvals(user, site=site)
 
     def user_can_access_editor(self, obj, user):
         return self._secretary_of(obj, user)
@@ -378,6 +383,10 @@ class BoardApprovalTask(AbstractGroupApprovalTask):
         return super().get_form_for_action(action)
 
     def on_action(self, task_state: TaskState, user, action_name, **kwargs):
+        # Whatever door asked (Wagtail's views find a task state by its id alone): only a
+        # secretary of the policy's association, on its host, approves or requests changes.
+        if user is not None and not self._secretary_of(task_state.revision.as_object(), user):
+            raise PermissionDenied
         if action_name == "approve":
             from cms.forms import BoardApprovalForm
             from cms.services import policy_approval_record

@@ -1,6 +1,6 @@
 """Wagtail's users, documents and images apps with the project's rules: its user and group
-screens (portal.accounts.users), and images and documents kept to the association's collections
-(portal.accounts.collections)."""
+screens (portal.accounts.users), pages kept to the association's host (portal.accounts.pages),
+and images and documents kept to the association's collections (portal.accounts.collections)."""
 
 from wagtail.documents.apps import WagtailDocsAppConfig
 from wagtail.images.apps import WagtailImagesAppConfig
@@ -10,6 +10,16 @@ from wagtail.users.apps import WagtailUsersAppConfig
 class WagtailUsersConfig(WagtailUsersAppConfig):
     user_viewset = "portal.accounts.users.UserViewSet"
     group_viewset = "portal.accounts.users.GroupViewSet"
+
+    def ready(self):
+        super().ready()
+        # In place of Wagtail's page policy (registered when wagtail.permissions is imported).
+        from wagtail.models import AbstractPage
+        from wagtail.permissions import register_permission_policy
+
+        from portal.accounts.pages import AssociationPagePolicy
+
+        register_permission_policy(AbstractPage, AssociationPagePolicy())
 
 
 def _register_association_policy(model, auth_model: str) -> None:

@@ -32,6 +32,7 @@ from wagtail.models import (
 
 from portal.core.associations import current_or_default_site
 from portal.core.roles import Role, declared_roles
+from portal.core.trees import collection_child_add
 from portal.models import AssociationCollection, RoleGroup
 
 
@@ -120,20 +121,23 @@ def role_group_name(role: Role, site: Site) -> str:
     return f"{role.group_name} — {association_name(site)}"[:150]
 
 
-def association_collection(site: Site) -> Collection | None:
+def association_collection(site: Site, *, models=apps) -> Collection | None:
     """The collection an association's images and documents live in: the root collection for
     the default association; for every other the collection bound to it (AssociationCollection),
     made under the root and bound the first time it is asked for. Bound by its row, never found
     by its name: renaming it keeps it the association's, and a collection named after an
-    association is not that association's."""
-    root = Collection.get_first_root_node()
+    association is not that association's. `models`: the installed apps, or a data migration's
+    historical models (`site` then one of theirs)."""
+    collections = models.get_model("wagtailcore", "Collection").objects
+    links = models.get_model("portal", "AssociationCollection").objects
+    root = collections.filter(depth=1).order_by("path").first()
     if root is None or site.is_default_site:
         return root
-    link = AssociationCollection.objects.filter(site=site).select_related("collection").first()
+    link = links.filter(site_id=site.pk).select_related("collection").first()
     if link is not None:
         return link.collection
-    collection = root.add_child(name=association_name(site)[:255])
-    AssociationCollection.objects.create(site=site, collection=collection)
+    collection = collection_child_add(collections.model, root, association_name(site)[:255])
+    links.create(site_id=site.pk, collection=collection)
     return collection
 
 

@@ -7,14 +7,18 @@ Wagtail builds these views' choices install-wide (every user who ever locked a p
 a workflow, every group of the install for an approval task), so they are replaced here and
 served at Wagtail's own addresses (portal.accounts.admin_urls)."""
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from wagtail.admin.forms.workflows import get_task_form_class
 from wagtail.admin.views import chooser, workflows
+from wagtail.admin.views.pages import workflow as page_workflow
 from wagtail.admin.views.pages.listing import GenericPageFilterSet
 from wagtail.admin.views.reports import aging_pages, audit_logging, locked_pages, page_types_usage
 from wagtail.admin.views.reports import workflows as workflow_reports
@@ -24,6 +28,7 @@ from wagtail.models import (
     Page,
     PageLogEntry,
     Site,
+    TaskState,
     WorkflowState,
     get_default_page_content_type,
 )
@@ -247,11 +252,63 @@ class PageFilterSet(GenericPageFilterSet):
         self.filters["site"].queryset = Site.objects.filter(pk=getattr(site, "pk", None))
 
 
+# The names Wagtail's page addresses give the pages they act on (the page, a parent, a destination).
+PAGE_URL_KWARGS = ("page_id", "pk", "parent_page_id", "page_to_move_id", "destination_id")
+
+
+def pages_in_scope_or_404(view):
+    """`view` answering 404 for a page outside the host's association: its edit, history,
+    revisions (view, compare, revert), lock, workflow (actions, cancellation, preview, history)
+    and every other screen of one page. The tree's root stays (no association's: the explorer's
+    breadcrumbs link to it)."""
+
+    @functools.wraps(view)
+    def scoped(request, *args, **kwargs):
+        ids = {kwargs[name] for name in PAGE_URL_KWARGS if kwargs.get(name) is not None}
+        if ids:
+            asked = Page.objects.filter(pk__in=ids, depth__gt=1)
+            if pages_in_scope(request.user, asked).count() != asked.count():
+                raise Http404
+        return view(request, *args, **kwargs)
+
+    return scoped
+
+
+class TaskStateOfThePage:
+    """Wagtail finds the task state of a workflow action by its id alone: an action asked on
+    one's own page would act on the task state of any page, another association's among them.
+    Here it must be a task state of the page in the address."""
+
+    def get_task_state(self):
+        return get_object_or_404(
+            TaskState,
+            id=self.task_state_id,
+            workflow_state__base_content_type=self.object.get_base_content_type(),
+            workflow_state__object_id=str(self.object.pk),
+        ).specific
+
+
+class WorkflowActionView(TaskStateOfThePage, page_workflow.WorkflowActionView):
+    pass
+
+
+class CollectWorkflowActionDataView(
+    TaskStateOfThePage, page_workflow.CollectWorkflowActionDataView
+):
+    pass
+
+
 class PageViewSet(pages.PageViewSet):
     """Wagtail's page screens (registered in its place, portal.wagtail_hooks), with the
-    explorer's filters in scope."""
+    explorer's filters in scope, another association's pages not found, and workflow actions
+    on the page's own task states only."""
 
     filterset_class = PageFilterSet
+    workflow_action_view_class = WorkflowActionView
+    collect_workflow_action_data_view_class = CollectWorkflowActionDataView
+
+    def get_view_by_name(self, name):
+        return pages_in_scope_or_404(super().get_view_by_name(name))
 
 
 # --- the page chooser -----------------------------------------------------------------------------

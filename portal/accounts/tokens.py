@@ -15,6 +15,8 @@ from rest_framework import authentication, exceptions
 from wagtail.log_actions import log
 from wagtail.models import APIToken
 
+from portal.accounts.associations import manages_account, users_in_scope
+
 KEYWORDS = (b"token", b"bearer")
 LAST_USED_INTERVAL = dt.timedelta(minutes=1)
 
@@ -36,15 +38,22 @@ def usable_tokens():
     return APIToken.objects.filter(revoked_at__isnull=True, created__gt=timezone.now() - lifetime())
 
 
-def user_can_manage_token(actor, owner) -> bool:
-    """The owner, or an administrator (who may manage users) for anyone but a superuser."""
+def user_can_manage_token(actor, owner, site=None) -> bool:
+    """The owner, or an administrator (who may manage users) for anyone but a superuser. An
+    association's administrator: only for a person of their association (`site`, else the
+    request's) whose account is theirs to manage — a token acts for the whole account, in every
+    association it holds a role in, so the token of a person with roles elsewhere too is left to
+    superusers and platform administrators, like the account itself."""
     if actor is None or not actor.is_authenticated:
         return False
     if actor.pk == owner.pk:
         return True
     if not actor.has_perm("auth.change_user"):
         return False
-    return actor.is_superuser or not owner.is_superuser
+    if owner.is_superuser and not actor.is_superuser:
+        return False
+    people = users_in_scope(actor, type(owner)._default_manager.filter(pk=owner.pk), site)
+    return people.exists() and manages_account(actor, owner, site)
 
 
 def api_token_create(*, actor, name: str) -> tuple[APIToken, str]:

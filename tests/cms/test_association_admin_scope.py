@@ -410,3 +410,45 @@ def test_the_page_chooser_opens_and_returns_no_other_associations_page_by_id(two
     assert browse.status_code == 200
     chosen = client.get(chosen_url, {"id": [_catalogue(site_b).pk]}, HTTP_HOST=HOST_A)
     assert chosen.status_code == 200
+
+
+# --- adding people and roles: never into another association's groups --------------------------
+
+
+def test_an_administrator_puts_no_one_into_another_associations_groups(two, people, client):
+    site_a, site_b = two["a"], two["b"]
+    User = type(people["only_a"])
+    theirs = _group(site_b, "editor")
+    members = set(theirs.user_set.values_list("pk", flat=True))
+    login(client, people["admin_a"], site_a)
+    add = reverse("wagtailusers_users:add")
+    offered = set(client.get(add, HTTP_HOST=HOST_A).context["form"].fields["groups"].queryset)
+    assert offered and all(group.association_role.site_id == site_a.pk for group in offered)
+    data = {
+        "username": "slipped-in",
+        "email": "slipped@example.org",
+        "first_name": "اسم",
+        "last_name": "العائلة",
+        "password1": "a long enough pass-phrase 42",
+        "password2": "a long enough pass-phrase 42",
+    }
+    for groups in ([theirs.pk], [theirs.pk, _group(site_a, "administrator").pk]):
+        refused = client.post(add, {**data, "groups": groups}, HTTP_HOST=HOST_A)
+        assert refused.status_code == 200 and "groups" in refused.context["form"].errors
+    assert not User.objects.filter(username="slipped-in").exists()
+    # The bulk "assign role" action offers and takes none of them either.
+    only_a = people["only_a"]
+    bulk = f"/admin/bulk/wagtailusers/user/assign_role/?id={only_a.pk}"
+    form = client.get(bulk, HTTP_HOST=HOST_A)
+    if form.status_code == 200:
+        assert theirs not in set(form.context["form"].fields["role"].queryset)
+    client.post(bulk, {"role": theirs.pk, "action": "assign"}, HTTP_HOST=HOST_A)
+    assert set(theirs.user_set.values_list("pk", flat=True)) == members
+    # Nor may they make a group (which, named by no association, would count on every host).
+    groups_before = Group.objects.count()
+    made = client.post(reverse("wagtailusers_groups:add"), {"name": "x"}, HTTP_HOST=HOST_A)
+    assert made.status_code in (302, 403, 404) and Group.objects.count() == groups_before
+    # On the other association's host they are nobody: its people are not theirs to list.
+    listing = client.get("/admin/users/", HTTP_HOST=HOST_B)
+    assert listing.status_code in (302, 403, 404)
+    assert people["only_b"].username not in listing.content.decode()

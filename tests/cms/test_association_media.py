@@ -261,3 +261,72 @@ def test_each_association_keeps_its_board_minutes_to_its_own_secretaries(two):
         )
         assert theirs.pk not in holders and secretaries.pk in holders
     assert _minutes(two["b"]) in _scope(two["b"]) and _minutes(two["b"]) not in _scope(two["a"])
+
+
+def _minutes_rights(site):
+    """What an association's board minutes are: where, who reads them, who holds which right."""
+    minutes = _minutes(site)
+    restriction = CollectionViewRestriction.objects.get(collection=minutes)
+    rights = GroupCollectionPermission.objects.filter(collection=minutes)
+    return (
+        minutes.get_parent() == association_collection(site),
+        restriction.restriction_type,
+        set(restriction.groups.all()),
+        set(rights.values_list("group", "permission__codename")),
+    )
+
+
+def test_existing_associations_get_their_board_minutes_as_onboarding_makes_them(two):
+    """An association added before onboarding made board minutes (Deema), and one without a
+    collection of its own either (Mouj): the data migration, on the historical models, gives
+    each what onboarding gives a new association, once."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from portal.onboarding import association_add
+
+    made = _minutes_rights(two["b"])  # as onboarding made them
+    mouj = association_add(
+        name_ar="جمعية موج", name_en="", hostname="mouj.localhost", admin_username="mouj"
+    ).site
+    _minutes(two["b"]).delete()
+    mouj_collection = association_collection(mouj)
+    mouj_collection.get_descendants(inclusive=True).delete()
+    assert not Collection.objects.filter(name=MINUTES_COLLECTION, depth=3).exists()
+    assert not apps.get_model("portal", "AssociationCollection").objects.filter(site=mouj).exists()
+    migration = importlib.import_module("portal.migrations.0005_association_minutes")
+    state = MigrationExecutor(connection).loader.project_state(
+        ("portal", "0005_association_minutes")
+    )
+    migration.minutes_for_every_association(state.apps, None)
+    secretaries = {
+        site: Group.objects.get(association_role__site=site, association_role__role="secretary")
+        for site in (two["a"], two["b"], mouj)
+    }
+    assert _minutes_rights(two["b"]) == made
+    for site in (two["b"], mouj):
+        in_place, kind, readers, rights = _minutes_rights(site)
+        assert in_place and kind == CollectionViewRestriction.GROUPS
+        assert readers == {secretaries[site]}
+        assert rights == {
+            (secretaries[site].pk, codename)
+            for codename in ("add_document", "change_document", "choose_document")
+        }
+    assert association_collection(mouj) != mouj_collection
+    assert association_collection(mouj).name == "جمعية موج"
+    # The minutes of one association are no other's, on either host.
+    assert _minutes(mouj) in _scope(mouj) and _minutes(mouj) not in _scope(two["b"])
+    assert _minutes(two["b"]) not in _scope(two["a"])
+    # The tree stays sound (treebeard's own check), and running it again changes nothing.
+    assert Collection.find_problems() == ([], [], [], [], [])
+    counts = (
+        Collection.objects.count(),
+        CollectionViewRestriction.objects.count(),
+        GroupCollectionPermission.objects.count(),
+    )
+    migration.minutes_for_every_association(state.apps, None)
+    assert counts == (
+        Collection.objects.count(),
+        CollectionViewRestriction.objects.count(),
+        GroupCollectionPermission.objects.count(),
+    )
