@@ -196,7 +196,6 @@ class DatabaseBackend(Backend):
         table = SubmissionEntry._meta.db_table
         new = self.REBUILD_TABLE
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP INDEX {new}_submission")
             cursor.execute(
                 "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
                 "WHERE conrelid = %s::regclass AND contype IN ('p', 'u') ORDER BY conname",
@@ -213,6 +212,8 @@ class DatabaseBackend(Backend):
             indexes = cursor.fetchall()
             for name, definition in constraints:
                 cursor.execute(f'ALTER TABLE {new} ADD CONSTRAINT "{name}_r" {definition}')
+            # Changes indexed meanwhile are upserted on the submission's key from now on.
+            cursor.execute(f"DROP INDEX {new}_submission")
             for name, definition in indexes:
                 head, on, rest = definition.partition(" ON ")
                 relation, using, columns = rest.partition(" USING ")
