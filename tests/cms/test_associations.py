@@ -467,12 +467,12 @@ def test_page_tree_roles_reach_only_their_associations_pages(two, client, role):
     assert edit_b.status_code == 200
     for host in (HOST_A, HOST_B):
         edit_a = client.get(reverse("wagtailadmin_pages:edit", args=[page_a.pk]), HTTP_HOST=host)
-        assert edit_a.status_code in (302, 403), host
+        assert edit_a.status_code in (302, 403, 404), host
     # The default association's editors keep to its home once there are two associations.
     editor_a = member_of(two["a"], "editor", username="editor-a")
     client.force_login(editor_a)
     edit = client.get(reverse("wagtailadmin_pages:edit", args=[page_b.pk]), HTTP_HOST=HOST_A)
-    assert edit.status_code in (302, 403)
+    assert edit.status_code in (302, 403, 404)
 
 
 def test_a_user_with_roles_in_two_associations_sees_each_on_its_own_host(two, client):
