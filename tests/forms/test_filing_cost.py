@@ -269,3 +269,35 @@ def test_a_replay_the_key_counter_forgot_still_gets_its_receipt(client, home, mo
     assert again.json()["reference"] == first.json()["reference"]
     assert filing("third").status_code == 429  # a new filing is refused
     assert HelpRequest.objects.filter(national_id=national_id).count() == 2
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="one statement for several tables: PostgreSQL"
+)
+def test_a_filing_writes_its_case_file_consents_and_first_step_in_one_statement(client, home):
+    from forms.models import CaseFile, Consent, HelpRequest, StatusEvent
+
+    assert api_filing(client, 70).status_code == 201  # this process reads its types of support
+    with CaptureQueriesContext(connection) as statements:
+        response = api_filing(client, 71)
+    assert response.status_code == 201
+    # (the test's own data names its type of support by slug: read, not written)
+    sql = [
+        q["sql"] for q in statements if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "SELECT"))
+    ]
+    writing = [
+        q for q in sql if any(f'"{table}"' in q for table in ("intake_casefile", "intake_consent"))
+    ]
+    assert len(writing) == 1 and '"intake_statusevent"' in writing[0], writing
+    # the reference, those three, the submission, its index mark and its receipt (7 before)
+    assert len(sql) == 5, sql
+    filed = HelpRequest.objects.get(reference=response.json()["reference"])
+    case_file = CaseFile.objects.get(pk=filed.case_file_id)
+    assert (case_file.kind, case_file.site_id) == ("help", filed.site_id)
+    consents = {c.purpose: c for c in Consent.objects.of(filed)}
+    assert set(consents) == {"declaration", "processing", "contact", "future_programmes"}
+    assert consents["declaration"].given and not consents["future_programmes"].given
+    assert all(c.recorded_at and c.text and c.language == "ar" for c in consents.values())
+    [event] = StatusEvent.objects.of(filed)
+    assert (event.to_status, event.public, event.from_status) == ("received", True, "")
+    assert event.at is not None
