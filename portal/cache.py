@@ -128,6 +128,36 @@ class ResilientRedisCache(RedisCache):
             self._unavailable("clear", error)
             return False
 
+    # Count a hit on each key in turn (a fixed window: the first hit sets the count to 1 with
+    # the window's expiry, the others add one) and stop at the first key over its limit: its
+    # position (1-based), or 0 when every key allows the hit.
+    _HITS_SCRIPT = """
+    for i, key in ipairs(KEYS) do
+      if not redis.call('SET', key, 1, 'NX', 'EX', ARGV[2 * i - 1]) then
+        if redis.call('INCR', key) > tonumber(ARGV[2 * i]) then return i end
+      end
+    end
+    return 0
+    """
+
+    def count_hits(self, limits: list[tuple[str, int, int]]) -> int | None:
+        """Count a hit on each (key, limit, window) in order, in one round trip, stopping at
+        the first one over its limit: its index, or None when all allow it. The keys and counts
+        are those `add` and `incr` keep, so `portal.core.ratelimit.allow` reads the same
+        windows. While Redis is away every limit allows (as `allow` does)."""
+        client = self._cache.get_client(write=True)
+        script = getattr(self, "_hits_script", None)
+        if script is None:
+            script = self._hits_script = client.register_script(self._HITS_SCRIPT)
+        keys = [self.make_and_validate_key(key) for key, _limit, _window in limits]
+        args = [value for _key, limit, window in limits for value in (int(window), int(limit))]
+        try:
+            refused = script(keys=keys, args=args, client=client)
+        except UNAVAILABLE as error:
+            self._unavailable("count_hits", error)
+            return None
+        return int(refused) - 1 if refused else None
+
     def ping(self) -> bool:
         """For /readyz: whether Redis answers now (errors are not swallowed here)."""
         return bool(self._cache.get_client(write=True).ping())

@@ -20,7 +20,7 @@ from forms.fields.api import strict_form_data
 from portal.core.api import LOCALE_PARAMETER, ErrorSerializer, ObjectJSONParser, error_body
 from portal.core.associations import current_site_id
 from portal.core.dates import HijriDate
-from portal.core.ratelimit import allow, client_ip
+from portal.core.ratelimit import allow, client_ip, first_refused
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     "Idempotency-Key",
@@ -81,26 +81,34 @@ class SubmissionCreateView(APIView):
             return None
         return "api:" + hashlib.sha256(f"{national_id}:{key}".encode()).hexdigest()
 
-    def key_seen(self, key: str | None) -> bool:
-        """Whether this association saw the key in the last day (and counts it now): only a
-        seen key is looked up before filing, so a first filing asks the database nothing. A
-        key the counter forgot (expired, an emptied cache) is still caught by the database's
-        unique key at the insert, and answered with its receipt."""
-        if not key:
-            return False
-        # Keys are the association's own (another association may hold the same one).
-        per_site = f"{current_site_id()}:{key}"
-        return not allow(scope=f"{self.kind.slug}-key", key=per_site, limit=1, window=86400)
-
-    def limited(self, national_id) -> bool:
-        """The applicant's daily limit. Retries of one key count once: the first is counted,
-        the others wait for its receipt (submission_file), however many race."""
-        return not allow(
-            scope=f"{self.kind.slug}-id",
-            key=national_id,
-            limit=SUBMISSIONS_PER_ID_PER_DAY,
-            window=24 * 3600,
+    def counted(self, key: str | None, national_id: str) -> tuple[bool, bool]:
+        """(seen, limited): whether this association saw the idempotency key in the last day,
+        and, for a key not seen, whether the applicant is over the daily limit; both counted
+        now, in one round trip to the cache. Only a seen key is looked up before filing, so a
+        first filing asks the database nothing; a key the counter forgot (expired, an emptied
+        cache) is still caught by the database's unique key at the insert, and answered with its
+        receipt. Retries of one key count once towards the applicant's limit: the first is
+        counted, the others wait for its receipt (submission_file), however many race."""
+        limits = []
+        if key:
+            # Keys are the association's own (another association may hold the same one).
+            per_site = f"{current_site_id()}:{key}"
+            limits.append(
+                {"scope": f"{self.kind.slug}-key", "key": per_site, "limit": 1, "window": 86400}
+            )
+        limits.append(
+            {
+                "scope": f"{self.kind.slug}-id",
+                "key": national_id,
+                "limit": SUBMISSIONS_PER_ID_PER_DAY,
+                "window": 24 * 3600,
+            }
         )
+        refused = first_refused(limits)
+        if refused is None:
+            return False, False
+        seen = bool(key) and refused == 0
+        return seen, not seen
 
     def post(self, request):
         try:
@@ -115,10 +123,10 @@ class SubmissionCreateView(APIView):
             return Response(error_body("invalid", fields=fields), status=400)
         national_id = form.cleaned_data["national_id"]
         key = self.idempotency_key(request, national_id)
-        seen = self.key_seen(key)
+        seen, limited = self.counted(key, national_id)
         if seen and (existing := selectors.submission_by_idempotency_key(self.kind, key)):
             return Response(_receipt(existing), status=status.HTTP_200_OK)
-        if not seen and self.limited(national_id):
+        if limited:
             # a replay the counter forgot is still answered with its receipt
             if existing := selectors.submission_by_idempotency_key(self.kind, key):
                 return Response(_receipt(existing), status=status.HTTP_200_OK)

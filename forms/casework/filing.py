@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
+from django.db.models.expressions import RawSQL
+from django.db.models.sql import InsertQuery
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -51,20 +53,80 @@ def consents_check(*, kind: SubmissionKind, answers: dict) -> None:
 
 def consents_record(*, submission, kind: SubmissionKind, answers: dict, language: str) -> None:
     """The text the applicant agreed to, in their language, with its version and the time."""
+    Consent.objects.bulk_create(
+        consents_made(submission=submission, kind=kind, answers=answers, language=language)
+    )
+
+
+def consents_made(*, submission, kind: SubmissionKind, answers: dict, language: str) -> list:
+    """The consent rows of `consents_record`, not yet saved."""
     with translation.override(language):
-        Consent.objects.bulk_create(
-            [
-                Consent(
-                    owner=submission,
-                    purpose=purpose,
-                    text_version=VERSION,
-                    text=str(text),
-                    language=language,
-                    given=bool(answers.get(purpose)),
-                )
-                for purpose, (text, _required) in kind.consents.items()
-            ]
+        return [
+            Consent(
+                owner=submission,
+                purpose=purpose,
+                text_version=VERSION,
+                text=str(text),
+                language=language,
+                given=bool(answers.get(purpose)),
+            )
+            for purpose, (text, _required) in kind.consents.items()
+        ]
+
+
+def _insert_sql(objs: Sequence[models.Model], *, returning: bool = False) -> tuple[str, tuple]:
+    """One INSERT of `objs` (all of one model, without primary keys) as Django writes it: the
+    same columns, defaults and `pre_save` values (auto_now_add) as `bulk_create`."""
+    meta = objs[0]._meta
+    fields = [f for f in meta.concrete_fields if not f.generated and f is not meta.auto_field]
+    query = InsertQuery(objs[0].__class__)
+    query.insert_values(fields, objs)
+    compiler = query.get_compiler(connection=connection)
+    if returning:
+        compiler.returning_fields = [meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    return sql, tuple(params)
+
+
+def case_file_create(*, case_file: CaseFile, rows: Sequence[models.Model]) -> CaseFile:
+    """Insert a new case file and rows that belong to it (`case_file_id` is set here): on
+    PostgreSQL one statement writes them all (each insert a data-modifying WITH part, the rows
+    taking the case file's new key from the first), one round trip and one statement to parse
+    instead of one per model; elsewhere an insert per model. The rows get no primary keys back:
+    nothing a filing does reads them again."""
+    if connection.vendor != "postgresql":
+        case_file.save()
+        for model in dict.fromkeys(type(row) for row in rows):
+            mine = [row for row in rows if type(row) is model]
+            for row in mine:
+                row.case_file_id = case_file.pk
+            model.objects.bulk_create(mine)
+        return case_file
+    qn = connection.ops.quote_name
+    pk_column = qn(case_file._meta.pk.column)
+    sql, case_file_params = _insert_sql([case_file], returning=True)
+    parts = [f"{qn('case_file')} AS ({sql})"]
+    params = list(case_file_params)
+    new_key = RawSQL(f"SELECT {pk_column} FROM {qn('case_file')}", ())  # noqa: S608, S611
+    for index, model in enumerate(dict.fromkeys(type(row) for row in rows)):
+        mine = [row for row in rows if type(row) is model]
+        for row in mine:
+            row.case_file_id = new_key
+        sql, row_params = _insert_sql(mine)
+        parts.append(f"{qn(f'rows_{index}')} AS ({sql})")
+        params.extend(row_params)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {', '.join(parts)} SELECT {pk_column} FROM {qn('case_file')}",  # noqa: S608 - Django's own SQL
+            params,
         )
+        case_file.pk = cursor.fetchone()[0]
+    for obj in (case_file, *rows):
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    for row in rows:
+        row.case_file_id = case_file.pk
+    return case_file
 
 
 def attachments_store(*, submission, uploads: Sequence, document: str = "") -> None:
@@ -174,10 +236,15 @@ def submission_file(
     submission.reference = reference_next(prefix=kind.prefix)
     try:
         with transaction.atomic():
-            submission.case_file = CaseFile.objects.create(kind=kind.slug, site=site)
-            consents_record(submission=submission, kind=kind, answers=consents, language=language)
-            StatusEvent.objects.create(
-                owner=submission, to_status=kind.initial, public=True, by=recorded_by
+            # The case file, the consents and the first step of the timeline: one statement.
+            submission.case_file = case_file_create(
+                case_file=CaseFile(kind=kind.slug, site=site),
+                rows=[
+                    *consents_made(
+                        submission=submission, kind=kind, answers=consents, language=language
+                    ),
+                    StatusEvent(to_status=kind.initial, public=True, by=recorded_by),
+                ],
             )
             attachments_store(submission=submission, uploads=attachments)
             for name, files in documents.items():

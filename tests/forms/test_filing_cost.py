@@ -269,3 +269,121 @@ def test_a_replay_the_key_counter_forgot_still_gets_its_receipt(client, home, mo
     assert again.json()["reference"] == first.json()["reference"]
     assert filing("third").status_code == 429  # a new filing is refused
     assert HelpRequest.objects.filter(national_id=national_id).count() == 2
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="one statement for several tables: PostgreSQL"
+)
+def test_a_filing_writes_its_case_file_consents_and_first_step_in_one_statement(client, home):
+    from forms.models import CaseFile, Consent, HelpRequest, StatusEvent
+
+    assert api_filing(client, 70).status_code == 201  # this process reads its types of support
+    with CaptureQueriesContext(connection) as statements:
+        response = api_filing(client, 71)
+    assert response.status_code == 201
+    # (the test's own data names its type of support by slug: read, not written)
+    sql = [
+        q["sql"] for q in statements if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "SELECT"))
+    ]
+    writing = [
+        q for q in sql if any(f'"{table}"' in q for table in ("intake_casefile", "intake_consent"))
+    ]
+    assert len(writing) == 1 and '"intake_statusevent"' in writing[0], writing
+    # the reference, those three, the submission, its index mark and its receipt (7 before)
+    assert len(sql) == 5, sql
+    filed = HelpRequest.objects.get(reference=response.json()["reference"])
+    case_file = CaseFile.objects.get(pk=filed.case_file_id)
+    assert (case_file.kind, case_file.site_id) == ("help", filed.site_id)
+    consents = {c.purpose: c for c in Consent.objects.of(filed)}
+    assert set(consents) == {"declaration", "processing", "contact", "future_programmes"}
+    assert consents["declaration"].given and not consents["future_programmes"].given
+    assert all(c.recorded_at and c.text and c.language == "ar" for c in consents.values())
+    [event] = StatusEvent.objects.of(filed)
+    assert (event.to_status, event.public, event.from_status) == ("received", True, "")
+    assert event.at is not None
+
+
+@pytest.fixture
+def redis_cache(tmp_path):
+    """The production cache (portal.cache) on a throw-away redis-server of the test's own."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    from django.core.cache import caches
+
+    if not shutil.which("redis-server"):
+        pytest.skip("needs redis-server")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        redis = {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "KEY_PREFIX": "sila",
+        }
+        with override_settings(CACHES={"default": redis}):
+            cache = caches["default"]
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    cache.ping()
+                    break
+                except Exception:  # noqa: BLE001 - not listening yet
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+            yield cache
+            caches["default"].close()
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_a_filing_counts_its_key_and_its_applicant_in_one_round_trip(
+    client, home, redis_cache, monkeypatch
+):
+    from redis.connection import Connection
+
+    from forms.api import public
+
+    monkeypatch.setattr(public, "SUBMISSIONS_PER_ID_PER_DAY", 2)
+    sent = []
+    original = Connection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(command)
+        return original(self, command, check_health)
+
+    monkeypatch.setattr(Connection, "send_packed_command", counting)
+    national_id = saudi_id(body="00000080")
+
+    def filing(key, national_id=national_id):
+        data = help_form_data(national_id=national_id)
+        for name in ("started", "submission_token", "website"):
+            data.pop(name)
+        sent.clear()
+        response = client.post("/api/v1/help-requests/", data, headers={"Idempotency-Key": key})
+        return response, len(sent)
+
+    # (the process's first filing also hands Redis the script)
+    assert filing("warm", national_id=saudi_id(body="00000081"))[0].status_code == 201
+    first, round_trips = filing("first")
+    assert first.status_code == 201
+    # the client's throttle (read, written), the public token, and one for the key and the
+    # applicant's limit together (two before)
+    assert round_trips == 4
+    # a replay is answered with its receipt and does not count towards the applicant's limit
+    replay, _ = filing("first")
+    assert replay.status_code == 200
+    assert replay.json()["reference"] == first.json()["reference"]
+    assert filing("second")[0].status_code == 201
+    assert filing("third")[0].status_code == 429
+    assert filing("second")[0].json()["reference"]
