@@ -3,6 +3,7 @@ changed response period flagged) and records the approval; the public page shows
 version, the comparison reads cleanly in each language and the register lists the chain."""
 
 import pytest
+from playwright.sync_api import expect
 
 from django.core.management import call_command
 
@@ -84,8 +85,10 @@ def test_secretary_approves_a_submitted_revision_and_the_public_sees_it(
     screenshot("policy-version-3-en")
 
     page.get_by_role("link", name="Version history").click()
+    # The click only starts the navigation: wait for the history page before counting on it.
+    page.wait_for_url(f"{demo_site}/en/policies/beneficiary-relations/history/")
     items = page.locator(".history__item")
-    assert items.count() == 3
+    expect(items).to_have_count(3)
     assert "The response period is now a month instead of two weeks." in items.first.inner_text()
     screenshot("policy-history-en")
 
