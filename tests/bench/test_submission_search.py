@@ -78,7 +78,7 @@ def bulk_load(rows: int, site_ids: list[int] | None = None, *, first: int = 1) -
                 family_size, dependants, monthly_income, income_sources, city, district, mobile,
                 email, preferred_contact, description)
             SELECT
-                site_id, id, 'HR-2025-' || lpad(g::text, 7, '0'), 'website', 'ar',
+                site_id, id, 'HR-2025-' || lpad(g::text, greatest(7, length(g::text)), '0'), 'website', 'ar',
                 now() - (g || ' minutes')::interval, 'bench', now(),
                 {_pick(map(str, types), 1)}::bigint,
                 {_pick(STATUSES, 2)},
