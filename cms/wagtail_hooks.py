@@ -17,7 +17,8 @@ from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
-from wagtail.permissions import page_permission_policy, register_permission_policy
+from wagtail.models import Page
+from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -306,9 +307,11 @@ def policy_import_urls():
 class PolicyImportMenuItem(MenuItem):
     def is_shown(self, request):
         # Only who may add a page somewhere may add one under the catalogue: most staff may not,
-        # and are answered from their page permissions (read once a request) without looking
-        # for the catalogue in the page tree on every admin page.
-        if not page_permission_policy.user_has_permission(request.user, "add"):
+        # and are answered from their page permissions without looking for the catalogue in the
+        # page tree on every admin page. The policy registered for pages (the association's,
+        # portal.accounts.pages) is the one the sidebar's page search asks: its permissions are
+        # read once a request for both, and only the groups that count on this host count.
+        if not policy_registry.get_by_type(Page).user_has_permission(request.user, "add"):
             return False
         catalogue = policy_catalogue(site_for_request(request))
         return (

@@ -18,7 +18,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Length, Substr
 
 from wagtail.models import (
@@ -73,12 +73,38 @@ class SiteRoleBackend(ModelBackend):
         site = current_or_default_site()
         cache_name = f"_perm_cache_{site.pk if site else 0}"
         if not hasattr(user_obj, cache_name):
+            self._read_permissions(user_obj, site.pk if site else 0)
             setattr(
                 user_obj,
                 cache_name,
                 {*self.get_user_permissions(user_obj), *self.get_group_permissions(user_obj)},
             )
         return getattr(user_obj, cache_name)
+
+    def _read_permissions(self, user_obj, site_id: int) -> None:
+        """The user's own permissions and their groups' in one query (each page of the admin
+        asks both), kept where `get_user_permissions` and `get_group_permissions` find them."""
+        names = {source: f"_{source}_perm_cache_{site_id}" for source in ("user", "group")}
+        if user_obj.is_superuser or any(hasattr(user_obj, name) for name in names.values()):
+            return
+        found = {source: set() for source in names}
+        rows = (
+            self._get_user_permissions(user_obj)
+            .annotate(source=Value("user", output_field=CharField()))
+            .values_list("source", "content_type__app_label", "codename")
+            .order_by()
+            .union(
+                self._get_group_permissions(user_obj)
+                .annotate(source=Value("group", output_field=CharField()))
+                .values_list("source", "content_type__app_label", "codename")
+                .order_by(),
+                all=True,
+            )
+        )
+        for source, app_label, codename in rows:
+            found[source].add(f"{app_label}.{codename}")
+        for source, name in names.items():
+            setattr(user_obj, name, found[source])
 
     def with_perm(self, perm, is_active=True, include_superusers=True, obj=None):
         """Users holding `perm` on the current association's host."""
