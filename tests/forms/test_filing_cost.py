@@ -410,9 +410,9 @@ def test_a_filing_counts_its_key_and_its_applicant_in_one_round_trip(
     assert filing("warm", national_id=saudi_id(body="00000081"))[0].status_code == 201
     first, round_trips = filing("first")
     assert first.status_code == 201
-    # the client's throttle (read, written), the public token, and one for the key and the
-    # applicant's limit together (two before)
-    assert round_trips == 4
+    # the client's throttle (one: read and written before), the public token, and one for the
+    # key and the applicant's limit together (two before)
+    assert round_trips == 3
     # a replay is answered with its receipt and does not count towards the applicant's limit
     replay, _ = filing("first")
     assert replay.status_code == 200
@@ -420,3 +420,34 @@ def test_a_filing_counts_its_key_and_its_applicant_in_one_round_trip(
     assert filing("second")[0].status_code == 201
     assert filing("third")[0].status_code == 429
     assert filing("second")[0].json()["reference"]
+
+
+def test_the_clients_limit_is_counted_in_one_round_trip_and_refuses_past_it(
+    client, home, redis_cache, monkeypatch
+):
+    from redis.connection import Connection
+
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"submissions": "3/hour"})
+    sent = []
+    original = Connection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(command)
+        return original(self, command, check_health)
+
+    monkeypatch.setattr(Connection, "send_packed_command", counting)
+    answers = []
+    for number in range(5):
+        sent.clear()
+        answers.append(api_filing(client, 100 + number))
+        if number == 1:  # (the first one also hands Redis the scripts)
+            # the client's limit, the public token, the key and the applicant's limit
+            assert len(sent) == 3, sent
+        if number == 3:  # refused by the client's limit alone: nothing else is asked
+            assert len(sent) == 1, sent
+    assert [answer.status_code for answer in answers] == [201, 201, 201, 429, 429]
+    assert answers[3].json()["code"] == "throttled"
+    # (DRF's wait: the window's length from the oldest hit, in whole seconds)
+    assert 3590 <= int(answers[3].headers["Retry-After"]) <= 3600
