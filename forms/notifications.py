@@ -103,8 +103,19 @@ def notifications_send_after_commit(
         fresh.append(notification)
     stored = Notification.objects.bulk_create(fresh)
     if any(notification.next_attempt_at <= now for notification in stored):
-        _deliver_after_commit()
+        notifications_deliver_after_commit()
     return stored
+
+
+def notifications_queued(notifications: Iterable[Notification]) -> list[Notification]:
+    """Messages to send at once, not yet saved: the rows `notifications_send_after_commit`
+    stores, for a caller that writes them in a statement of its own (a filing). Once they are
+    written in its transaction, `notifications_deliver_after_commit()` has them sent."""
+    now = timezone.now()
+    queued = list(notifications)
+    for notification in queued:
+        notification.next_attempt_at = now
+    return queued
 
 
 def _merge_into_held(notification: Notification, now) -> bool:
@@ -133,7 +144,7 @@ def _merge_into_held(notification: Notification, now) -> bool:
     return True
 
 
-def _deliver_after_commit() -> None:
+def notifications_deliver_after_commit() -> None:
     """Have the worker send what is due once the caller's transaction commits: one run of the
     sweep (`forms.tasks.retry_notifications`) sends every message due when it starts, so a
     burst of filings costs the worker one run, not one task per message; a run already waiting

@@ -158,6 +158,43 @@ class ResilientRedisCache(RedisCache):
             return None
         return int(refused) - 1 if refused else None
 
+    # A sliding window (as Django REST framework's throttles keep it): the times of the hits
+    # in the window, newest first. Drop those that left the window; refuse when `limit` remain
+    # (answering them, so the caller can say when to come back), else add this hit.
+    _WINDOW_SCRIPT = """
+    local key, now, window = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])
+    while true do
+      local oldest = redis.call('LINDEX', key, -1)
+      if not oldest or tonumber(oldest) > now - window then break end
+      redis.call('RPOP', key)
+    end
+    if redis.call('LLEN', key) >= tonumber(ARGV[3]) then
+      return redis.call('LRANGE', key, 0, -1)
+    end
+    redis.call('LPUSH', key, ARGV[1])
+    redis.call('EXPIRE', key, math.ceil(window))
+    return false
+    """
+
+    def window_hit(self, key: str, *, now: float, window: float, limit: int) -> list | None:
+        """Count a hit at `now` in the sliding window `key` (one round trip, atomic): None when
+        allowed, else the times of the hits that fill the window, newest first. While Redis is
+        away every hit is allowed."""
+        client = self._cache.get_client(write=True)
+        script = getattr(self, "_window_script", None)
+        if script is None:
+            script = self._window_script = client.register_script(self._WINDOW_SCRIPT)
+        try:
+            history = script(
+                keys=[self.make_and_validate_key(key)],
+                args=[repr(now), repr(window), int(limit)],
+                client=client,
+            )
+        except UNAVAILABLE as error:
+            self._unavailable("window_hit", error)
+            return None
+        return [float(hit) for hit in history] if history else None
+
     def ping(self) -> bool:
         """For /readyz: whether Redis answers now (errors are not swallowed here)."""
         return bool(self._cache.get_client(write=True).ping())

@@ -9,7 +9,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from forms.casework import registry, selectors
@@ -20,7 +19,7 @@ from forms.fields.api import strict_form_data
 from portal.core.api import LOCALE_PARAMETER, ErrorSerializer, ObjectJSONParser, error_body
 from portal.core.associations import current_site_id
 from portal.core.dates import HijriDate
-from portal.core.ratelimit import allow, client_ip, first_refused
+from portal.core.ratelimit import SharedScopedRateThrottle, allow, client_ip, first_refused
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     "Idempotency-Key",
@@ -70,7 +69,7 @@ class SubmissionCreateView(APIView):
 
     kind: SubmissionKind = None
     parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [SharedScopedRateThrottle]
     throttle_scope = "submissions"
 
     def idempotency_key(self, request, national_id: str) -> str | None:

@@ -1,25 +1,39 @@
 """Filing a submission of any kind: the one door for the public form, the API and staff recording
-an off-line request. One transaction writes the submission, its case file, the consents, the
-documents and the first step of its timeline; the receipts are sent after the commit, so a
-failing mail or SMS service never loses a submission."""
+an off-line request. After its number, one statement on PostgreSQL (one transaction elsewhere)
+writes the submission, its case file, the consents, the documents, the first step of its
+timeline, its receipts (the outbox) and its mark for the search index; the receipts are sent
+after the commit, so a failing mail or SMS service never loses a submission."""
 
+import contextlib
+import dataclasses
 import logging
 import secrets
 from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models.expressions import RawSQL
-from django.db.models.sql import InsertQuery
+from django.db.models.constants import OnConflict
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from forms.attachments import check_files, clean_file
 from forms.casework.kinds import SubmissionKind
 from forms.consents import VERSION
-from forms.models import Attachment, CaseFile, Channel, Consent, ReferenceCounter, StatusEvent
-from forms.notifications import notifications_send_after_commit
+from forms.models import (
+    Attachment,
+    CaseFile,
+    Channel,
+    Consent,
+    Notification,
+    ReferenceCounter,
+    StatusEvent,
+)
+from forms.notifications import notifications_deliver_after_commit, notifications_queued
 from portal.core.associations import current_or_default_site
+from portal.core.commit import committed_statements
+from search.index.pending import PENDING_UPSERT, pending_row
+from search.index.registry import indexed_slug
 
 logger = logging.getLogger(__name__)
 
@@ -74,74 +88,125 @@ def consents_made(*, submission, kind: SubmissionKind, answers: dict, language: 
         ]
 
 
-def _insert_sql(objs: Sequence[models.Model], *, returning: bool = False) -> tuple[str, tuple]:
-    """One INSERT of `objs` (all of one model, without primary keys) as Django writes it: the
-    same columns, defaults and `pre_save` values (auto_now_add) as `bulk_create`."""
-    meta = objs[0]._meta
-    fields = [f for f in meta.concrete_fields if not f.generated and f is not meta.auto_field]
-    query = InsertQuery(objs[0].__class__)
-    query.insert_values(fields, objs)
-    compiler = query.get_compiler(connection=connection)
-    if returning:
-        compiler.returning_fields = [meta.pk]
-    [(sql, params)] = compiler.as_sql()
-    return sql, tuple(params)
+@dataclasses.dataclass
+class Insert:
+    """One part of a filing's statement: new rows of one model (without primary keys). `links`
+    names, by attribute, the columns that take the new key of an earlier part (by its `name`);
+    `returning`: the part's one row gives its key to the parts after it; `upsert`: (unique
+    fields, fields to update) should the row already be there."""
+
+    name: str
+    objs: Sequence[models.Model]
+    links: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    returning: bool = False
+    upsert: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
 
-def case_file_create(*, case_file: CaseFile, rows: Sequence[models.Model]) -> CaseFile:
-    """Insert a new case file and rows that belong to it (`case_file_id` is set here): on
-    PostgreSQL one statement writes them all (each insert a data-modifying WITH part, the rows
-    taking the case file's new key from the first), one round trip and one statement to parse
-    instead of one per model; elsewhere an insert per model. The rows get no primary keys back:
-    nothing a filing does reads them again."""
-    if connection.vendor != "postgresql":
-        case_file.save()
-        for model in dict.fromkeys(type(row) for row in rows):
-            mine = [row for row in rows if type(row) is model]
-            for row in mine:
-                row.case_file_id = case_file.pk
-            model.objects.bulk_create(mine)
-        return case_file
+# The SQL of each shape of insert (model, rows, links, key returned, upsert), made once per
+# process: Django's compiler builds the same text again for every filing otherwise, and only the
+# values change.
+_INSERT_SQL: dict[tuple, tuple[str, list]] = {}
+KEY = '"key"'  # what a part that returns its new key calls it
+
+
+def _insert_part_sql(part: Insert) -> tuple[str, list]:
+    """(the INSERT's text, the fields whose values it takes, in order)."""
+    model = type(part.objs[0])
+    key = (model, len(part.objs), tuple(sorted(part.links.items())), part.returning, part.upsert)
+    made = _INSERT_SQL.get(key)
+    if made is not None:
+        return made
+    meta = model._meta
     qn = connection.ops.quote_name
-    pk_column = qn(case_file._meta.pk.column)
-    sql, case_file_params = _insert_sql([case_file], returning=True)
-    parts = [f"{qn('case_file')} AS ({sql})"]
-    params = list(case_file_params)
-    new_key = RawSQL(f"SELECT {pk_column} FROM {qn('case_file')}", ())  # noqa: S608, S611
-    for index, model in enumerate(dict.fromkeys(type(row) for row in rows)):
-        mine = [row for row in rows if type(row) is model]
-        for row in mine:
-            row.case_file_id = new_key
-        sql, row_params = _insert_sql(mine)
-        parts.append(f"{qn(f'rows_{index}')} AS ({sql})")
-        params.extend(row_params)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH {', '.join(parts)} SELECT {pk_column} FROM {qn('case_file')}",  # noqa: S608 - Django's own SQL
-            params,
+    fields = [f for f in meta.concrete_fields if not f.generated and f is not meta.auto_field]
+    placeholders = [
+        f"(SELECT {KEY} FROM {qn(part.links[f.attname])})"  # noqa: S608 - the parts' own names
+        if f.attname in part.links
+        else "%s"
+        for f in fields
+    ]
+    row = "(" + ", ".join(placeholders) + ")"
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608 - the model's own names
+        f"VALUES {', '.join([row] * len(part.objs))}"
+    )
+    if part.upsert:
+        unique, update = part.upsert
+        sql += " " + connection.ops.on_conflict_suffix_sql(
+            fields,
+            OnConflict.UPDATE,
+            [meta.get_field(name).column for name in update],
+            [meta.get_field(name).column for name in unique],
         )
-        case_file.pk = cursor.fetchone()[0]
-    for obj in (case_file, *rows):
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    for row in rows:
-        row.case_file_id = case_file.pk
-    return case_file
+    if part.returning:
+        sql += f" RETURNING {qn(meta.pk.column)} AS {KEY}"
+    made = _INSERT_SQL[key] = (sql, [f for f in fields if f.attname not in part.links])
+    return made
+
+
+def _insert_part(part: Insert) -> tuple[str, list]:
+    """The INSERT of `part` and its values, computed as Django computes them for an insert
+    (`pre_save`: defaults such as auto_now_add, files stored; then the value prepared for the
+    database)."""
+    sql, fields = _insert_part_sql(part)
+    params = [
+        field.get_db_prep_save(field.pre_save(obj, True), connection=connection)
+        for obj in part.objs
+        for field in fields
+    ]
+    return sql, params
+
+
+def rows_insert(parts: Sequence[Insert]) -> dict[str, int]:
+    """Insert every part in one statement on PostgreSQL: each a data-modifying WITH part, those
+    that take another's new key reading it from that part. One round trip, one statement to
+    parse, and (outside a transaction) its own commit. Returns the new key of each part that
+    returns one; the rows' `_state` says they are saved, and their links hold the keys."""
+    qn = connection.ops.quote_name
+    sql_parts, params = [], []
+    for part in parts:
+        sql, values = _insert_part(part)
+        sql_parts.append(f"{qn(part.name)} AS ({sql})")
+        params.extend(values)
+    returned = [part for part in parts if part.returning]
+    selected = ", ".join(f"(SELECT {KEY} FROM {qn(part.name)})" for part in returned)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(sql_parts)} SELECT {selected}", params)  # noqa: S608 - the models' own SQL
+        keys = dict(zip((part.name for part in returned), cursor.fetchone(), strict=True))
+    for part in parts:
+        for obj in part.objs:
+            obj._state.adding = False
+            obj._state.db = connection.alias
+            for name, source in part.links.items():
+                setattr(obj, name, keys[source])
+        if part.returning:
+            part.objs[0].pk = keys[part.name]
+    return keys
 
 
 def attachments_store(*, submission, uploads: Sequence, document: str = "") -> None:
     """Store checked uploads as the submission's documents (`document`: which required
     document they are)."""
+    for attachment in attachments_made(submission=submission, uploads=uploads, document=document):
+        attachment.save()
+
+
+def attachments_made(*, submission, uploads: Sequence, document: str = "") -> list[Attachment]:
+    """The rows of `attachments_store`, not yet saved (their files are stored when they are)."""
+    made = []
     for upload in uploads:
         file, content_type, original = clean_file(upload)
-        Attachment.objects.create(
-            owner=submission,
-            file=file,
-            content_type=content_type,
-            original_name=original,
-            size=file.size,
-            document=document[:200],
+        made.append(
+            Attachment(
+                owner=submission,
+                file=file,
+                content_type=content_type,
+                original_name=original,
+                size=file.size,
+                document=document[:200],
+            )
         )
+    return made
 
 
 def documents_missing_message(missing: Sequence[str]) -> str:
@@ -234,25 +299,27 @@ def submission_file(
     # number unused; references stay unique and rising. (Inside a caller's transaction the lock
     # lasts until that transaction ends, as any row lock does.)
     submission.reference = reference_next(prefix=kind.prefix)
+    case_file = submission.case_file = CaseFile(kind=kind.slug, site=site)
+    rows = [
+        *consents_made(submission=submission, kind=kind, answers=consents, language=language),
+        StatusEvent(to_status=kind.initial, public=True, by=recorded_by),
+        *attachments_made(submission=submission, uploads=attachments),
+        *(
+            attachment
+            for name, files in documents.items()
+            for attachment in attachments_made(submission=submission, uploads=files, document=name)
+        ),
+    ]
+    if missing:
+        rows.append(_waiting_step(kind, missing, language))
+        submission.status = kind.waiting_status
+    receipts = notifications_queued(kind.receipt(submission))
     try:
-        with transaction.atomic():
-            # The case file, the consents and the first step of the timeline: one statement.
-            submission.case_file = case_file_create(
-                case_file=CaseFile(kind=kind.slug, site=site),
-                rows=[
-                    *consents_made(
-                        submission=submission, kind=kind, answers=consents, language=language
-                    ),
-                    StatusEvent(to_status=kind.initial, public=True, by=recorded_by),
-                ],
-            )
-            attachments_store(submission=submission, uploads=attachments)
-            for name, files in documents.items():
-                attachments_store(submission=submission, uploads=files, document=name)
-            submission.save()
-            if missing:
-                _wait_for_documents(kind, submission, missing, language)
-            notifications_send_after_commit(kind.receipt(submission))
+        # the index's run and the receipts' run are queued together once it is written
+        with committed_statements():
+            filing_write(submission=submission, case_file=case_file, rows=rows, receipts=receipts)
+            if receipts:
+                notifications_deliver_after_commit()
     except IntegrityError:
         # Two retries of one submission raced; the first one won (keys are per association).
         if existing := _filed(kind, idempotency_key, site):
@@ -262,16 +329,66 @@ def submission_file(
     return submission, True
 
 
-def _wait_for_documents(kind: SubmissionKind, submission, missing: Sequence[str], language) -> None:
+def _waiting_step(kind: SubmissionKind, missing: Sequence[str], language) -> StatusEvent:
     """A submission filed without some required documents waits for them, saying which."""
     with translation.override(language):
         message = documents_missing_message(missing)
-    StatusEvent.objects.create(
-        owner=submission,
-        from_status=kind.initial,
-        to_status=kind.waiting_status,
-        public=True,
-        message=message,
+    return StatusEvent(
+        from_status=kind.initial, to_status=kind.waiting_status, public=True, message=message
     )
-    submission.status = kind.waiting_status
-    submission.save(update_fields=["status"])
+
+
+def filing_write(*, submission, case_file: CaseFile, rows: Sequence[models.Model], receipts):
+    """Write a new submission with its case file, the rows of the case file (consents, steps,
+    documents), its receipts (the outbox) and its mark for the search index. On PostgreSQL one
+    statement writes them all (`rows_insert`): its own transaction, or a savepoint of the
+    caller's, so a raced idempotency key leaves nothing behind either way. Elsewhere an insert
+    per model in one transaction. The submission's pre_save and post_save signals are sent as
+    `save()` sends them; the index's mark is written here, so its receiver only has the index
+    follow the commit."""
+    model = type(submission)
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            case_file.save()
+            submission.case_file = case_file
+            for row in (*rows, *receipts):
+                row.case_file_id = case_file.pk
+            for row_model in dict.fromkeys(type(row) for row in rows):
+                row_model.objects.bulk_create([row for row in rows if type(row) is row_model])
+            submission.save()
+            Notification.objects.bulk_create(receipts)
+        return
+    using = connection.alias
+    pre_save.send(sender=model, instance=submission, raw=False, using=using, update_fields=None)
+    parts = [Insert("case_file", [case_file], returning=True)]
+    for index, row_model in enumerate(dict.fromkeys(type(row) for row in rows)):
+        mine = [row for row in rows if type(row) is row_model]
+        parts.append(Insert(f"rows_{index}", mine, links={"case_file_id": "case_file"}))
+    parts.append(
+        Insert("submission", [submission], links={"case_file_id": "case_file"}, returning=True)
+    )
+    if receipts:
+        parts.append(Insert("receipts", receipts, links={"case_file_id": "case_file"}))
+    index_slug = indexed_slug(model)
+    if index_slug:
+        parts.append(
+            Insert(
+                "index_mark",
+                [pending_row(index_slug)],
+                links={"object_id": "submission"},
+                upsert=PENDING_UPSERT,
+            )
+        )
+    atomic = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    with atomic:
+        rows_insert(parts)
+    submission.case_file = case_file
+    post_save.send(
+        sender=model,
+        instance=submission,
+        created=True,
+        update_fields=None,
+        raw=False,
+        using=using,
+        search_pending_written=bool(index_slug),
+    )

@@ -1,6 +1,12 @@
 """Work gathered over one transaction and done once, after its commit."""
 
+import contextlib
+from contextvars import ContextVar
+
 from django.db import transaction
+
+# Work gathered by `committed_statements()` blocks: run → the items gathered for it.
+_gathering: ContextVar[dict | None] = ContextVar("sila_gathering", default=None)
 
 
 def gather_after_commit(run, items: dict) -> None:
@@ -10,7 +16,13 @@ def gather_after_commit(run, items: dict) -> None:
     change into an error answer (robust)."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        run(dict(items))
+        gathering = _gathering.get()
+        if gathering is None:
+            run(dict(items))
+        else:
+            pending = gathering.setdefault(run, {})
+            for key, value in items.items():
+                pending.setdefault(key, value)
         return
     waiting = connection.__dict__.setdefault("sila_after_commit", {})
     pending, flush = waiting.get(run, (None, None))
@@ -28,3 +40,21 @@ def gather_after_commit(run, items: dict) -> None:
 
     waiting[run] = (pending, flush)
     transaction.on_commit(flush, robust=True)
+
+
+@contextlib.contextmanager
+def committed_statements():
+    """For work written by statements that commit themselves (autocommit): what the block
+    gathers outside a transaction runs once, at its end, as it would once after one commit.
+    Work gathered inside a transaction still waits for that transaction's commit."""
+    if _gathering.get() is not None:
+        yield
+        return
+    gathering = {}
+    token = _gathering.set(gathering)
+    try:
+        yield
+    finally:
+        _gathering.reset(token)
+    for run, items in gathering.items():
+        run(items)

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from django.db.models.signals import post_delete, post_save
 
-from search.index.pending import mark_pending
+from search.index.pending import mark_pending, pending_written
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,13 +47,22 @@ def register(kind: IndexedKind) -> None:
     transaction and indexed after the commit."""
     _indexed[kind.slug] = kind
 
-    def changed(sender, instance, **kwargs):
-        mark_pending(kind.slug, instance.pk)
+    def changed(sender, instance, search_pending_written=False, **kwargs):
+        # a writer that bypasses save() may write the mark in its own statement and say so
+        if search_pending_written:
+            pending_written()
+        else:
+            mark_pending(kind.slug, instance.pk)
 
     post_save.connect(changed, sender=kind.model, weak=False, dispatch_uid=f"search-{kind.slug}")
     post_delete.connect(
         changed, sender=kind.model, weak=False, dispatch_uid=f"search-{kind.slug}-delete"
     )
+
+
+def indexed_slug(model) -> str | None:
+    """The slug `model` is indexed under, or None when no app registered it."""
+    return next((kind.slug for kind in _indexed.values() if kind.model is model), None)
 
 
 def indexed_kinds() -> list[str]:

@@ -274,23 +274,48 @@ def test_a_replay_the_key_counter_forgot_still_gets_its_receipt(client, home, mo
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="one statement for several tables: PostgreSQL"
 )
-def test_a_filing_writes_its_case_file_consents_and_first_step_in_one_statement(client, home):
+def test_a_filing_writes_every_row_in_one_statement_after_its_number(client, home):
+    from django.db.models.signals import post_save, pre_save
+
     from forms.models import CaseFile, Consent, HelpRequest, StatusEvent
+    from search.models import SearchPending
 
     assert api_filing(client, 70).status_code == 201  # this process reads its types of support
-    with CaptureQueriesContext(connection) as statements:
-        response = api_filing(client, 71)
+    signals = []
+
+    def before(sender, instance, **kwargs):
+        signals.append(("pre_save", instance.pk, kwargs["raw"], kwargs["update_fields"]))
+
+    def after(sender, instance, created, **kwargs):
+        signals.append(("post_save", instance.pk, created, instance.case_file_id))
+
+    pre_save.connect(before, sender=HelpRequest, dispatch_uid="test-before")
+    post_save.connect(after, sender=HelpRequest, dispatch_uid="test-after")
+    try:
+        with CaptureQueriesContext(connection) as statements:
+            response = api_filing(client, 71)
+    finally:
+        pre_save.disconnect(sender=HelpRequest, dispatch_uid="test-before")
+        post_save.disconnect(sender=HelpRequest, dispatch_uid="test-after")
     assert response.status_code == 201
-    # (the test's own data names its type of support by slug: read, not written)
+    # (the test's own data names its type of support by slug: read, not written; the queue is
+    # looked at once for both runs)
     sql = [
         q["sql"] for q in statements if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "SELECT"))
     ]
-    writing = [
-        q for q in sql if any(f'"{table}"' in q for table in ("intake_casefile", "intake_consent"))
-    ]
-    assert len(writing) == 1 and '"intake_statusevent"' in writing[0], writing
-    # the reference, those three, the submission, its index mark and its receipt (7 before)
-    assert len(sql) == 5, sql
+    # the reference, then the case file, consents, first step, submission, receipt and index
+    # mark together (7 statements, then 5, before)
+    assert len(sql) == 2, sql
+    assert sql[0].startswith('UPDATE "intake_referencecounter"')
+    for table in (
+        "intake_casefile",
+        "intake_consent",
+        "intake_statusevent",
+        "intake_helprequest",
+        "intake_notification",
+        "search_searchpending",
+    ):
+        assert f'INSERT INTO "{table}"' in sql[1], table
     filed = HelpRequest.objects.get(reference=response.json()["reference"])
     case_file = CaseFile.objects.get(pk=filed.case_file_id)
     assert (case_file.kind, case_file.site_id) == ("help", filed.site_id)
@@ -301,6 +326,14 @@ def test_a_filing_writes_its_case_file_consents_and_first_step_in_one_statement(
     [event] = StatusEvent.objects.of(filed)
     assert (event.to_status, event.public, event.from_status) == ("received", True, "")
     assert event.at is not None
+    [receipt] = Notification.objects.filter(case_file_id=filed.case_file_id)
+    assert filed.reference in receipt.body and receipt.recipient == filed.mobile
+    assert SearchPending.objects.filter(kind="help", object_id=filed.pk).exists()
+    # the submission's save signals, as save() sends them
+    assert signals == [
+        ("pre_save", None, False, None),
+        ("post_save", filed.pk, True, filed.case_file_id),
+    ]
 
 
 @pytest.fixture
@@ -377,9 +410,9 @@ def test_a_filing_counts_its_key_and_its_applicant_in_one_round_trip(
     assert filing("warm", national_id=saudi_id(body="00000081"))[0].status_code == 201
     first, round_trips = filing("first")
     assert first.status_code == 201
-    # the client's throttle (read, written), the public token, and one for the key and the
-    # applicant's limit together (two before)
-    assert round_trips == 4
+    # the client's throttle (one: read and written before), the public token, and one for the
+    # key and the applicant's limit together (two before)
+    assert round_trips == 3
     # a replay is answered with its receipt and does not count towards the applicant's limit
     replay, _ = filing("first")
     assert replay.status_code == 200
@@ -387,3 +420,34 @@ def test_a_filing_counts_its_key_and_its_applicant_in_one_round_trip(
     assert filing("second")[0].status_code == 201
     assert filing("third")[0].status_code == 429
     assert filing("second")[0].json()["reference"]
+
+
+def test_the_clients_limit_is_counted_in_one_round_trip_and_refuses_past_it(
+    client, home, redis_cache, monkeypatch
+):
+    from redis.connection import Connection
+
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"submissions": "3/hour"})
+    sent = []
+    original = Connection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(command)
+        return original(self, command, check_health)
+
+    monkeypatch.setattr(Connection, "send_packed_command", counting)
+    answers = []
+    for number in range(5):
+        sent.clear()
+        answers.append(api_filing(client, 100 + number))
+        if number == 1:  # (the first one also hands Redis the scripts)
+            # the client's limit, the public token, the key and the applicant's limit
+            assert len(sent) == 3, sent
+        if number == 3:  # refused by the client's limit alone: nothing else is asked
+            assert len(sent) == 1, sent
+    assert [answer.status_code for answer in answers] == [201, 201, 201, 429, 429]
+    assert answers[3].json()["code"] == "throttled"
+    # (DRF's wait: the window's length from the oldest hit, in whole seconds)
+    assert 3590 <= int(answers[3].headers["Retry-After"]) <= 3600

@@ -36,17 +36,16 @@ def _file(number: int):
 
 def test_a_filing_in_progress_does_not_hold_up_the_next_ones_number(home, monkeypatch):
     held, release = threading.Event(), threading.Event()
-    send = filing.notifications_send_after_commit
+    write = filing.filing_write
     first_thread = {}
 
-    def receipt_held(*args, **kwargs):
-        stored = send(*args, **kwargs)
+    def write_held(**kwargs):
         if threading.current_thread() is first_thread.get("thread"):
-            held.set()  # the first filing's last step: numbered and written, not committed
+            held.set()  # the first filing is numbered and about to write its rows
             assert release.wait(timeout=60)
-        return stored
+        return write(**kwargs)
 
-    monkeypatch.setattr(filing, "notifications_send_after_commit", receipt_held)
+    monkeypatch.setattr(filing, "filing_write", write_held)
     results = {}
 
     def first():
