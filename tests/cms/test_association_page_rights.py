@@ -8,11 +8,13 @@ dashboard's panels of a person with roles in two associations show each one's on
 import pytest
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.timezone import now
 
-from wagtail.models import GroupPagePermission, Page, PageLogEntry
+from wagtail.models import GroupPagePermission, Page, PageLogEntry, TaskState, WorkflowState
 
+from cms.governance.setup import board_approval_workflow
 from cms.models import PolicyIndexPage
 from portal.onboarding import platform_administrators_ensure
 from tests.associations import member_of
@@ -148,3 +150,36 @@ def test_the_dashboard_shows_a_person_of_two_associations_each_ones_pages_on_its
     body = _dashboard(client, HOST_A)
     assert THEIR_TITLE in body
     assert "سياسات-ديمة" not in body
+
+
+def test_the_dashboard_shows_the_workflows_a_person_started_on_the_hosts_association_only(
+    two, people, client
+):
+    shared = people["shared"]
+    theirs, mine = _theirs(two), _catalogue(two["b"])
+    mine.title = mine.title_ar = "سياسات-ديمة"
+    mine.save_revision().publish()
+    workflow = board_approval_workflow()
+    task = workflow.workflow_tasks.first().task
+    for page in (theirs, mine):
+        state = WorkflowState.objects.create(
+            content_type=ContentType.objects.get_for_model(type(page.specific)),
+            base_content_type=ContentType.objects.get_for_model(Page),
+            object_id=str(page.pk),
+            workflow=workflow,
+            status=WorkflowState.STATUS_IN_PROGRESS,
+            requested_by=shared,
+        )
+        state.current_task_state = TaskState.objects.create(
+            workflow_state=state,
+            revision=page.latest_revision,
+            task=task,
+            status=TaskState.STATUS_IN_PROGRESS,
+        )
+        state.save()
+    login(client, shared, two["b"])
+    body = _dashboard(client, HOST_B)
+    assert "سياسات-ديمة" in body and THEIR_TITLE not in body
+    login(client, shared, two["a"])
+    body = _dashboard(client, HOST_A)
+    assert THEIR_TITLE in body and "سياسات-ديمة" not in body
