@@ -4,7 +4,6 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from django.views.static import serve
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -30,9 +29,7 @@ urlpatterns = [
 
 if settings.SERVE_PUBLIC_MEDIA:
     urlpatterns += [
-        re_path(
-            r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"
-        ),
+        re_path(r"^media/(?P<path>.*)$", views.public_media, name="media"),
     ]
 
 # Wagtail's catch-all comes last, inside the language prefix. A bare "/" is answered by

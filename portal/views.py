@@ -1,8 +1,12 @@
-"""Views of the portal that are not Wagtail pages: error pages and robots.txt."""
+"""Views of the portal that are not Wagtail pages: error pages, robots.txt, public media."""
 
-from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError
+import posixpath
+
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseNotFound, HttpResponseServerError
 from django.template import loader
 from django.utils.translation import get_language, get_language_bidi
+from django.views.static import serve
 
 from portal.core.api import json_error_response
 from portal.middleware import API_PREFIX, bad_request_response
@@ -37,6 +41,22 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+# Documents are stored under the public media root, but served only by Wagtail's document view
+# (WAGTAILDOCS_SERVE_METHOD), which holds their collection's view restriction (board minutes)
+# and their association's host (portal.wagtail_hooks); never as files. deploy/nginx.conf says
+# the same for the files it serves itself.
+UNSERVED_MEDIA = ("documents/",)
+
+
+def public_media(request, path):
+    """A file of media/public (the development server's and the tests' stand-in for the reverse
+    proxy), but never a document's."""
+    # (as `serve` reads the path: "images/../documents/x.pdf" is a document's)
+    if posixpath.normpath(path).lstrip("/").startswith(UNSERVED_MEDIA):
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 def _channel(value: float) -> float:

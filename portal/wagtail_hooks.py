@@ -62,6 +62,11 @@ def second_factor_reset_button(user, request_user):
 for _action in USER_BULK_ACTIONS:
     hooks.register("register_bulk_action", _action, order=1)
 
+# The page bulk actions, the same way: another association's pages are not found
+# (portal.accounts.scoped_admin).
+for _action in scoped_admin.PAGE_BULK_ACTIONS:
+    hooks.register("register_bulk_action", _action, order=1)
+
 
 # A document is served on its own association's host only (superusers and platform
 # administrators: on any, as the admin links to it from the host they work on).
@@ -84,6 +89,13 @@ def page_chooser_in_scope(pages, request):
 def page_viewset():
     # After Wagtail's own (registered first), so that it serves every page type's screens.
     return scoped_admin.PageViewSet()
+
+
+# The dashboard's panels (to review, in moderation, locked, recent edits) keep to the host's
+# association: a person with roles in two associations sees each one's on its own host.
+@hooks.register("construct_homepage_panels")
+def dashboard_in_scope(request, panels):
+    scoped_admin.dashboard_panels_in_scope(panels)
 
 
 @hooks.register("construct_explorer_page_queryset")

@@ -17,7 +17,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from wagtail.admin.forms.workflows import get_task_form_class
-from wagtail.admin.views import chooser, workflows
+from wagtail.admin.views import chooser, home, workflows
+from wagtail.admin.views.pages import bulk_actions as page_bulk_actions
 from wagtail.admin.views.pages import workflow as page_workflow
 from wagtail.admin.views.pages.listing import GenericPageFilterSet
 from wagtail.admin.views.reports import aging_pages, audit_logging, locked_pages, page_types_usage
@@ -339,3 +340,113 @@ class PageChooserChosenView(chooser.ChosenMultipleView):
         if pages_in_scope(request.user, asked).count() != asked.count():
             raise Http404
         return super().get(request)
+
+
+# --- the dashboard ----------------------------------------------------------------------------
+# Wagtail's panels list the user's own (their locked pages, their recent edits, the workflows they
+# started) and what they may review, install-wide: a person with roles in two associations would
+# see on one's host the other's page titles and counts. Here each keeps to the host's association.
+
+
+def _page_ids_in_scope(actor, ids) -> set[int]:
+    return set(pages_in_scope(actor, Page.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+
+
+def _objects_in_scope(actor, objects):
+    """`objects` (pages, or other workflow objects, kept) narrowed to the host's association."""
+    ids = _page_ids_in_scope(actor, [obj.pk for obj in objects if isinstance(obj, Page)])
+    return [obj for obj in objects if not isinstance(obj, Page) or obj.pk in ids]
+
+
+class WorkflowObjectsToModeratePanel(home.WorkflowObjectsToModeratePanel):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        kept = _objects_in_scope(
+            context["request"].user, [state["obj"] for state in context["states"]]
+        )
+        context["states"] = [state for state in context["states"] if state["obj"] in kept]
+        return context
+
+
+class UserObjectsInWorkflowModerationPanel(home.UserObjectsInWorkflowModerationPanel):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        states = list(context["workflow_states"])
+        kept = _objects_in_scope(
+            context["request"].user, [state.content_object for state in states]
+        )
+        context["workflow_states"] = [state for state in states if state.content_object in kept]
+        return context
+
+
+class LockedPagesPanel(home.LockedPagesPanel):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["locked_pages"] = pages_in_scope(context["request"].user, context["locked_pages"])
+        return context
+
+
+class RecentEditsPanel(home.RecentEditsPanel):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        edits = context["last_edits"]
+        ids = _page_ids_in_scope(context["request"].user, [page.pk for _date, page in edits])
+        context["last_edits"] = [(date, page) for date, page in edits if page.pk in ids]
+        return context
+
+
+SCOPED_PANELS = {
+    home.WorkflowObjectsToModeratePanel: WorkflowObjectsToModeratePanel,
+    home.UserObjectsInWorkflowModerationPanel: UserObjectsInWorkflowModerationPanel,
+    home.LockedPagesPanel: LockedPagesPanel,
+    home.RecentEditsPanel: RecentEditsPanel,
+}
+
+
+def dashboard_panels_in_scope(panels) -> None:
+    """Wagtail's own dashboard panels (`panels`, changed in place) replaced by their scoped
+    versions."""
+    for index, panel in enumerate(panels):
+        scoped = SCOPED_PANELS.get(type(panel))
+        if scoped is not None:
+            panels[index] = scoped()
+
+
+# --- the page bulk actions --------------------------------------------------------------------
+# Wagtail's take their pages by id (or "all" of a listing) from any association, and show the
+# title of each one the user may not act on: here another association's page asked for by id is
+# not found, and "all" of a listing holds the host association's pages only.
+
+
+class ScopedPageBulkAction:
+    def get_all_objects_in_listing_query(self, parent_id):
+        if parent_id is not None:
+            if not str(parent_id).isdigit():
+                raise Http404
+            parent = Page.objects.filter(pk=parent_id, depth__gt=1)
+            if parent.exists() and not pages_in_scope(self.request.user, parent).exists():
+                raise Http404
+        ids = list(super().get_all_objects_in_listing_query(parent_id))
+        return list(
+            pages_in_scope(self.request.user, Page.objects.filter(pk__in=ids)).values_list(
+                "pk", flat=True
+            )
+        )
+
+    def get_actionable_objects(self):
+        ids = [value for value in self.request.GET.getlist("id") if value.isdigit()]
+        asked = Page.objects.filter(pk__in=ids)
+        if pages_in_scope(self.request.user, asked).count() != asked.count():
+            raise Http404
+        return super().get_actionable_objects()
+
+
+PAGE_BULK_ACTIONS = [
+    type(f"Scoped{action.__name__}", (ScopedPageBulkAction, action), {})
+    for action in (
+        page_bulk_actions.DeleteBulkAction,
+        page_bulk_actions.MoveBulkAction,
+        page_bulk_actions.PublishBulkAction,
+        page_bulk_actions.UnpublishBulkAction,
+    )
+]

@@ -3,7 +3,10 @@ live in the collection bound to it, and a role of one association neither lists,
 changes nor chooses the other's, in the admin or the API; renaming a collection keeps it its
 association's, and a collection named after an association is not that association's."""
 
+import contextlib
 import importlib
+import uuid
+from pathlib import Path
 
 import pytest
 
@@ -330,3 +333,38 @@ def test_existing_associations_get_their_board_minutes_as_onboarding_makes_them(
         CollectionViewRestriction.objects.count(),
         GroupCollectionPermission.objects.count(),
     )
+
+
+# --- files under MEDIA_URL ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def media_files(settings):
+    """Files written under the public media root as Wagtail stores them (a document, a
+    rendition), removed afterwards."""
+    root = Path(settings.MEDIA_ROOT)
+    name = f"sealed-{uuid.uuid4().hex}"
+    made = {
+        "documents": root / "documents" / f"{name}.pdf",
+        "images": root / "images" / f"{name}.png",
+    }
+    created_dirs = [path.parent for path in made.values() if not path.parent.exists()]
+    for path in made.values():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF-1.4 board minutes")
+    yield {kind: path.relative_to(root).as_posix() for kind, path in made.items()}
+    for path in made.values():
+        path.unlink(missing_ok=True)
+    for directory in created_dirs:
+        with contextlib.suppress(OSError):
+            directory.rmdir()
+
+
+def test_a_document_is_never_served_as_a_file_under_media(two, files, media_files, client):
+    # Only through Wagtail's view, which holds its collection's restriction and its host.
+    document = files["a"][0]
+    assert document.url == reverse("wagtaildocs_serve", args=[document.pk, document.filename])
+    for path in (media_files["documents"], f"images/../{media_files['documents']}"):
+        assert client.get(f"/media/{path}", HTTP_HOST=HOST_A).status_code == 404, path
+    # (an image's file still is: it is on the association's public pages)
+    assert client.get(f"/media/{media_files['images']}", HTTP_HOST=HOST_A).status_code == 200

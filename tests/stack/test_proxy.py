@@ -69,6 +69,26 @@ def test_files_served_by_nginx_are_not_sniffed(client):
     assert response.getheader("Cross-Origin-Resource-Policy") == "same-origin"
 
 
+def test_documents_are_never_served_as_files_by_nginx(stack, client):
+    """A document's file (board minutes among them) goes out only through the application's
+    document view, which holds its collection's restriction and its association's host."""
+    public = stack.media_root / "public"
+    name = f"sealed-{uuid.uuid4().hex}"
+    document, image = public / "documents" / f"{name}.pdf", public / "images" / f"{name}.png"
+    for path in (document, image):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF-1.4 board minutes")
+        path.chmod(0o644)
+    try:
+        for path in (f"/media/documents/{name}.pdf", f"/media/images/../documents/{name}.pdf"):
+            assert client().get(path).status == 404, path
+        # (an image's file still is: it is on the association's public pages)
+        assert client().get(f"/media/images/{name}.png").status == 200
+    finally:
+        document.unlink(missing_ok=True)
+        image.unlink(missing_ok=True)
+
+
 def test_public_content_api_is_cached_per_language(client, demo):
     reader = client()
     path = f"/api/v1/policies/{demo['policy_slug']}/"
