@@ -317,6 +317,8 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Documents go out through Wagtail's view only (their collection's restriction, their
 # association's host), never as files under MEDIA_URL (portal.views.public_media, nginx.conf).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Images are public files: none goes into a private collection (portal.images).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.images.PublicImageForm"
 WAGTAILAPI_BASE_URL = SITE_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAIL_ENABLE_UPDATE_CHECK = False

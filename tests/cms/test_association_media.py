@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
@@ -22,6 +23,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Collection, CollectionViewRestriction, GroupCollectionPermission
+from wagtail.users.models import UserProfile
 
 from cms.forms import BoardApprovalForm
 from cms.governance import MINUTES_COLLECTION, ensure_governance
@@ -368,3 +370,54 @@ def test_a_document_is_never_served_as_a_file_under_media(two, files, media_file
         assert client.get(f"/media/{path}", HTTP_HOST=HOST_A).status_code == 404, path
     # (an image's file still is: it is on the association's public pages)
     assert client.get(f"/media/{media_files['images']}", HTTP_HOST=HOST_A).status_code == 200
+
+
+def _png(name):
+    return SimpleUploadedFile(name, get_test_image_file().file.getvalue(), "image/png")
+
+
+@pytest.mark.parametrize("role", ["administrator", "editor"])
+def test_an_image_is_refused_in_a_private_collection_and_nothing_is_stored(
+    two, people, client, role
+):
+    """Images are public files (served without asking the collection's restriction): the board
+    minutes' collection takes documents only. The error is translated; nothing is stored."""
+    ensure_governance()
+    site = two["b"]
+    user = people["admin_b"] if role == "administrator" else member_of(site, role)
+    # The association's collection and everything under it: the minutes are offered too.
+    GroupCollectionPermission.objects.get_or_create(
+        group=Group.objects.get(association_role__site=site, association_role__role=role),
+        collection=association_collection(site),
+        permission=apps.get_model("auth", "Permission").objects.get(codename="add_image"),
+    )
+    login(client, user, site)
+    profile = UserProfile.get_for_user(user)
+    for language, words in (("ar", "ملفات عامة"), ("en", "Images are public files")):
+        profile.preferred_language = language
+        profile.save()
+        response = client.post(
+            reverse("wagtailimages:add"),
+            {
+                "title": "محضر",
+                "collection": _minutes(site).pk,
+                "file": _png("minutes.png"),
+            },
+            HTTP_HOST=HOST_B,
+        )
+        assert response.status_code == 200, response.status_code  # the form again, with its error
+        assert set(response.context["form"].errors) == {"collection"}, language
+        assert words in response.content.decode(), language
+    assert not Image.objects.filter(title="محضر").exists()
+    # The association's own (public) collection still takes it.
+    response = client.post(
+        reverse("wagtailimages:add"),
+        {
+            "title": "شعار",
+            "collection": association_collection(site).pk,
+            "file": _png("logo.png"),
+        },
+        HTTP_HOST=HOST_B,
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert Image.objects.get(title="شعار").collection == association_collection(site)
