@@ -19,7 +19,7 @@ from email.mime.image import MIMEImage
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
-from django.db import DatabaseError, close_old_connections, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -306,21 +306,201 @@ def _fall_back_to_sms(notification: Notification, reason: str) -> bool:
     return notification_deliver(notification=copy)
 
 
-def notifications_retry_due(*, now=None) -> tuple[int, int]:
+SWEEP_BATCH = 100  # messages claimed, sent and recorded together by one round of the sweep
+
+
+def _notifications_claim_due(now, lease: dt.datetime, *, limit: int) -> list[Notification]:
+    """Take up to `limit` due messages in one statement, oldest first. Rows another worker holds
+    are skipped (SKIP LOCKED), and each one taken has its next attempt moved to `lease`: no
+    other run takes it before then, and the lease is the claim's token, so a worker that died
+    mid-send leaves the message to be tried again once the lease has run out."""
+    if connection.vendor != "postgresql":
+        return _notifications_claim_due_portable(now, lease, limit=limit)
+    table = Notification._meta.db_table
+    taken = Notification.objects.raw(
+        f"""
+        WITH due AS (
+            SELECT id, next_attempt_at FROM {table}
+            WHERE status = %s AND next_attempt_at <= %s
+            ORDER BY next_attempt_at, id
+            LIMIT %s
+            FOR UPDATE SKIP LOCKED
+        )
+        UPDATE {table} AS n SET next_attempt_at = %s
+        FROM due WHERE n.id = due.id
+        RETURNING n.*, due.next_attempt_at AS due_at
+        """,  # noqa: S608 - the table name is the model's own
+        [S.PENDING, now, limit, lease],
+    )
+    return sorted(taken, key=lambda notification: (notification.due_at, notification.pk))
+
+
+def _notifications_claim_due_portable(now, lease, *, limit: int) -> list[Notification]:
+    """The claim on a database without SKIP LOCKED (SQLite, for local work): its writers take
+    turns, so the batch is read and taken in one write transaction."""
+    with transaction.atomic():
+        due = dict(
+            Notification.objects.filter(status=S.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", "next_attempt_at")[:limit]
+        )
+        Notification.objects.filter(pk__in=due, status=S.PENDING, next_attempt_at__lte=now).update(
+            next_attempt_at=lease
+        )
+        taken = list(Notification.objects.filter(pk__in=due, next_attempt_at=lease))
+    for notification in taken:
+        notification.due_at = due[notification.pk]
+    return sorted(taken, key=lambda notification: (notification.due_at, notification.pk))
+
+
+_OUTCOME_COLUMNS = (
+    ("id", "bigint"),
+    ("lease", "timestamptz"),
+    ("status", "varchar"),
+    ("attempts", "smallint"),
+    ("next_attempt_at", "timestamptz"),
+    ("last_error", "varchar"),
+    ("sent_at", "timestamptz"),
+    ("delivered_at", "timestamptz"),
+    ("gateway_id", "varchar"),
+)
+
+
+def _notifications_record(outcomes: list[Notification], lease: dt.datetime) -> None:
+    """Record the outcomes of a batch (sent, delivered, retried later, failed, put off) in one
+    statement. A row is written only while the claim is still this run's (its lease unchanged),
+    and after a send the fact is kept through a database restart (retried for up to a minute)
+    rather than sending the messages again later."""
+    if not outcomes:
+        return
+    if connection.vendor != "postgresql":
+        for n in outcomes:
+            fields = {name: getattr(n, name) for name, _kind in _OUTCOME_COLUMNS[2:]}
+            Notification.objects.filter(pk=n.pk, status=S.PENDING, next_attempt_at=lease).update(
+                **fields
+            )
+        return
+    table = Notification._meta.db_table
+    row = "(" + ", ".join(f"%s::{kind}" for _name, kind in _OUTCOME_COLUMNS) + ")"
+    params = []
+    for n in outcomes:
+        params += [
+            n.pk,
+            lease,
+            n.status,
+            n.attempts,
+            n.next_attempt_at,
+            n.last_error,
+            n.sent_at,
+            n.delivered_at,
+            n.gateway_id,
+        ]
+    names = ", ".join(name for name, _kind in _OUTCOME_COLUMNS)
+    sets = ", ".join(f"{name} = v.{name}" for name, _kind in _OUTCOME_COLUMNS[2:])
+    sql = (
+        f"UPDATE {table} AS n SET {sets} "  # noqa: S608 - the table name is the model's own
+        f"FROM (VALUES {', '.join([row] * len(outcomes))}) AS v({names}) "
+        "WHERE n.id = v.id AND n.status = 'pending' AND n.next_attempt_at = v.lease"
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+            return
+        except DatabaseError:
+            if time.monotonic() > deadline:
+                raise
+            close_old_connections()
+            time.sleep(1)
+
+
+def _attempt(notification: Notification, now) -> str:
+    """One attempt at a message the sweep has claimed; the outcome is set on the object, for
+    `_notifications_record`. Returns "sent", "pending", or "done" (handled and recorded
+    already: a WhatsApp message that went by SMS instead)."""
+    staff_resend = notification.resent_by_id is not None and notification.attempts == 0
+    if not staff_resend and (paused_until := breaker.paused(notification.channel, now)):
+        if notification.channel == Notification.Channel.WHATSAPP:
+            # WhatsApp failed just now: the SMS copy goes at once rather than waiting
+            sent = _fall_back_to_sms(notification, "WhatsApp paused after repeated failures")
+            return "done" if sent else "done-pending"
+        # the service failed just now: put the message off, this is not an attempt
+        notification.next_attempt_at = paused_until
+        return "pending"
+    notification.attempts += 1
+    try:
+        accepted = _send(notification)
+    except Exception as error:  # noqa: BLE001 - any failure of the outside service is retried
+        reason = f"{type(error).__name__}: {error}"[:300]
+        breaker.failed(notification.channel, now)
+        logger.warning(
+            "notification %s failed (attempt %s): %s",
+            notification.pk,
+            notification.attempts,
+            type(error).__name__,
+        )
+        if notification.channel == Notification.Channel.WHATSAPP:
+            return "done" if _fall_back_to_sms(notification, reason) else "done-pending"
+        delays = retry_delays()
+        delay = delays[min(notification.attempts - 1, len(delays) - 1)]
+        notification.status = S.FAILED if notification.attempts > len(delays) else S.PENDING
+        notification.next_attempt_at = timezone.now() + dt.timedelta(seconds=delay)
+        notification.last_error = reason
+        return "pending"
+    breaker.succeeded(notification.channel)
+    sent_at = timezone.now()
+    notification.status = S.SENT
+    notification.sent_at = sent_at
+    notification.last_error = ""
+    if accepted is not None:
+        notification.gateway_id = accepted.gateway_id
+        if accepted.delivered:
+            notification.status = S.DELIVERED
+            notification.delivered_at = sent_at
+    return "sent"
+
+
+def notifications_retry_due(*, now=None, batch: int | None = None) -> tuple[int, int]:
     """Send every pending message whose next attempt is due: the retries on their back-off,
     the held messages of steps, and those whose task could not be queued. Returns (sent, still
-    pending)."""
+    pending).
+
+    Each round claims a batch of due messages in one statement, sends them one by one, and
+    records their outcomes in one more: two statements per batch, not three per message."""
     now = now or timezone.now()
+    batch = batch or SWEEP_BATCH
     sent = pending = 0
-    due = Notification.objects.filter(status=S.PENDING, next_attempt_at__lte=now).order_by(
-        "next_attempt_at", "pk"
-    )
-    for notification in due.iterator(chunk_size=200):
-        if notification_deliver(notification=notification, now=now):
-            sent += 1
-        else:
-            pending += 1
-    return sent, pending
+    while True:
+        lease = max(now, timezone.now()) + NOTIFICATION_LEASE
+        claimed = _notifications_claim_due(now, lease, limit=batch)
+        if not claimed:
+            return sent, pending
+        outcomes = []
+        tried = 0
+        try:
+            for notification in claimed:
+                if timezone.now() >= lease - NOTIFICATION_LEASE / 2:
+                    # a slow gateway: the rest goes back to the queue well before the lease
+                    # runs out, so no send of this run can start after another run took it
+                    break
+                tried += 1  # counted before the send: a message whose send broke off waits
+                result = _attempt(notification, now)
+                if result.startswith("done"):
+                    sent += result == "done"
+                    pending += result != "done"
+                    continue
+                outcomes.append(notification)
+                sent += result == "sent"
+                pending += result == "pending"
+        finally:
+            # What was tried is recorded even when the run stops part way; the messages of the
+            # batch not yet tried are due again at once. The one whose send broke off keeps its
+            # lease: whether it went out is not known, so it is tried again after the lease.
+            for notification in claimed[tried:]:
+                notification.next_attempt_at = notification.due_at
+                outcomes.append(notification)
+            _notifications_record(outcomes, lease)
 
 
 def notification_resend(*, notification: Notification, user) -> Notification:

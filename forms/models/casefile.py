@@ -162,6 +162,13 @@ class Notification(CaseFileRow):
                 condition=models.Q(status="failed"),
                 name="notification_failed",
             ),
+            # The outbox sweep takes the due messages oldest first: the few pending among
+            # millions sent.
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=models.Q(status="pending"),
+                name="notification_due",
+            ),
         ]
 
     def __str__(self):
