@@ -39,6 +39,14 @@ def outbox():
     breaker.reset()
 
 
+# The claim of several workers at once (FOR UPDATE SKIP LOCKED) is PostgreSQL's; SQLite, for
+# local work, claims and records row by row under its single writer.
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the batch claim (SKIP LOCKED) is PostgreSQL's"
+)
+
+
+@postgresql_only
 @pytest.mark.django_db
 def test_a_batch_of_due_messages_is_claimed_and_recorded_in_two_statements(outbox, monkeypatch):
     monkeypatch.setattr(notifications, "SWEEP_BATCH", 20, raising=False)
@@ -84,6 +92,7 @@ def test_failures_in_a_batch_get_the_promised_back_off_and_the_rest_are_sent(
     ]  # in the order they fell due
 
 
+@postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_split_the_due_messages_and_never_send_one_twice(outbox, monkeypatch):
     """Worker A holds a batch while it sends; worker B's run skips that batch (SKIP LOCKED, then
