@@ -41,11 +41,27 @@ def pytest_collection_modifyitems(config, items):
     stack (the order within each part is kept)."""
     for item in items:
         _name_in_node_id(item)
+        _flushes_cleanly(item)
     seen = set()
     twice = {item.nodeid for item in items if item.nodeid in seen or seen.add(item.nodeid)}
     if twice:  # pytest-xdist would run only one of each
         raise pytest.UsageError(f"tests share a node id: {sorted(twice)[:5]}")
     items.sort(key=lambda item: item.get_closest_marker("stack") is None)
+
+
+def _flushes_cleanly(item):
+    """A transactional test flushes the database when it ends, and without serialized rollback
+    the flush runs the migrations' handlers again (groups, collections, the default association
+    made anew): the next test that restores the migrated contents then collides with them. So
+    every transactional test restores them (benchmarks, which run alone, excepted)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is None or "tests/bench/" in item.nodeid:
+        return
+    if marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+        raise pytest.UsageError(
+            f"{item.nodeid}: a transactional test needs serialized_rollback=True "
+            "(django_db(transaction=True, serialized_rollback=True))"
+        )
 
 
 def _name_in_node_id(item):

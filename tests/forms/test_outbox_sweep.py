@@ -93,7 +93,7 @@ def test_failures_in_a_batch_get_the_promised_back_off_and_the_rest_are_sent(
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_split_the_due_messages_and_never_send_one_twice(outbox, monkeypatch):
     """Worker A holds a batch while it sends; worker B's run skips that batch (SKIP LOCKED, then
     the lease) and sends the others; every message goes out once."""
