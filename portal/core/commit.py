@@ -1,9 +1,12 @@
 """Work gathered over one transaction and done once, after its commit."""
 
 import contextlib
+import logging
 from contextvars import ContextVar
 
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 # Work gathered by `committed_statements()` blocks: run → the items gathered for it.
 _gathering: ContextVar[dict | None] = ContextVar("sila_gathering", default=None)
@@ -45,8 +48,9 @@ def gather_after_commit(run, items: dict) -> None:
 @contextlib.contextmanager
 def committed_statements():
     """For work written by statements that commit themselves (autocommit): what the block
-    gathers outside a transaction runs once, at its end, as it would once after one commit.
-    Work gathered inside a transaction still waits for that transaction's commit."""
+    gathers outside a transaction runs once, at its end, as it would once after one commit, and
+    as robustly: a failure is logged, not raised. Work gathered inside a transaction still waits
+    for that transaction's commit."""
     if _gathering.get() is not None:
         yield
         return
@@ -57,4 +61,14 @@ def committed_statements():
     finally:
         _gathering.reset(token)
     for run, items in gathering.items():
-        run(items)
+        try:
+            run(items)
+        except Exception:  # noqa: BLE001 - as a robust on_commit callback
+            # The statements are committed: nothing after them turns the change into an error
+            # answer. What `run` would have started (an index run, the receipts' run) is
+            # caught up by the periodic sweep and catch-up that read the same rows.
+            logger.exception("work after committed statements failed: %s", _name(run))
+
+
+def _name(run) -> str:
+    return getattr(run, "__qualname__", type(run).__name__)

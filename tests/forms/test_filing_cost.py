@@ -451,3 +451,26 @@ def test_the_clients_limit_is_counted_in_one_round_trip_and_refuses_past_it(
     assert answers[3].json()["code"] == "throttled"
     # (DRF's wait: the window's length from the oldest hit, in whole seconds)
     assert 3590 <= int(answers[3].headers["Retry-After"]) <= 3600
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_committed_filing_is_answered_201_when_the_queue_cannot_be_reached(
+    client, home, monkeypatch
+):
+    """Outside a transaction the filing's statement commits by itself; the look at the queue
+    that follows fails (the database restarting): the answer stays 201 and the rows stay, the
+    receipt in the outbox for the periodic sweep."""
+    from django.db import OperationalError
+
+    from forms.models import HelpRequest
+    from portal.core import tasks
+
+    def unreachable(*queued_tasks):
+        raise OperationalError("the connection was closed")
+
+    monkeypatch.setattr(tasks, "enqueue_unless_waiting", unreachable)
+    with override_settings(TASKS=DATABASE_QUEUE):
+        response = api_filing(client, 11)
+    assert response.status_code == 201, response.content
+    filed = HelpRequest.objects.get()
+    assert Notification.objects.filter(case_file=filed.case_file_id, status="pending").exists()
