@@ -11,6 +11,7 @@ attempt scheduled, so nothing is lost.
   after the last retry. Staff can send a message again (`notification_resend`)."""
 
 import datetime as dt
+import enum
 import logging
 import time
 from collections.abc import Iterable
@@ -158,32 +159,7 @@ def notifications_deliver_after_commit() -> None:
 
 
 NOTIFICATION_LEASE = dt.timedelta(seconds=60)  # longer than any send may take
-
-
-def _notification_claim(notification: Notification, now) -> bool:
-    """Take the message for one attempt if it is due at `now`: its next attempt moves past the
-    lease, counted from the clock (a sweep's `now` may be long past), so the task queued after
-    the commit and the sweep never send it twice at once."""
-    lease_from = max(now, timezone.now())
-    claimed = Notification.objects.filter(
-        pk=notification.pk, status=S.PENDING, next_attempt_at__lte=now
-    ).update(next_attempt_at=lease_from + NOTIFICATION_LEASE)
-    return bool(claimed)
-
-
-def _notification_save(notification: Notification, fields: list[str]) -> None:
-    """Record the outcome of an attempt; after a send the fact is kept through a database
-    restart (retried for up to a minute) rather than sending the message again later."""
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            notification.save(update_fields=fields)
-            return
-        except DatabaseError:
-            if time.monotonic() > deadline:
-                raise
-            close_old_connections()
-            time.sleep(1)
+SWEEP_BATCH = 100  # messages claimed, sent and recorded together by one round of the sweep
 
 
 def email_message(notification: Notification) -> EmailMultiAlternatives:
@@ -227,34 +203,35 @@ def _send(notification: Notification) -> Accepted | None:
     return None
 
 
-def notification_deliver(*, notification: Notification, now=None) -> bool:
-    """Try to send one message; on failure keep it queued with the next attempt scheduled, or
-    (WhatsApp) send it by SMS instead. True when the message, or its SMS copy, went out."""
-    if notification.status != S.PENDING:
-        return notification.status in (S.SENT, S.DELIVERED)
-    now = now or timezone.now()
+class Outcome(enum.Enum):
+    """What becomes of a message after one attempt, or none while its channel is paused."""
+
+    SENT = "sent"
+    DELIVERED = "delivered"  # the gateway said so as it took the message
+    RETRY = "retry"  # queued again, its next attempt on the back-off
+    FAILED = "failed"  # refused after the last retry
+    BY_SMS = "by SMS"  # WhatsApp did not take it: it fails, and an SMS copy goes now
+    PUT_OFF = "put off"  # its channel is paused: not tried, and not an attempt
+
+
+def _attempt(notification: Notification, now) -> Outcome:
+    """One attempt at a claimed message: what becomes of it, set on the object (the fields of
+    `_OUTCOME_COLUMNS`) for the caller to record. Every way a message is sent decides here."""
     # a message staff send again is tried at once, even while its channel is paused
     staff_resend = notification.resent_by_id is not None and notification.attempts == 0
     if not staff_resend and (paused_until := breaker.paused(notification.channel, now)):
-        if notification.channel == Notification.Channel.WHATSAPP and _notification_claim(
-            notification, now
-        ):
+        if notification.channel == Notification.Channel.WHATSAPP:
             # WhatsApp failed just now: the SMS copy goes at once rather than waiting
-            return _fall_back_to_sms(notification, "WhatsApp paused after repeated failures")
+            notification.status = S.FAILED
+            notification.last_error = "WhatsApp paused after repeated failures"
+            return Outcome.BY_SMS
         # the service failed just now: put the message off, this is not an attempt
-        Notification.objects.filter(
-            pk=notification.pk, status=S.PENDING, next_attempt_at__lte=now
-        ).update(next_attempt_at=paused_until)
-        return False
-    if not _notification_claim(notification, now):
-        notification.refresh_from_db(fields=["status"])
-        return notification.status in (S.SENT, S.DELIVERED)
-    notification.refresh_from_db(fields=["attempts"])  # a stale copy must not undercount
-    notification.attempts += 1
+        notification.next_attempt_at = paused_until
+        return Outcome.PUT_OFF
+    notification.attempts += 1  # the claimed row's own count, read by the claim
     try:
         accepted = _send(notification)
     except Exception as error:  # noqa: BLE001 - any failure of the outside service is retried
-        reason = f"{type(error).__name__}: {error}"[:300]
         breaker.failed(notification.channel, now)
         logger.warning(
             "notification %s failed (attempt %s): %s",
@@ -262,38 +239,39 @@ def notification_deliver(*, notification: Notification, now=None) -> bool:
             notification.attempts,
             type(error).__name__,
         )
+        notification.last_error = f"{type(error).__name__}: {error}"[:300]
         if notification.channel == Notification.Channel.WHATSAPP:
-            return _fall_back_to_sms(notification, reason)
+            notification.status = S.FAILED
+            return Outcome.BY_SMS
         delays = retry_delays()
         delay = delays[min(notification.attempts - 1, len(delays) - 1)]
-        notification.status = S.FAILED if notification.attempts > len(delays) else S.PENDING
         notification.next_attempt_at = timezone.now() + dt.timedelta(seconds=delay)
-        notification.last_error = reason
-        _notification_save(notification, ["attempts", "status", "next_attempt_at", "last_error"])
-        return False
+        if notification.attempts > len(delays):
+            notification.status = S.FAILED
+            return Outcome.FAILED
+        return Outcome.RETRY
     breaker.succeeded(notification.channel)
-    now = timezone.now()
     notification.status = S.SENT
-    notification.sent_at = now
+    notification.sent_at = timezone.now()
     notification.last_error = ""
-    fields = ["attempts", "status", "sent_at", "last_error"]
     if accepted is not None:
         notification.gateway_id = accepted.gateway_id
-        fields.append("gateway_id")
         if accepted.delivered:
             notification.status = S.DELIVERED
-            notification.delivered_at = now
-            fields.append("delivered_at")
-    _notification_save(notification, fields)
-    return True
+            notification.delivered_at = notification.sent_at
+            return Outcome.DELIVERED
+    return Outcome.SENT
 
 
-def _fall_back_to_sms(notification: Notification, reason: str) -> bool:
-    """WhatsApp did not take the message: it fails, and an SMS copy goes now."""
+def _fall_back_to_sms(notification: Notification, *, lease: dt.datetime | None = None) -> bool:
+    """WhatsApp did not take the message (failed, with the reason, on the object): record it,
+    and send an SMS copy now. The message of an attempt is recorded only while the attempt's
+    claim (`lease`) holds: a worker that outlived it neither fails it nor sends a copy."""
     with transaction.atomic():
-        notification.status = S.FAILED
-        notification.last_error = reason
-        _notification_save(notification, ["attempts", "status", "last_error"])
+        if lease is None:
+            notification.save(update_fields=["status", "last_error"])
+        elif not _notifications_record([notification], lease):
+            return False
         copy = Notification.objects.create(
             case_file_id=notification.case_file_id,
             channel=Notification.Channel.SMS,
@@ -306,22 +284,23 @@ def _fall_back_to_sms(notification: Notification, reason: str) -> bool:
     return notification_deliver(notification=copy)
 
 
-SWEEP_BATCH = 100  # messages claimed, sent and recorded together by one round of the sweep
-
-
-def _notifications_claim_due(now, lease: dt.datetime, *, limit: int) -> list[Notification]:
-    """Take up to `limit` due messages in one statement, oldest first. Rows another worker holds
-    are skipped (SKIP LOCKED), and each one taken has its next attempt moved to `lease`: no
-    other run takes it before then, and the lease is the claim's token, so a worker that died
-    mid-send leaves the message to be tried again once the lease has run out."""
+def _notifications_claim_due(
+    now, lease: dt.datetime, *, limit: int, pk: int | None = None
+) -> list[Notification]:
+    """Take up to `limit` due messages (or the one of `pk`, if due) in one statement, oldest
+    first, as they are in the database. Rows another worker holds are skipped (SKIP LOCKED),
+    and each one taken has its next attempt moved to `lease`: no other run takes it before
+    then, and the lease is the claim's token, so a worker that died mid-send leaves the message
+    to be tried again once the lease has run out."""
     if connection.vendor != "postgresql":
-        return _notifications_claim_due_portable(now, lease, limit=limit)
+        return _notifications_claim_due_portable(now, lease, limit=limit, pk=pk)
     table = Notification._meta.db_table
+    only = "AND id = %s" if pk is not None else ""
     taken = Notification.objects.raw(
         f"""
         WITH due AS (
             SELECT id, next_attempt_at FROM {table}
-            WHERE status = %s AND next_attempt_at <= %s
+            WHERE status = %s AND next_attempt_at <= %s {only}
             ORDER BY next_attempt_at, id
             LIMIT %s
             FOR UPDATE SKIP LOCKED
@@ -330,19 +309,20 @@ def _notifications_claim_due(now, lease: dt.datetime, *, limit: int) -> list[Not
         FROM due WHERE n.id = due.id
         RETURNING n.*, due.next_attempt_at AS due_at
         """,  # noqa: S608 - the table name is the model's own
-        [S.PENDING, now, limit, lease],
+        [S.PENDING, now, *([pk] if pk is not None else []), limit, lease],
     )
     return sorted(taken, key=lambda notification: (notification.due_at, notification.pk))
 
 
-def _notifications_claim_due_portable(now, lease, *, limit: int) -> list[Notification]:
+def _notifications_claim_due_portable(now, lease, *, limit: int, pk=None) -> list[Notification]:
     """The claim on a database without SKIP LOCKED (SQLite, for local work): its writers take
     turns, so the batch is read and taken in one write transaction."""
+    due = Notification.objects.filter(status=S.PENDING, next_attempt_at__lte=now)
+    if pk is not None:
+        due = due.filter(pk=pk)
     with transaction.atomic():
         due = dict(
-            Notification.objects.filter(status=S.PENDING, next_attempt_at__lte=now)
-            .order_by("next_attempt_at", "pk")
-            .values_list("pk", "next_attempt_at")[:limit]
+            due.order_by("next_attempt_at", "pk").values_list("pk", "next_attempt_at")[:limit]
         )
         Notification.objects.filter(pk__in=due, status=S.PENDING, next_attempt_at__lte=now).update(
             next_attempt_at=lease
@@ -366,20 +346,21 @@ _OUTCOME_COLUMNS = (
 )
 
 
-def _notifications_record(outcomes: list[Notification], lease: dt.datetime) -> None:
-    """Record the outcomes of a batch (sent, delivered, retried later, failed, put off) in one
-    statement. A row is written only while the claim is still this run's (its lease unchanged),
-    and after a send the fact is kept through a database restart (retried for up to a minute)
-    rather than sending the messages again later."""
+def _notifications_record(outcomes: list[Notification], lease: dt.datetime) -> int:
+    """Record the outcomes of claimed messages (sent, delivered, retried later, failed, put
+    off) in one statement; returns how many rows were written. A row is written only while the
+    claim is still this run's (its lease unchanged), and after a send the fact is kept through
+    a database restart (retried for up to a minute) rather than sending the messages again."""
     if not outcomes:
-        return
+        return 0
     if connection.vendor != "postgresql":
+        written = 0
         for n in outcomes:
             fields = {name: getattr(n, name) for name, _kind in _OUTCOME_COLUMNS[2:]}
-            Notification.objects.filter(pk=n.pk, status=S.PENDING, next_attempt_at=lease).update(
-                **fields
-            )
-        return
+            written += Notification.objects.filter(
+                pk=n.pk, status=S.PENDING, next_attempt_at=lease
+            ).update(**fields)
+        return written
     table = Notification._meta.db_table
     row = "(" + ", ".join(f"%s::{kind}" for _name, kind in _OUTCOME_COLUMNS) + ")"
     params = []
@@ -407,7 +388,7 @@ def _notifications_record(outcomes: list[Notification], lease: dt.datetime) -> N
         try:
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
-            return
+                return cursor.rowcount
         except DatabaseError:
             if time.monotonic() > deadline:
                 raise
@@ -415,50 +396,54 @@ def _notifications_record(outcomes: list[Notification], lease: dt.datetime) -> N
             time.sleep(1)
 
 
-def _attempt(notification: Notification, now) -> str:
-    """One attempt at a message the sweep has claimed; the outcome is set on the object, for
-    `_notifications_record`. Returns "sent", "pending", or "done" (handled and recorded
-    already: a WhatsApp message that went by SMS instead)."""
-    staff_resend = notification.resent_by_id is not None and notification.attempts == 0
-    if not staff_resend and (paused_until := breaker.paused(notification.channel, now)):
-        if notification.channel == Notification.Channel.WHATSAPP:
-            # WhatsApp failed just now: the SMS copy goes at once rather than waiting
-            sent = _fall_back_to_sms(notification, "WhatsApp paused after repeated failures")
-            return "done" if sent else "done-pending"
-        # the service failed just now: put the message off, this is not an attempt
-        notification.next_attempt_at = paused_until
-        return "pending"
-    notification.attempts += 1
+def _notifications_send(claimed: list[Notification], now, lease: dt.datetime) -> tuple[int, int]:
+    """Send claimed messages one by one and record their outcomes together: a round of the
+    sweep, or the one message of `notification_deliver`. Returns (sent, tried but not sent)."""
+    outcomes = []
+    sent = tried = 0
     try:
-        accepted = _send(notification)
-    except Exception as error:  # noqa: BLE001 - any failure of the outside service is retried
-        reason = f"{type(error).__name__}: {error}"[:300]
-        breaker.failed(notification.channel, now)
-        logger.warning(
-            "notification %s failed (attempt %s): %s",
-            notification.pk,
-            notification.attempts,
-            type(error).__name__,
-        )
-        if notification.channel == Notification.Channel.WHATSAPP:
-            return "done" if _fall_back_to_sms(notification, reason) else "done-pending"
-        delays = retry_delays()
-        delay = delays[min(notification.attempts - 1, len(delays) - 1)]
-        notification.status = S.FAILED if notification.attempts > len(delays) else S.PENDING
-        notification.next_attempt_at = timezone.now() + dt.timedelta(seconds=delay)
-        notification.last_error = reason
-        return "pending"
-    breaker.succeeded(notification.channel)
-    sent_at = timezone.now()
-    notification.status = S.SENT
-    notification.sent_at = sent_at
-    notification.last_error = ""
-    if accepted is not None:
-        notification.gateway_id = accepted.gateway_id
-        if accepted.delivered:
-            notification.status = S.DELIVERED
-            notification.delivered_at = sent_at
-    return "sent"
+        for notification in claimed:
+            if timezone.now() >= lease - NOTIFICATION_LEASE / 2:
+                # a slow gateway: the rest goes back to the queue well before the lease runs
+                # out, so no send of this run can start after another run took it
+                break
+            tried += 1  # counted before the send: a message whose send broke off waits
+            outcome = _attempt(notification, now)
+            if outcome is Outcome.BY_SMS:
+                sent += _fall_back_to_sms(notification, lease=lease)
+                continue
+            outcomes.append(notification)
+            sent += outcome in (Outcome.SENT, Outcome.DELIVERED)
+    finally:
+        # What was tried is recorded even when the run stops part way; the messages not yet
+        # tried are due again at once. The one whose send broke off keeps its lease: whether
+        # it went out is not known, so it is tried again after the lease.
+        for notification in claimed[tried:]:
+            notification.next_attempt_at = notification.due_at
+            outcomes.append(notification)
+        _notifications_record(outcomes, lease)
+    return sent, tried - sent
+
+
+def _lease(now) -> dt.datetime:
+    """The claim's token: counted from the clock, as a sweep's `now` may be long past."""
+    return max(now, timezone.now()) + NOTIFICATION_LEASE
+
+
+def notification_deliver(*, notification: Notification, now=None) -> bool:
+    """Try to send one message, if it is due: a round of the sweep with this message alone
+    claimed (`notification` itself is only read). True when the message, or its SMS copy, went
+    out, by this call or by another run that had it."""
+    if notification.status != S.PENDING:
+        return notification.status in (S.SENT, S.DELIVERED)
+    now = now or timezone.now()
+    lease = _lease(now)
+    claimed = _notifications_claim_due(now, lease, limit=1, pk=notification.pk)
+    if not claimed:
+        notification.refresh_from_db(fields=["status"])
+        return notification.status in (S.SENT, S.DELIVERED)
+    sent, _not_sent = _notifications_send(claimed, now, lease)
+    return bool(sent)
 
 
 def notifications_retry_due(*, now=None, batch: int | None = None) -> tuple[int, int]:
@@ -472,35 +457,13 @@ def notifications_retry_due(*, now=None, batch: int | None = None) -> tuple[int,
     batch = batch or SWEEP_BATCH
     sent = pending = 0
     while True:
-        lease = max(now, timezone.now()) + NOTIFICATION_LEASE
+        lease = _lease(now)
         claimed = _notifications_claim_due(now, lease, limit=batch)
         if not claimed:
             return sent, pending
-        outcomes = []
-        tried = 0
-        try:
-            for notification in claimed:
-                if timezone.now() >= lease - NOTIFICATION_LEASE / 2:
-                    # a slow gateway: the rest goes back to the queue well before the lease
-                    # runs out, so no send of this run can start after another run took it
-                    break
-                tried += 1  # counted before the send: a message whose send broke off waits
-                result = _attempt(notification, now)
-                if result.startswith("done"):
-                    sent += result == "done"
-                    pending += result != "done"
-                    continue
-                outcomes.append(notification)
-                sent += result == "sent"
-                pending += result == "pending"
-        finally:
-            # What was tried is recorded even when the run stops part way; the messages of the
-            # batch not yet tried are due again at once. The one whose send broke off keeps its
-            # lease: whether it went out is not known, so it is tried again after the lease.
-            for notification in claimed[tried:]:
-                notification.next_attempt_at = notification.due_at
-                outcomes.append(notification)
-            _notifications_record(outcomes, lease)
+        round_sent, round_pending = _notifications_send(claimed, now, lease)
+        sent += round_sent
+        pending += round_pending
 
 
 def notification_resend(*, notification: Notification, user) -> Notification:
@@ -548,12 +511,11 @@ def notification_delivery_report(*, gateway_id: str, delivered: bool, error: str
         notification.delivered_at = timezone.now()
         notification.save(update_fields=["status", "delivered_at"])
         return True
-    reason = (error or "undelivered")[:300]
-    if notification.channel == Notification.Channel.WHATSAPP:
-        _fall_back_to_sms(notification, reason)
-        return True
     notification.status = S.FAILED
-    notification.last_error = reason
+    notification.last_error = (error or "undelivered")[:300]
+    if notification.channel == Notification.Channel.WHATSAPP:
+        _fall_back_to_sms(notification)
+        return True
     notification.save(update_fields=["status", "last_error"])
     return True
 
