@@ -307,6 +307,9 @@ def test_a_filing_writes_every_row_in_one_statement_after_its_number(client, hom
     # mark together (7 statements, then 5, before)
     assert len(sql) == 2, sql
     assert sql[0].startswith('UPDATE "intake_referencecounter"')
+    # its values travel apart from its text (PostgreSQL's $n placeholders): psycopg would parse
+    # a statement this long for %s and quote every value into it on every filing
+    assert "$1," in sql[1] and "%s" not in sql[1] and "'help'" not in sql[1]
     for table in (
         "intake_casefile",
         "intake_consent",
