@@ -1,7 +1,11 @@
 """The project's middleware: the language (URL prefix for public pages, `?locale=` or
 Accept-Language for the API), one guard against unusable query values, the security headers."""
 
-from csp.middleware import CSPMiddleware
+from dataclasses import asdict
+
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest
@@ -117,7 +121,7 @@ class SecurityHeadersMiddleware(CSPMiddleware):
         return parts
 
     def process_response(self, request, response):
-        response = super().process_response(request, response)
+        response = self._content_security_policy(request, response)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         corp = settings.CROSS_ORIGIN_RESOURCE_POLICY
         for prefix, value in settings.CROSS_ORIGIN_RESOURCE_POLICY_SHARED.items():
@@ -125,3 +129,51 @@ class SecurityHeadersMiddleware(CSPMiddleware):
                 corp = value
         response.headers.setdefault("Cross-Origin-Resource-Policy", corp)
         return response
+
+    def _content_security_policy(self, request, response):
+        """django-csp's `process_response`, with the policy of an answer that used no nonce and
+        brings no policy of its own built once per process (`_policy`): django-csp builds it
+        from the settings again for every answer."""
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response
+        for report_only, header, exempt, setting in (
+            (False, HEADER, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+            (True, HEADER_REPORT_ONLY, "_csp_exempt_ro", "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+        ):
+            parts = self.get_policy_parts(request, response, report_only=report_only)
+            csp = self._policy(parts, report_only)
+            if (
+                csp
+                and header not in response
+                and getattr(response, exempt, False) is False
+                and not request.path_info.startswith(
+                    tuple(
+                        (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+                    )
+                )
+            ):
+                response[header] = csp
+        # as django-csp: a nonce asked for after the header is written is an error
+        if getattr(request, "_csp_nonce", None) is None:
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+    # (report only, the policy's config, the settings' policy) → the header, for answers
+    # without a nonce or a policy of their own
+    _built: dict = {}
+
+    def _policy(self, parts, report_only: bool) -> str:
+        if parts.nonce is not None or parts.update is not None or parts.replace is not None:
+            return build_policy(**asdict(parts), report_only=report_only)
+        setting = (
+            "CONTENT_SECURITY_POLICY_REPORT_ONLY" if report_only else "CONTENT_SECURITY_POLICY"
+        )
+        source = getattr(settings, setting, None)
+        key = (report_only, id(parts.config))
+        built = self._built.get(key)
+        # the config and the settings are the objects the header was built from (settings
+        # replaced in a test build it again)
+        if built is None or built[0] is not parts.config or built[1] is not source:
+            built = (parts.config, source, build_policy(**asdict(parts), report_only=report_only))
+            self._built[key] = built
+        return built[2]

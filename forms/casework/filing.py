@@ -10,6 +10,8 @@ import logging
 import secrets
 from collections.abc import Mapping, Sequence
 
+import psycopg
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.constants import OnConflict
@@ -162,16 +164,15 @@ def rows_insert(parts: Sequence[Insert]) -> dict[str, int]:
     that take another's new key reading it from that part. One round trip, one statement to
     parse, and (outside a transaction) its own commit. Returns the new key of each part that
     returns one; the rows' `_state` says they are saved, and their links hold the keys."""
-    qn = connection.ops.quote_name
-    sql_parts, params = [], []
+    sql, params = [], []
     for part in parts:
-        sql, values = _insert_part(part)
-        sql_parts.append(f"{qn(part.name)} AS ({sql})")
+        part_sql, values = _insert_part(part)
+        sql.append(part_sql)
         params.extend(values)
+    statement = _statement(parts, sql)
     returned = [part for part in parts if part.returning]
-    selected = ", ".join(f"(SELECT {KEY} FROM {qn(part.name)})" for part in returned)  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(sql_parts)} SELECT {selected}", params)  # noqa: S608 - the models' own SQL
+    with _bound_cursor() as cursor:
+        cursor.execute(statement, params)
         keys = dict(zip((part.name for part in returned), cursor.fetchone(), strict=True))
     for part in parts:
         for obj in part.objs:
@@ -182,6 +183,45 @@ def rows_insert(parts: Sequence[Insert]) -> dict[str, int]:
         if part.returning:
             part.objs[0].pk = keys[part.name]
     return keys
+
+
+# The filing's statement of each shape (its parts' SQL), with PostgreSQL's own numbered
+# placeholders ($1, $2…), made once per process.
+_STATEMENTS: dict[tuple, str] = {}
+
+
+def _statement(parts: Sequence[Insert], sql: Sequence[str]) -> str:
+    key = tuple(sql) + tuple(part.name for part in parts)
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        qn = connection.ops.quote_name
+        returned = [part for part in parts if part.returning]
+        selected = ", ".join(f"(SELECT {KEY} FROM {qn(part.name)})" for part in returned)  # noqa: S608
+        text = (
+            f"WITH {', '.join(f'{qn(part.name)} AS ({part_sql})' for part, part_sql in zip(parts, sql, strict=True))} "  # noqa: S608 - the models' own SQL
+            f"SELECT {selected}"
+        )
+        # the parts' SQL holds no other %s than its placeholders (names and Django's
+        # ON CONFLICT clause only)
+        pieces = text.split("%s")
+        statement = _STATEMENTS[key] = pieces[0] + "".join(
+            f"${number}{piece}" for number, piece in enumerate(pieces[1:], 1)
+        )
+    return statement
+
+
+def _bound_cursor():
+    """A cursor of Django's (its error wrapping, its query log and capture in tests) over
+    psycopg's cursor for PostgreSQL's own placeholders on the current connection: the values
+    travel apart from the statement, so psycopg neither parses the statement for %s nor quotes
+    every value into its text, as it does again for every statement longer than 4 kB or with
+    more than 50 values (the filing's is both)."""
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = psycopg.RawCursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
 
 
 def attachments_store(*, submission, uploads: Sequence, document: str = "") -> None:

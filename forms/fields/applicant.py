@@ -1,11 +1,13 @@
 """What every kind asks of an applicant: the consents, what to do when a required answer is
 missing, and the identity fields (name, ID, date of birth, gender, city, mobile)."""
 
+import copy
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from forms.fields.api import form_openapi_schema
-from forms.fields.parts import numeric_widget, text
+from forms.fields.parts import PreparedFields, copy_fields, numeric_widget, text
 from forms.models import Gender
 from forms.validators import (
     normalise_mobile,
@@ -17,15 +19,39 @@ from forms.validators import (
 
 class ConsentFieldsMixin:
     """The declaration and consents a field set asks (`consent_texts`), and what to say when a
-    required answer is missing (`required_messages`)."""
+    required answer is missing (`required_messages`).
+
+    Every form of a field set starts from the same fields: the declared ones, the consents and
+    the messages, made once per class (`_prototypes`). Each form gets its own copies of them, as
+    Django copies a form's declared fields, only made without `copy.deepcopy`'s generic walk
+    (see `copy_fields`): a filing builds its form on every request."""
 
     consent_texts: dict = {}
 
     def __init__(self, *args, **kwargs):
+        declared, consents = self._prototypes()
+        # Django's form copies `base_fields` for each form: here, the prepared prototypes
+        self.base_fields = declared
         super().__init__(*args, **kwargs)
         if self.asks_consent():
-            self.add_consent_fields()
-        self.say_what_to_do()
+            self.fields.update(copy_fields(consents))
+
+    @classmethod
+    def _prototypes(cls) -> tuple[dict, dict]:
+        """(the declared fields, the consent fields), each with the message saying what to do
+        when it is missing: made once per class, then only copied (never handed to a form)."""
+        made = cls.__dict__.get("_prepared_fields")
+        if made is not None and made[0] is cls.base_fields:
+            return made[1], made[2]
+        declared = PreparedFields(copy.deepcopy(cls.base_fields))
+        consents = cls.consent_fields()
+        for fields in (declared, consents):
+            for name, field in fields.items():
+                if name in cls.required_messages:
+                    field.error_messages["required"] = cls.required_messages[name]
+        # (a class whose declared fields are replaced afterwards is prepared again)
+        cls._prepared_fields = (cls.base_fields, declared, consents)
+        return declared, consents
 
     def asks_consent(self) -> bool:
         """Whether this filing is asked the consents (all are, unless a kind says otherwise)."""
@@ -37,23 +63,21 @@ class ConsentFieldsMixin:
         the documents, which only multipart carries)."""
         return form_openapi_schema(cls, json=json)
 
-    def add_consent_fields(self):
-        for purpose, (label, required) in self.consent_texts.items():
-            self.fields[f"consent_{purpose}"] = forms.BooleanField(
+    @classmethod
+    def consent_fields(cls) -> dict:
+        return {
+            f"consent_{purpose}": forms.BooleanField(
                 label=label,
                 required=required,
                 error_messages={
                     "required": _("Tick this box to agree; we cannot go on without it.")
                 },
             )
+            for purpose, (label, required) in cls.consent_texts.items()
+        }
 
     # What to do, field by field, when a required answer is missing (GOV.UK style).
     required_messages: dict = {}
-
-    def say_what_to_do(self):
-        for name, message in self.required_messages.items():
-            if name in self.fields:
-                self.fields[name].error_messages["required"] = message
 
     def consents(self) -> dict:
         return {

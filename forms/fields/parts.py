@@ -6,7 +6,7 @@ import copy
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -141,6 +141,108 @@ def documents_field() -> MultipleFileField:
         required=False,
         help_text=_files_help(),
     )
+
+
+def _how_copied(cls: type, known: tuple) -> int:
+    """Which of `known` `__deepcopy__` methods `cls` has (its index, from 1), when `copy.copy`
+    of its instances is a new instance with the same `__dict__` (no slots, no copy or pickle
+    hooks of its own, so `_shallow` makes that copy); 0 otherwise."""
+    how = _HOW.get(cls)
+    if how is None:
+        plain = (
+            not hasattr(cls, "__slots__")
+            and not hasattr(cls, "__copy__")
+            and not hasattr(cls, "__setstate__")
+            and cls.__reduce_ex__ is object.__reduce_ex__
+            and cls.__reduce__ is object.__reduce__
+            and cls.__getstate__ is object.__getstate__
+            and cls.__new__ is object.__new__
+        )
+        deep = cls.__deepcopy__
+        how = _HOW[cls] = next(
+            (index for index, method in enumerate(known, 1) if plain and deep is method), 0
+        )
+    return how
+
+
+_HOW: dict[type, int] = {}
+_FIELD_COPIES = (forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__)
+_WIDGET_COPIES = (forms.Widget.__deepcopy__, forms.widgets.ChoiceWidget.__deepcopy__)
+
+
+def _shallow(obj):
+    copied = object.__new__(type(obj))
+    copied.__dict__.update(obj.__dict__)
+    return copied
+
+
+def _copy_widget(widget, memo):
+    """`copy.deepcopy(widget)` as Django's Widget and ChoiceWidget make it."""
+    if id(widget) in memo:  # a widget two fields share stays shared, as deepcopy keeps it
+        return memo[id(widget)]
+    how = _how_copied(type(widget), _WIDGET_COPIES)
+    if not how:
+        return copy.deepcopy(widget, memo)
+    copied = _shallow(widget)
+    copied.attrs = widget.attrs.copy()
+    if how == 2:
+        choices = widget.choices
+        # normalised choices, normalised again by the setter: the same new lists and tuples
+        if type(choices) is list:
+            copied._choices = _copy_choices(choices, memo)
+        else:
+            copied.choices = copy.copy(choices)
+    memo[id(widget)] = copied
+    return copied
+
+
+_IMMUTABLE = (str, int, float, bool, type(None), Promise)
+
+
+def _copy_choices(choices, memo):
+    """`copy.deepcopy` of normalised choices: lists of (value, label) tuples (or of groups),
+    whose values and labels (strings, numbers, lazy translations) are immutable: a tuple of
+    them is kept, as deepcopy keeps it."""
+    if isinstance(choices, _IMMUTABLE):
+        return choices
+    if type(choices) is list:
+        return [_copy_choices(item, memo) for item in choices]
+    if type(choices) is tuple:
+        if all(isinstance(item, _IMMUTABLE) for item in choices):
+            return choices
+        return tuple(_copy_choices(item, memo) for item in choices)
+    return copy.deepcopy(choices, memo)
+
+
+def copy_fields(fields: dict) -> dict:
+    """A copy of each of `fields` for one form, the same copy `copy.deepcopy` makes with
+    Django's `Field.__deepcopy__` (its own widget, error messages, validators, and a
+    ChoiceField's choices) without walking every object generically; a field or widget of
+    another kind of copying is deep-copied as usual."""
+    memo: dict = {}
+    copied = {}
+    for name, field in fields.items():
+        how = _how_copied(type(field), _FIELD_COPIES)
+        if not how:
+            copied[name] = copy.deepcopy(field, memo)
+            continue
+        result = _shallow(field)
+        memo[id(field)] = result
+        result.widget = _copy_widget(field.widget, memo)
+        result.error_messages = field.error_messages.copy()
+        result.validators = field.validators[:]
+        if how == 2:
+            result._choices = _copy_choices(field._choices, memo)
+        copied[name] = result
+    return copied
+
+
+class PreparedFields(dict):
+    """A form class's fields that each form copies with `copy_fields` (Django's form copies
+    its `base_fields` with `copy.deepcopy`)."""
+
+    def __deepcopy__(self, memo):
+        return copy_fields(self)
 
 
 def text(label, max_length, **kwargs):

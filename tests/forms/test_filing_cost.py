@@ -307,6 +307,9 @@ def test_a_filing_writes_every_row_in_one_statement_after_its_number(client, hom
     # mark together (7 statements, then 5, before)
     assert len(sql) == 2, sql
     assert sql[0].startswith('UPDATE "intake_referencecounter"')
+    # its values travel apart from its text (PostgreSQL's $n placeholders): psycopg would parse
+    # a statement this long for %s and quote every value into it on every filing
+    assert "$1," in sql[1] and "%s" not in sql[1] and "'help'" not in sql[1]
     for table in (
         "intake_casefile",
         "intake_consent",
@@ -474,3 +477,100 @@ def test_a_committed_filing_is_answered_201_when_the_queue_cannot_be_reached(
     assert response.status_code == 201, response.content
     filed = HelpRequest.objects.get()
     assert Notification.objects.filter(case_file=filed.case_file_id, status="pending").exists()
+
+
+def _copied_state(field) -> dict:
+    """What a form's copy of a field holds (its widget's too), as comparable values."""
+    # (a complaint's form marks two fields as shown required itself)
+    skipped = ("widget", "_queryset", "shown_required")
+    state = {key: value for key, value in vars(field).items() if key not in skipped}
+    widget = dict(vars(field.widget))
+    return {"field": state, "widget": widget}
+
+
+@pytest.mark.parametrize("kind_slug", ["help", "volunteer", "complaint"])
+def test_each_form_gets_its_own_copies_of_the_prepared_fields(home, kind_slug):
+    import copy
+
+    fields = registry.get(kind_slug).fields
+    with association(home.get_site()):
+        first, second = fields(), fields()
+        prototypes = {**fields._prototypes()[0], **fields._prototypes()[1]}
+        assert list(first.fields) == list(second.fields)
+        for name, field in first.fields.items():
+            other = second.fields[name]
+            # the same copy as Django's deepcopy of the prepared field…
+            assert _copied_state(field) == _copied_state(copy.deepcopy(prototypes[name])), name
+            # …and nothing a form may change is shared with another form or the prototype
+            for copied in (other, prototypes[name]):
+                assert field is not copied and field.widget is not copied.widget
+                assert field.error_messages is not copied.error_messages
+                assert field.validators is not copied.validators
+                assert field.widget.attrs is not copied.widget.attrs
+                if isinstance(getattr(field, "_choices", None), list):
+                    assert field._choices is not copied._choices
+        first.fields["full_name"].error_messages["required"] = "changed"
+        first.fields["full_name"].widget.attrs["aria-invalid"] = "true"
+        assert second.fields["full_name"].error_messages["required"] != "changed"
+        assert "aria-invalid" not in fields().fields["full_name"].widget.attrs
+
+
+def test_a_form_copies_its_fields_without_deepcopy_and_makes_no_consent_field(home, monkeypatch):
+    from django import forms
+
+    made, deep_copied = [], []
+    boolean_init = forms.BooleanField.__init__
+    field_deepcopy = forms.Field.__deepcopy__
+
+    def making(self, *args, **kwargs):
+        made.append(self)
+        return boolean_init(self, *args, **kwargs)
+
+    def deepcopy(self, memo):
+        deep_copied.append(type(self))
+        return field_deepcopy(self, memo)
+
+    fields = registry.get("help").fields
+    with association(home.get_site()):
+        fields()  # the class's prototypes, made once
+        monkeypatch.setattr(forms.BooleanField, "__init__", making)
+        monkeypatch.setattr(forms.Field, "__deepcopy__", deepcopy)
+        form = fields(api_form_data(1))
+        assert form.is_valid(), form.errors
+    # the consents are copies of the prototypes; only a field with copying of its own (the
+    # association's choice of support) is deep-copied
+    assert made == []
+    assert {kind.__name__ for kind in deep_copied} <= {"AssociationChoiceField"}
+    assert form.fields["full_name"].error_messages["required"] == str(
+        fields.required_messages["full_name"]
+    )
+
+
+def api_form_data(number: int) -> dict:
+    data = help_form_data(national_id=saudi_id(body=f"{number:08d}"))
+    for key in ("started", "submission_token", "website"):
+        data.pop(key)
+    return data
+
+
+def test_the_receipt_answer_makes_no_serializer(client, home, monkeypatch):
+    from forms.api import public
+
+    made = []
+    init = public.ReceiptSerializer.__init__
+
+    def making(self, *args, **kwargs):
+        made.append(self)
+        return init(self, *args, **kwargs)
+
+    monkeypatch.setattr(public.ReceiptSerializer, "__init__", making)
+    response = api_filing(client, 90)
+    assert response.status_code == 201
+    body = response.json()
+    assert made == []
+    assert set(body) == {"reference", "tracking_url", "response_due", "response_due_hijri"}
+    from forms.models import HelpRequest
+
+    filed = HelpRequest.objects.get(reference=body["reference"])
+    assert body["response_due"] == filed.response_due.isoformat()
+    assert body["tracking_url"].endswith(f"/track/help/{filed.reference}/{filed.tracking_key}/")

@@ -197,3 +197,43 @@ def test_check_deploy_with_production_settings_is_clean():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_policy_without_a_nonce_is_built_once_and_a_nonce_page_gets_its_own(
+    client, rf, home, monkeypatch
+):
+    import csp.middleware
+    import csp.utils
+
+    from django.http import HttpResponse
+    from django.template import engines
+
+    from portal import middleware
+
+    built = []
+
+    def counting(**kwargs):
+        built.append(kwargs)
+        return csp.utils.build_policy(**kwargs)
+
+    # (django-csp's own middleware builds it with the name it imported)
+    monkeypatch.setattr(csp.middleware, "build_policy", counting)
+    monkeypatch.setattr(middleware, "build_policy", counting, raising=False)
+    first = client.get("/api/v1/association/")
+    built.clear()
+    second = client.get("/api/v1/association/")
+    assert built == []
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    # an answer that used the nonce: its policy is built for it, with its own nonce
+    template = engines["django"].from_string('<script nonce="{{ request.csp_nonce }}"></script>')
+    handler = middleware.SecurityHeadersMiddleware(
+        lambda request: HttpResponse(template.render({"request": request}))
+    )
+    nonces = []
+    for _ in range(2):
+        response = handler(rf.get("/ar/"))
+        nonce = response.content.decode().split('nonce="')[1].split('"')[0]
+        assert f"'nonce-{nonce}'" in policy(response)["script-src"]
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+    assert len([kwargs for kwargs in built if not kwargs.get("report_only")]) == 2
