@@ -151,6 +151,8 @@ class Stack:
             REDIS_URL=self.redis_url,
             TRUSTED_PROXY_COUNT="1",
             FRONTEND_CACHE_PURGE_URL=f"http://127.0.0.1:{self.purge_port}/purge",
+            # nginx sends the documents' bytes once the document view has said yes.
+            DOCUMENTS_ACCEL_REDIRECT="1",
             STATIC_ROOT=str(self.directory / "static"),
             GUNICORN_BIND=f"127.0.0.1:{self.app_port}",
             FORWARDED_ALLOW_IPS="127.0.0.1",

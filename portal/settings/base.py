@@ -88,6 +88,9 @@ REDIS_URL = env("REDIS_URL")
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 # psycopg 3 connection pool per process (PostgreSQL only): its largest size, 0 switches it off.
 DATABASE_POOL_SIZE = int(env("DATABASE_POOL_SIZE", "0"))
+# Documents' bytes sent by nginx from its internal location (X-Accel-Redirect, deploy/nginx.conf)
+# once Wagtail's view has let the request through; off: Django streams them (no proxy in front).
+DOCUMENTS_ACCEL_REDIRECT = env_bool("DOCUMENTS_ACCEL_REDIRECT", default=False)
 # How long the caching proxy keeps a public page or API read (it is purged on every change).
 PROXY_CACHE_SECONDS = int(env("PROXY_CACHE_SECONDS", "600"))
 # The proxy's purge endpoint (deploy/nginx.conf); unset: no proxy cache to purge.
@@ -317,6 +320,11 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Documents go out through Wagtail's view only (their collection's restriction, their
 # association's host), never as files under MEDIA_URL (portal.views.public_media, nginx.conf).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# The file leaves through portal.core.sendfile: as an X-Accel-Redirect to the proxy's internal
+# location for MEDIA_ROOT/documents (SENDFILE_URL, DOCUMENTS_ACCEL_REDIRECT), streamed otherwise.
+SENDFILE_BACKEND = "portal.core.sendfile"
+SENDFILE_ROOT = MEDIA_ROOT / "documents"
+SENDFILE_URL = "/sila-internal/documents/" if DOCUMENTS_ACCEL_REDIRECT else None
 # Images are public files: none goes into a private collection (portal.images).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.images.PublicImageForm"
 WAGTAILAPI_BASE_URL = SITE_BASE_URL

@@ -1,10 +1,11 @@
 """Through the real nginx: what the cache keeps, what it never keeps, addresses, TLS, purges."""
 
+import http.client
 import json
 import threading
 import time
 import uuid
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -87,6 +88,126 @@ def test_documents_are_never_served_as_files_by_nginx(stack, client):
     finally:
         document.unlink(missing_ok=True)
         image.unlink(missing_ok=True)
+
+
+# --- documents: the application decides, nginx sends the bytes (X-Accel-Redirect) ---------------
+
+DOCUMENT_BYTES = bytes(range(256)) * 1200  # 300 KiB, every byte value
+
+
+@pytest.fixture(scope="session")
+def documents(stack):
+    """A public document with an Arabic name in the default association's collection, and one
+    in a collection with a password restriction, plus a session that has passed it."""
+    out = manage(
+        stack,
+        "import json; from django.core.files.base import ContentFile; "
+        "from django.contrib.sessions.backends.db import SessionStore; "
+        "from wagtail.documents import get_document_model; "
+        "from wagtail.models import Collection, CollectionViewRestriction, Site; "
+        "from portal.accounts.associations import association_collection; "
+        "Document = get_document_model(); content = bytes(range(256)) * 1200; "
+        "root = association_collection(Site.objects.get(is_default_site=True)); "
+        "public = Document.objects.create(title='محضر', collection=root, "
+        "file=ContentFile(content, name='محضر الاجتماع.pdf')); "
+        "closed = root.add_child(instance=Collection(name='مقيدة-' + str(public.pk))); "
+        "rule = CollectionViewRestriction.objects.create(collection=closed, "
+        "restriction_type=CollectionViewRestriction.PASSWORD, password='s3cret-minutes'); "
+        "restricted = Document.objects.create(title='مقيد', collection=closed, "
+        "file=ContentFile(content, name='minutes.pdf')); "
+        "session = SessionStore(); "
+        "session['passed_collection_view_restrictions'] = [rule.pk]; session.create(); "
+        "print(json.dumps({'public': public.url, 'public_name': public.filename, "
+        "'restricted': restricted.url, 'restricted_name': restricted.filename, "
+        "'session': session.session_key}))",
+    )
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_a_public_document_is_sent_by_nginx_with_its_bytes_and_headers(client, documents):
+    reader = client()
+    for _ in range(2):
+        response = reader.get(documents["public"])
+        assert response.status == 200
+        assert response.body == DOCUMENT_BYTES
+        assert cache_status(response) != "HIT"
+    name = documents["public_name"]
+    assert name == "محضر_الاجتماع.pdf"
+    assert response.getheader("Content-Type") == "application/pdf"
+    assert response.getheader("Content-Length") == str(len(DOCUMENT_BYTES))
+    disposition = response.getheader("Content-Disposition")
+    assert disposition.startswith("inline; filename=")
+    assert f"filename*=UTF-8''{quote(name)}" in disposition
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert response.getheader("Content-Security-Policy") == "default-src 'none'"
+    assert "no-store" in response.getheader("Cache-Control")
+    assert response.getheader("Cross-Origin-Resource-Policy") == "cross-origin"
+    assert response.getheader("Referrer-Policy") == "same-origin"
+    assert "max-age=" in response.getheader("Strict-Transport-Security")
+    assert response.getheader("X-Request-ID")
+    assert response.getheader("Accept-Ranges") == "bytes"  # nginx's static file answer
+    assert response.getheader("X-Accel-Redirect") is None
+    assert response.getheader("Content-Encoding") is None
+
+
+def test_gunicorn_answers_a_document_with_x_accel_redirect_and_no_body(stack, documents):
+    """The application's own answer (straight to gunicorn, as nginx sees it): no byte of the
+    file, an empty body that says so, and the file named under the internal location."""
+    connection = http.client.HTTPConnection("127.0.0.1", stack.app_port, timeout=30)
+    headers = {"Host": stack.host, "X-Forwarded-Proto": "https", "X-Forwarded-For": "127.0.0.1"}
+    try:
+        connection.request("GET", documents["public"], headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    assert response.status == 200
+    assert response.getheader("X-Accel-Redirect") == (
+        "/sila-internal/documents/" + quote(documents["public_name"])
+    )
+    assert body == b""
+    assert response.getheader("Content-Length") == "0"
+    assert response.getheader("Content-Type") == "application/pdf"
+
+
+def test_a_range_of_a_document_is_answered_206(client, documents):
+    response = client().get(documents["public"], headers={"Range": "bytes=1000-1999"})
+    assert response.status == 206
+    assert response.getheader("Content-Range") == f"bytes 1000-1999/{len(DOCUMENT_BYTES)}"
+    assert response.body == DOCUMENT_BYTES[1000:2000]
+    assert "no-store" in response.getheader("Cache-Control")
+
+
+def test_a_restricted_document_is_refused_without_the_right_and_never_cached(client, documents):
+    stranger, holder = client("127.0.0.41"), client("127.0.0.42")
+    passed = {"Cookie": f"sessionid={documents['session']}"}
+    for _ in range(2):
+        refused = stranger.get(documents["restricted"])
+        assert refused.status == 200  # Wagtail's password form, not the file
+        assert refused.body != DOCUMENT_BYTES
+        assert refused.getheader("Content-Type").startswith("text/html")
+        assert "no-store" in refused.getheader("Cache-Control")
+        assert cache_status(refused) != "HIT"
+        allowed = holder.get(documents["restricted"], headers=passed)
+        assert allowed.status == 200 and allowed.body == DOCUMENT_BYTES
+        assert "no-store" in allowed.getheader("Cache-Control")
+        assert "private" in allowed.getheader("Cache-Control")
+    # and the one who passed it does not leave the file in the proxy for the next stranger
+    again = stranger.get(documents["restricted"])
+    assert again.body != DOCUMENT_BYTES and cache_status(again) != "HIT"
+
+
+@pytest.mark.parametrize("scheme", ["https", "http"])
+def test_the_documents_internal_location_cannot_be_requested_directly(client, documents, scheme):
+    browser = client(scheme=scheme)
+    for name in (documents["public_name"], documents["restricted_name"]):
+        for path in (
+            f"/sila-internal/documents/{quote(name)}",
+            f"/sila-internal/documents/../documents/{quote(name)}",
+        ):
+            response = browser.get(path)
+            assert response.status == 404, path
+            assert response.body != DOCUMENT_BYTES
 
 
 def test_public_content_api_is_cached_per_language(client, demo):
