@@ -76,8 +76,8 @@ def fresh_copy(page):
 
 
 # What a request leaves on its page object that must not reach the next request: read again
-# (a policy's versions are keyed on its records, cms.selectors.policy_versions).
-FORGOTTEN_PER_REQUEST = ("versions", "withdrawal", "_approval_of_revision", "specific")
+# (a policy's versions, version in force and withdrawal are remembered apart, cms.selectors).
+FORGOTTEN_PER_REQUEST = ("versions", "in_force", "withdrawal", "_approval_of_revision", "specific")
 
 
 # --- view restrictions ------------------------------------------------------------------------

@@ -3,18 +3,20 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 
 from cms.models.board import BoardApproval, BoardApprovalMember, PolicyWithdrawal
 from cms.models.faqs import FAQ, FAQCategory, FAQPage
 from cms.models.imports import PolicyImport
 from cms.models.policies import PolicyPage
 from portal.core.associations import current_or_default_site
-from portal.core.public_memory import ProcessMemory, public_token
+from portal.core.public_memory import ProcessMemory, public_token, remembered
 
-# A policy's versions and withdrawal, remembered per process under the public token
-# (portal.core.public_memory) and the exact list of its approval records and archives.
+# A policy's versions, version in force and withdrawal, remembered per process under the public
+# token (portal.core.public_memory): recording an approval, a correction, an archive or a
+# withdrawal draws a new one (cms.public_reads.CHANGING).
 _versions = ProcessMemory(1024)
+_in_force = ProcessMemory(1024)
 _withdrawals = ProcessMemory(1024)
 _promised_periods = ProcessMemory(64)  # one entry per association asked
 
@@ -65,30 +67,61 @@ def group_versions(approvals) -> list[PolicyVersion]:
 
 
 def policy_versions(*, policy: PolicyPage) -> list[PolicyVersion]:
-    """The policy's versions in one query when its records are unchanged since this process
-    last read them (whatever the length of its history), three when they changed."""
-    records = tuple(
-        BoardApproval.objects.filter(policy_id=policy.pk)
-        .order_by("pk")
-        .values_list("pk", "archive__pk")
+    """The policy's whole history, for the pages that list it (history, comparison, a past
+    version, the API): read once per process and token, in two queries."""
+    return remembered(
+        _versions,
+        policy.pk,
+        lambda: group_versions(approvals_queryset().filter(policy_id=policy.pk)),
     )
-    token = public_token()
-    key = (policy.pk, records)
-    versions = _versions.get(token, key)
-    if versions is None:
-        versions = group_versions(approvals_queryset().filter(policy_id=policy.pk))
-        _versions.set(token, key, versions)
-    return versions
+
+
+@dataclass(frozen=True)
+class VersionInForce:
+    """What the policy page shows of a policy's history: the version in force (None before the
+    first approval), the number of the one just before it, and whether there is an earlier one."""
+
+    version: PolicyVersion | None
+    previous_number: int | None = None
+    has_history: bool = False
+
+
+def policy_version_in_force(*, policy: PolicyPage) -> VersionInForce:
+    """The version in force with its corrections, read alone: the same two queries and rows
+    (its records, their members) however long the history. Remembered per process and token."""
+    return remembered(_in_force, policy.pk, lambda: _read_version_in_force(policy.pk))
+
+
+def _read_version_in_force(policy_id: int) -> VersionInForce:
+    originals = (
+        BoardApproval.objects.filter(policy_id=policy_id, corrects__isnull=True)
+        .order_by("-version")
+        .values("version")
+    )
+    records = (
+        approvals_queryset()
+        .filter(policy_id=policy_id, version=Subquery(originals[:1]))
+        .annotate(earlier_version=Subquery(originals.filter(version__lt=OuterRef("version"))[:1]))
+    )
+    versions = group_versions(records)
+    if not versions:
+        return VersionInForce(version=None)
+    version = versions[-1]
+    earlier = version.original.earlier_version
+    return VersionInForce(
+        version=version,
+        previous_number=earlier if earlier == version.number - 1 else None,
+        has_history=earlier is not None,
+    )
 
 
 def policy_withdrawal(*, policy: PolicyPage) -> PolicyWithdrawal | None:
     """The policy's withdrawal, if any (a withdrawal is a record: it draws a new token)."""
-    token = public_token()
-    found = _withdrawals.get(token, policy.pk)
-    if found is None:
-        found = (PolicyWithdrawal.objects.filter(policy_id=policy.pk).first(),)
-        _withdrawals.set(token, policy.pk, found)
-    return found[0]
+    return remembered(
+        _withdrawals,
+        policy.pk,
+        lambda: PolicyWithdrawal.objects.filter(policy_id=policy.pk).first(),
+    )
 
 
 @dataclass

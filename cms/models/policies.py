@@ -214,15 +214,28 @@ class PolicyPage(PublicReadsPageMixin, RoutablePageMixin, Page):
 
     @cached_property
     def versions(self):
+        """Every approved version, oldest first: for the pages that list the history."""
         from cms.selectors import policy_versions
 
         return policy_versions(policy=self)
 
+    @cached_property
+    def in_force(self):
+        """The version in force and what the policy page says of the ones before it, read
+        without the history (cms.selectors.VersionInForce)."""
+        from cms.selectors import policy_version_in_force
+
+        return policy_version_in_force(policy=self)
+
     @property
     def current_version(self):
+        """The version in force: taken from the history when it was read anyway (the catalogue,
+        the history pages), else read alone at a cost that does not grow with the history."""
         from cms.selectors import current_version
 
-        return current_version(self, self.versions)
+        if "versions" in self.__dict__:
+            return current_version(self, self.versions)
+        return self.in_force.version
 
     def approved_page(self, version=None) -> "PolicyPage":
         """The approved text of `version` (the current one by default) as a page object; the
@@ -269,9 +282,20 @@ class PolicyPage(PublicReadsPageMixin, RoutablePageMixin, Page):
         """English reader, no English body: the Arabic text is shown, labelled as such."""
         return (get_language() or "ar")[:2] != "ar" and not self.body_en
 
-    def version_context(self, request, version, page):
-        versions = self.versions
+    def version_context(self, request, version, page, *, versions=None):
+        """What the policy's pages show around `version`. The pages that list or pick from the
+        history pass it (`versions`); the policy page itself shows the version in force and
+        reads nothing of the history but the number before it."""
         current = self.current_version
+        if versions is None:
+            in_force = self.in_force
+            previous_number, has_history = in_force.previous_number, in_force.has_history
+        else:
+            numbers = {v.number for v in versions}
+            previous_number = (
+                version.number - 1 if version and version.number - 1 in numbers else None
+            )
+            has_history = len(versions) > 1
         return {
             "page": page,
             "self": page,
@@ -279,9 +303,8 @@ class PolicyPage(PublicReadsPageMixin, RoutablePageMixin, Page):
             "catalogue": self.get_parent(),
             "version": version,
             "current": current,
-            "previous": next((v for v in versions if v.number == version.number - 1), None)
-            if version
-            else None,
+            "previous_number": previous_number,
+            "has_history": has_history,
             "versions": versions,
             "sections": section_entries(page.body),
             "is_superseded": bool(current and version and version.number < current.number),
@@ -300,9 +323,12 @@ class PolicyPage(PublicReadsPageMixin, RoutablePageMixin, Page):
 
     @path("history/")
     def history(self, request):
-        current = self.current_version
+        versions = self.versions
+        current = self.current_version  # the last of `versions`
         context = self.get_context(request)
-        context.update(self.version_context(request, current, self.approved_page(current)))
+        context.update(
+            self.version_context(request, current, self.approved_page(current), versions=versions)
+        )
         return TemplateResponse(request, "cms/policy_history.html", context)
 
     @path("versions/<int:number>/")
@@ -315,7 +341,7 @@ class PolicyPage(PublicReadsPageMixin, RoutablePageMixin, Page):
             return redirect(self.url)
         old_page = self.approved_page(version)
         context = self.get_context(request)
-        context.update(self.version_context(request, version, old_page))
+        context.update(self.version_context(request, version, old_page, versions=self.versions))
         return TemplateResponse(request, "cms/policy_version.html", context)
 
     @path("versions/<int:number>/minutes/")
@@ -370,7 +396,11 @@ class PolicyPage(PublicReadsPageMixin, RoutablePageMixin, Page):
             numbers = sorted(versions)
             older, newer = (numbers[-2], numbers[-1]) if len(numbers) >= 2 else (0, 0)
         context = self.get_context(request)
-        context.update(self.version_context(request, current, self.approved_page(current)))
+        context.update(
+            self.version_context(
+                request, current, self.approved_page(current), versions=self.versions
+            )
+        )
         if older not in versions or newer not in versions or older == newer:
             context["compare_error"] = bool(request.GET)
             return TemplateResponse(request, "cms/policy_compare.html", context, status=200)

@@ -123,3 +123,24 @@ class ProcessMemory:
         with self._lock:
             self._entries.clear()
             self._token = None
+
+
+def in_transaction() -> bool:
+    """Inside a transaction the code opened (a test's own enclosing transaction aside)."""
+    connection = transaction.get_connection()
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def remembered(memory: ProcessMemory, key, read):
+    """`memory`'s value for `key` under the current token, `read()` and kept when missing.
+
+    What is read inside a transaction is used but not kept: if that transaction wrote a change
+    and is then rolled back, no token is drawn after it, and the process would keep a change
+    that never happened under the token its write drew."""
+    token = public_token()
+    value = memory.get(token, key, _MISSING)
+    if value is _MISSING:
+        value = read()
+        if not in_transaction():
+            memory.set(token, key, value)
+    return value

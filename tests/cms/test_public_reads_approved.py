@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import Revision
 
-from cms.models import PolicyPage
+from cms.models import BoardApproval, PolicyPage
+from cms.services import policy_approval_correct, policy_withdraw
 from tests.cms.conftest import approve, make_policy
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +180,107 @@ def test_a_long_history_costs_the_policy_page_nothing(
     assert one["next"] == fifty["next"]
     assert fifty["next"][0] <= 6
     assert fifty["next"][1] == 0  # kept per process once read
+
+
+class FetchedRows:
+    """Each statement run while active (placeholders, not values) with the rows fetched from it."""
+
+    def __init__(self):
+        self.statements: list[list] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        entry = [sql, 0]
+        self.statements.append(entry)
+        cursor = context["cursor"]
+        cursor.__dict__["counted_into"] = entry
+        if "counting" not in cursor.__dict__:  # a cursor can run several statements
+            cursor.__dict__["counting"] = True
+            for name in ("fetchone", "fetchmany", "fetchall"):
+                setattr(cursor, name, self.counting(cursor, getattr(cursor, name), name))
+        return execute(sql, params, many, context)
+
+    @staticmethod
+    def counting(cursor, fetch, name):
+        def fetch_and_count(*args, **kwargs):
+            rows = fetch(*args, **kwargs)
+            if name == "fetchone":
+                cursor.counted_into[1] += rows is not None
+            else:
+                cursor.counted_into[1] += len(rows)
+            return rows
+
+        return fetch_and_count
+
+
+def page_reads(client, url) -> dict:
+    """The statements, with their rows, of the first read after a change and of the next."""
+    reads = {}
+    for name in ("first", "next"):
+        fetched = FetchedRows()
+        with connection.execute_wrapper(fetched):
+            assert client.get(url).status_code == 200
+        reads[name] = fetched.statements
+    return reads
+
+
+@pytest.mark.parametrize("url", ["/ar/policies/beneficiaries/", "/en/policies/beneficiaries/"])
+def test_the_policy_page_reads_the_same_rows_with_one_version_and_thirty(
+    client, draft_policy, secretary, term, url
+):
+    client.get(url.rsplit("/policies/", 1)[0] + "/")  # the site's settings made on a first read
+    approve(draft_policy, secretary, term)
+    one = page_reads(client, url)
+    approve_versions(draft_policy, secretary, term, 29, seed=3)
+    thirty = page_reads(client, url)
+    assert BoardApproval.objects.filter(policy=draft_policy).count() == 30
+    # the same statements fetching the same number of rows: nothing read grows with the history
+    assert one == thirty
+
+
+def test_a_correction_a_version_an_archive_and_a_withdrawal_show_at_once(
+    client, approved_policy, secretary, term, monkeypatch
+):
+    from cms.governance import archive as archives
+
+    url = "/ar/policies/beneficiaries/"
+    assert "1/9" in client.get(url).content.decode()
+    assert "1/9" in client.get(url).content.decode()  # now read from each process's memory
+    policy_approval_correct(
+        approval=BoardApproval.objects.get(),
+        user=secretary,
+        meeting_number="2/9",
+        term=term,
+        meeting_date=approved_policy.current_version.approval.meeting_date,
+        members=list(term.members.all()),
+    )
+    assert "2/9" in client.get(url).content.decode()
+    draft = PolicyPage.objects.get(pk=approved_policy.pk).get_latest_revision_as_object()
+    draft.body_ar = [{"type": "preamble", "value": {"heading": "", "paragraphs": ["نص ثان"]}}]
+    approve(approved_policy, secretary, term, revision=draft.save_revision(), meeting_number="3")
+    page = client.get(url).content.decode()
+    assert "نص ثان" in page
+    assert 'href="/ar/policies/beneficiaries/versions/1/"' in page  # the version it supersedes
+    assert 'href="/ar/policies/beneficiaries/compare/"' in page
+    assert "versions/2/archive/" not in page
+    monkeypatch.setattr(archives, "archive_pdf", lambda approval: b"%PDF-1.4 archive")
+    archives.approval_archive_create(approval=BoardApproval.objects.get(version=2))
+    assert "versions/2/archive/" in client.get(url).content.decode()
+    policy_withdraw(policy=approved_policy, user=secretary, reason_ar="استبدلت بسياسة أشمل")
+    assert "استبدلت بسياسة أشمل" in client.get(url).content.decode()
+
+
+def test_a_version_read_in_a_transaction_rolled_back_is_not_kept(
+    client, approved_policy, secretary, term
+):
+    url = "/ar/policies/beneficiaries/"
+    client.get(url)
+    draft = PolicyPage.objects.get(pk=approved_policy.pk).get_latest_revision_as_object()
+    draft.body_ar = forged_body()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        approve(approved_policy, secretary, term, revision=draft.save_revision())
+        assert PolicyPage.objects.get(pk=approved_policy.pk).current_version.number == 2
+        raise RuntimeError("the rest of the recording failed")
+    # the token drawn by the approval stays (the shared cache is no transaction), and what was
+    # read under it inside the transaction was never kept
+    assert_only_the_approved_text(client)
+    assert PolicyPage.objects.get(pk=approved_policy.pk).current_version.number == 1
