@@ -17,13 +17,14 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.url_routing import RouteResult
 
 from portal.core.associations import site_for_request
-from portal.core.public_memory import ProcessMemory, public_token, renew
+from portal.core.public_memory import ProcessMemory, public_token, remembered, renew
 
 SAFE_METHODS = ("GET", "HEAD")
 
 _routes = ProcessMemory(4096)
 _restrictions = ProcessMemory(4096)
 _settings = ProcessMemory(64)
+_site_root_paths = ProcessMemory(1)
 
 
 def reads_from_memory(request) -> bool:
@@ -77,7 +78,15 @@ def fresh_copy(page):
 
 # What a request leaves on its page object that must not reach the next request: read again
 # (a policy's versions, version in force and withdrawal are remembered apart, cms.selectors).
-FORGOTTEN_PER_REQUEST = ("versions", "in_force", "withdrawal", "_approval_of_revision", "specific")
+FORGOTTEN_PER_REQUEST = (
+    "versions",
+    "in_force",
+    "withdrawal",
+    "_approval_of_revision",
+    "specific",
+    "_sila_site_root_paths",
+    "_wagtail_cached_site_root_paths",
+)
 
 
 # --- view restrictions ------------------------------------------------------------------------
@@ -99,11 +108,63 @@ def view_restrictions(page, read):
     return queryset
 
 
+class SiteRootPaths:
+    """Every site's root paths, as Wagtail lists them (most specific first), and the ones a
+    page lies under, found from its URL path's own prefixes: a look-up per level of the path
+    rather than a pass over every site's paths for every link (with a thousand associations,
+    a page of fifty links compared 100,000 paths)."""
+
+    def __init__(self, paths):
+        self.paths = paths
+        self._by_root: dict[str, list] = {}
+        for path in paths:
+            self._by_root.setdefault(path.root_path, []).append(path)
+
+    def relevant(self, url_path: str) -> tuple:
+        """What `Page._get_relevant_site_root_paths` answers: the root paths that `url_path`
+        starts with, in the list's order (a longer root path first)."""
+        found = []
+        end = len(url_path)
+        while end > 0:  # "/home/policies/p/", "/home/policies/", "/home/", "/"
+            found.extend(self._by_root.get(url_path[:end], ()))
+            end = url_path.rfind("/", 0, end - 1) + 1
+        return tuple(found)
+
+
+def site_root_paths(cache_object) -> SiteRootPaths:
+    """The site root paths, kept in the process's memory under the public token (a change of
+    a site or a page draws a new one) and on `cache_object` (the request) for its lifetime.
+
+    Under a new token they are read from the database, not from Wagtail's shared cache: a
+    reader between a change and its commit may have put the old paths back there."""
+    try:
+        return cache_object._sila_site_root_paths
+    except AttributeError:
+        pass
+
+    def read() -> SiteRootPaths:
+        Site.clear_site_root_paths_cache()
+        return SiteRootPaths(Site.get_site_root_paths())
+
+    found = remembered(_site_root_paths, "all", read)
+    cache_object._sila_site_root_paths = found
+    # Wagtail's own pages (a page read without its type) use the same list
+    cache_object._wagtail_cached_site_root_paths = found.paths
+    return found
+
+
 class PublicReadsPageMixin:
-    """For every page type of the site: view restrictions from the process's memory."""
+    """For every page type of the site: view restrictions from the process's memory, and the
+    sites' root paths from it, indexed by path."""
 
     def get_view_restrictions(self):
         return view_restrictions(self, super().get_view_restrictions)
+
+    def _get_site_root_paths(self, cache_object=None, **kwargs):
+        return site_root_paths(cache_object or self).paths
+
+    def _get_relevant_site_root_paths(self, cache_object=None):
+        return site_root_paths(cache_object or self).relevant(self.url_path)
 
 
 # --- site settings --------------------------------------------------------------------------
