@@ -61,6 +61,7 @@ class FAQListView(APIView):
             faqs = [by_slug[slug] for slug in order if slug in by_slug]
         language = (get_language() or "ar")[:2]
         faq_page = site_faq_page(site=site)
+        faq_page_url = request.build_absolute_uri(faq_page.url) if faq_page else None
         data = [
             {
                 "slug": faq.slug,
@@ -68,9 +69,7 @@ class FAQListView(APIView):
                 "answer": expand_db_html(faq.answer),
                 "category": {"code": faq.category.slug, "label": faq.category.name},
                 "content_language": language if faq.is_translated(language) else "ar",
-                "url": request.build_absolute_uri(f"{faq_page.url}#{faq.anchor}")
-                if faq_page
-                else None,
+                "url": f"{faq_page_url}#{faq.anchor}" if faq_page_url else None,
                 "related_policies": [p.slug for p in faq.related_policies.all() if p.live],
             }
             for faq in faqs
