@@ -25,6 +25,7 @@ import signal
 import ssl
 import subprocess
 import sys
+import sysconfig
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ from urllib.parse import urlsplit
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEPLOY_DIR = PROJECT_DIR / "deploy"
+# Folders of the project that hold no module of the application.
+BYTECODE_SKIPPED = ("\\.venv", "\\.git", "node_modules", "var", "media", "static")
 PLACEHOLDER = re.compile(r"\$\{(SILA_[A-Z0-9_]+)\}")
 NGINX_MODULES = Path("/usr/lib/nginx/modules")
 
@@ -184,6 +187,7 @@ class Stack:
         static = self.manage_in_background("collectstatic", "--noinput", "-v", "0")
         steps = [
             ("packages", self.check_tools),
+            ("bytecode", self.compile_bytecode),
             ("database", self.ensure_database),
             ("certificate", self.make_certificate),
             ("configs", self.write_configs),
@@ -206,6 +210,22 @@ class Stack:
             started = time.monotonic()
             step()
             print(f"stack: {name} ({time.monotonic() - started:.1f}s)", flush=True)
+
+    def compile_bytecode(self) -> None:
+        """Python's compiled modules for the project and its environment, as the image's build
+        makes them: a process that finds none compiles every module it imports from source (the
+        gunicorn master and every worker it forks or recycles, every task worker), and writes
+        nothing where PYTHONDONTWRITEBYTECODE is set or the files are read-only. Up-to-date files
+        are skipped; a folder that cannot be written is left as it is."""
+        skipped = f"^{re.escape(str(PROJECT_DIR))}/({'|'.join(BYTECODE_SKIPPED)})(/|$)"
+        for folder, options in (
+            (str(PROJECT_DIR), ["-x", skipped]),
+            (sysconfig.get_paths()["purelib"], []),
+        ):
+            subprocess.run(
+                [sys.executable, "-m", "compileall", "-q", "-j", "0", *options, folder],
+                cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+            )  # fmt: skip
 
     def manage_in_background(self, *args: str) -> subprocess.Popen:
         return subprocess.Popen(

@@ -7,3 +7,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
 
 application = get_wsgi_application()
+
+# gunicorn imports this module once, in its master, and forks the workers from it.
+from portal.warmup import warm  # noqa: E402
+
+warm()

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.stack.conftest import Client, demo, free_port, manage, stack  # noqa: F401
+from tests.stack.conftest import Client, demo, free_port, manage, stack, wait_for  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -140,6 +141,11 @@ def test_stack_throughput(stack, demo, report):  # noqa: F811
     figures["uncached_page_vs_trivial"] = round(uncached["rps"] / trivial["rps"], 3)
     print(f"[bench] {figures}", flush=True)
 
+    # 2b. a worker gunicorn has just forked (at start, or recycled after max_requests): the CPU
+    # of its first request against the steady one
+    figures.update(recycled_worker(stack, app + page, headers))
+    print(f"[bench] {figures}", flush=True)
+
     # 3. intake: accepted filings per second at gunicorn, the worker running
     figures.update(intake(stack, demo))
     figures["intake_vs_trivial"] = round(figures["intake_accepted_per_second"] / trivial["rps"], 3)
@@ -151,21 +157,75 @@ def test_stack_throughput(stack, demo, report):  # noqa: F811
         figures.update(bakerydemo(Path(bakery), stack, uncached))
         print(f"[bench] {figures}", flush=True)
 
-    # 5. the same page with a long history: its CPU per request should not grow
-    figures["policy_versions_later"] = add_versions(stack, demo, total=LONG_HISTORY)
-    later = measure_page(app + page, gunicorn_master(stack), headers=headers)
-    assert later["non_2xx"] == 0
-    figures["uncached_page_rps_later"] = later["rps"]
-    figures["uncached_page_cpu_ms_later"] = later["cpu_ms_per_request"]
-    if later["cpu_ms_per_request"] and uncached["cpu_ms_per_request"]:
-        figures["cpu_later_vs_first"] = round(
-            later["cpu_ms_per_request"] / uncached["cpu_ms_per_request"], 3
-        )
+    # 5. a long history: two copies of the policy with the same content and summary, one
+    # approved LONG_HISTORY times and the other once, measured in turns (the same state of the
+    # machine and of the workers for both); CPU per request should not grow with the history
+    twins = history_twins(stack, demo, versions=LONG_HISTORY)
+    figures["policy_versions_later"] = twins["long"]["versions"]
+    figures["policy_versions_short"] = twins["short"]["versions"]
+    turns = {"short": [], "long": []}
+    for _turn in range(HISTORY_TURNS):
+        for name in ("short", "long"):
+            result = measure_page(app + twins[name]["url"], gunicorn_master(stack), headers=headers)
+            assert result["non_2xx"] == 0
+            turns[name].append(result)
+    for name, key in (("short", "first"), ("long", "later")):
+        cpu = sorted(r["cpu_ms_per_request"] for r in turns[name])
+        rps = sorted(r["rps"] for r in turns[name])
+        figures[f"history_cpu_ms_{key}"] = cpu
+        figures[f"uncached_page_cpu_ms_{key}_median"] = cpu[len(cpu) // 2]
+        figures[f"uncached_page_rps_{key}_median"] = rps[len(rps) // 2]
+    figures["cpu_later_vs_first"] = round(
+        figures["uncached_page_cpu_ms_later_median"] / figures["uncached_page_cpu_ms_first_median"],
+        3,
+    )
     figures["load_average_at_end"] = round(os.getloadavg()[0], 2)
     report("stack", figures)
 
 
+def recycled_worker(stack, url: str, headers: dict) -> dict:
+    """One worker serves (the others are stopped with SIGTTOU); it is replaced by a fresh fork,
+    whose CPU is read from /proc around its first request and its next STEADY_REQUESTS ones."""
+    import urllib.request
+
+    master = gunicorn_master(stack)
+    workers = len(children(master))
+
+    def get():
+        request = urllib.request.Request(url, headers=headers)
+        urllib.request.urlopen(request, timeout=60).read()  # noqa: S310
+
+    def serving(count: int) -> list[int]:
+        found = wait_for(lambda: len(children(master)) == count, timeout=60)
+        assert found, f"gunicorn did not settle at {count} workers"
+        time.sleep(1)  # the worker's own start (its post-fork set-up) is not its first request
+        return children(master)
+
+    for _ in range(workers - 1):
+        os.kill(master, signal.SIGTTOU)
+    [old] = serving(1)
+    os.kill(old, signal.SIGTERM)
+    wait_for(lambda: old not in children(master) and len(children(master)) == 1, timeout=60)
+    [fresh] = serving(1)
+    before = process_cpu_seconds(fresh)
+    get()
+    first = process_cpu_seconds(fresh) - before
+    before = process_cpu_seconds(fresh)
+    for _ in range(STEADY_REQUESTS):
+        get()
+    steady = (process_cpu_seconds(fresh) - before) / STEADY_REQUESTS
+    for _ in range(workers - 1):
+        os.kill(master, signal.SIGTTIN)
+    serving(workers)
+    return {
+        "fresh_worker_first_request_cpu_ms": round(first * 1000, 1),
+        "fresh_worker_steady_request_cpu_ms": round(steady * 1000, 2),
+    }
+
+
+STEADY_REQUESTS = 100
 LONG_HISTORY = int(os.environ.get("BENCH_POLICY_VERSIONS", "50"))
+HISTORY_TURNS = int(os.environ.get("BENCH_HISTORY_TURNS", "3"))
 
 
 def approved_versions(stack, demo) -> int:  # noqa: F811
@@ -178,25 +238,35 @@ def approved_versions(stack, demo) -> int:  # noqa: F811
     return int(out.strip().splitlines()[-1])
 
 
-def add_versions(stack, demo, *, total: int) -> int:  # noqa: F811
-    """Approve new versions of the demo policy until it has `total`, then wait for the worker
-    to finish what they queued (archival PDFs, index updates) so it does not share the CPU."""
-    manage(
+def history_twins(stack, demo, *, versions: int) -> dict:  # noqa: F811
+    """Two copies of the demo policy with the same body and, in the end, the same summary:
+    "long" approved `versions` times, "short" once. Waits for the worker to finish what the
+    approvals queued (archival PDFs, index updates) so it does not share the CPU."""
+    out = manage(
         stack,
-        "import datetime as dt; from django.contrib.auth import get_user_model; "
+        "import datetime as dt, json; from django.contrib.auth import get_user_model; "
         "from cms.models import BoardApproval, BoardMember, PolicyPage; "
         "from cms.services import policy_approval_record; "
-        f"p = PolicyPage.objects.get(pk={demo['policy_id']}); "
+        f"source = PolicyPage.objects.get(pk={demo['policy_id']}); "
         "secretary = get_user_model().objects.get(username='secretary'); "
-        "members = list(BoardMember.objects.all()[:3]); "
-        "have = BoardApproval.objects.filter(policy=p, corrects__isnull=True).count()\n"
-        f"for n in range(have, {total}):\n"
-        "    d = PolicyPage.objects.get(pk=p.pk).get_latest_revision_as_object()\n"
-        "    d.summary_ar = f'الإصدار {n + 1}'; d.summary_en = f'Version {n + 1}'\n"
-        "    policy_approval_record(revision=d.save_revision(), user=secretary, "
-        "meeting_number=f'b{n}', term=None, meeting_date=dt.date.today(), members=members, "
-        "change_note_ar='تعديل')",
+        "members = list(BoardMember.objects.all()[:3]); twins = {}\n"
+        f"for name, count in (('short', 1), ('long', {versions})):\n"
+        "    page = source.copy(to=source.get_parent(), keep_live=False, user=secretary, "
+        "update_attrs={'slug': f'bench-history-{name}'})\n"
+        "    for n in range(count):\n"
+        f"        number = {versions} - count + n + 1\n"
+        "        d = PolicyPage.objects.get(pk=page.pk).get_latest_revision_as_object()\n"
+        "        d.summary_ar = f'الإصدار {number}'; d.summary_en = f'Version {number}'\n"
+        "        policy_approval_record(revision=d.save_revision(), user=secretary, "
+        "meeting_number=f'{name}{n}', term=None, meeting_date=dt.date.today(), "
+        "members=members, change_note_ar='تعديل')\n"
+        "    page = PolicyPage.objects.get(pk=page.pk)\n"
+        "    twins[name] = {'url': page.get_url_parts()[2], 'versions': "
+        "BoardApproval.objects.filter(policy=page, corrects__isnull=True).count()}\n"
+        "print(json.dumps(twins))",
+        timeout=900,
     )
+    twins = json.loads(out.strip().splitlines()[-1])
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         out = manage(
@@ -207,7 +277,7 @@ def add_versions(stack, demo, *, total: int) -> int:  # noqa: F811
         if int(out.strip().splitlines()[-1]) == 0:
             break
         time.sleep(5)
-    return approved_versions(stack, demo)
+    return twins
 
 
 def bakerydemo(directory: Path, stack, sila: dict) -> dict:

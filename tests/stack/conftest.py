@@ -258,11 +258,11 @@ def client(stack):
         made.close()
 
 
-def manage(stack, code: str) -> str:
+def manage(stack, code: str, *, timeout: float = 120) -> str:
     """Run Python in the stack's application environment (production settings)."""
     result = subprocess.run(
         [stack_python(), "manage.py", "shell", "-c", code],
-        cwd=ROOT, env=stack.app_env(), capture_output=True, text=True, timeout=120,
+        cwd=ROOT, env=stack.app_env(), capture_output=True, text=True, timeout=timeout,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
