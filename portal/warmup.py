@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
-from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+from django.template import engines
 from django.urls import get_resolver, set_urlconf
 from django.utils import translation
 from django.utils.module_loading import import_string
@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 
 def warm() -> None:
+    """Raises what importing the URLconf raises (every request would fail the same way); a
+    template that does not compile is logged and left to the request that renders it."""
     _import_backends()
     _load_urls_and_catalogues()
     _compile_templates()
@@ -57,7 +59,8 @@ def _compile_templates() -> None:
             name = path.relative_to(directory).as_posix()
             try:
                 engine.get_template(name)
-            except (TemplateDoesNotExist, TemplateSyntaxError):
+            except Exception:  # noqa: BLE001 - a start-up saving never stops the server
+                # the request that renders it reports the same error, as without the warm-up
                 logger.warning("template not compiled at start", extra={"template": name})
 
 

@@ -76,3 +76,24 @@ def test_the_cache_client_library_is_imported_but_nothing_is_connected():
     assert found["connections"] == []
     # the warm-up leaves no language active in the master (each request activates its own)
     assert found["language"] in (None, "ar")
+
+
+def test_a_template_that_does_not_compile_is_logged_and_does_not_stop_the_start(
+    tmp_path, settings, caplog
+):
+    from django.template import engines
+
+    from portal import warmup
+
+    (tmp_path / "warm_ok.html").write_text("{% load i18n %}{% translate 'Home' %}")
+    (tmp_path / "warm_broken.html").write_text("{% if %}")
+    (tmp_path / "warm_unknown_library.html").write_text("{% load no_such_library %}")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    with caplog.at_level("WARNING", logger="portal.warmup"):
+        warmup._compile_templates()
+    loader = engines["django"].engine.template_loaders[0]
+    assert "warm_ok.html" in loader.get_template_cache
+    logged = {record.template for record in caplog.records}
+    assert logged == {"warm_broken.html", "warm_unknown_library.html"}
