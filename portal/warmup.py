@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.template import engines
-from django.urls import get_resolver, set_urlconf
+from django.urls import get_resolver
 from django.utils import translation
 from django.utils.module_loading import import_string
 
@@ -41,7 +41,6 @@ def _import_backends() -> None:
 def _load_urls_and_catalogues() -> None:
     """The URLconf and each language's reverse index and translation catalogue (the i18n
     patterns keep one index per language)."""
-    set_urlconf(None)
     resolver = get_resolver()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
