@@ -25,7 +25,6 @@ import signal
 import ssl
 import subprocess
 import sys
-import sysconfig
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -212,20 +211,17 @@ class Stack:
             print(f"stack: {name} ({time.monotonic() - started:.1f}s)", flush=True)
 
     def compile_bytecode(self) -> None:
-        """Python's compiled modules for the project and its environment, as the image's build
-        makes them: a process that finds none compiles every module it imports from source (the
-        gunicorn master and every worker it forks or recycles, every task worker), and writes
-        nothing where PYTHONDONTWRITEBYTECODE is set or the files are read-only. Up-to-date files
-        are skipped; a folder that cannot be written is left as it is."""
+        """Python's compiled modules for the project, as the image's build makes them (the
+        environment's are made at install: `compile-bytecode` in pyproject.toml). A process
+        that finds none compiles every module it imports from source (the gunicorn master and
+        every worker it forks or recycles, every task worker), and writes nothing where
+        PYTHONDONTWRITEBYTECODE is set or the files are read-only. Up-to-date files are skipped;
+        a folder that cannot be written is left as it is."""
         skipped = f"^{re.escape(str(PROJECT_DIR))}/({'|'.join(BYTECODE_SKIPPED)})(/|$)"
-        for folder, options in (
-            (str(PROJECT_DIR), ["-x", skipped]),
-            (sysconfig.get_paths()["purelib"], []),
-        ):
-            subprocess.run(
-                [sys.executable, "-m", "compileall", "-q", "-j", "0", *options, folder],
-                cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
-            )  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", "-j", "0", "-x", skipped, str(PROJECT_DIR)],
+            cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+        )  # fmt: skip
 
     def manage_in_background(self, *args: str) -> subprocess.Popen:
         return subprocess.Popen(
